@@ -1,0 +1,192 @@
+import { join } from "node:path";
+import yargs from "yargs";
+import { z } from "zod";
+import { formatName, ulp } from "./fixed/format.js";
+import { hardwareSummary } from "./design/ir.js";
+import { FUNCTIONS } from "./functions/registry.js";
+import { type Generation, generateFromSpec } from "./generate.js";
+import { stageDirectory, checkReplaceable } from "./output/write.js";
+import { showReal } from "./spec/bound.js";
+import { yargsOptions, valuesFromArgv } from "./spec/cli-options.js";
+import { MissingToolError, UserError } from "./spec/errors.js";
+import { parseOptions, readSpecFile } from "./spec/load.js";
+import { designShape, genSchema, runShape } from "./spec/schema.js";
+import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
+import { renderDocuments, renderUnit } from "./unit.js";
+import { lintUnit } from "../sim/lint.js";
+import { readUnit, simulate } from "../sim/simulate.js";
+import { SIMULATORS, type SimResult } from "../sim/types.js";
+
+/**
+ * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
+ * failed (simulation mismatch, lint warning), 2 bad input, 3 a required tool is missing.
+ */
+const simShape = {
+  simulator: runShape.simulator,
+  lint: z.boolean().default(true).describe("lint the module with verilator -Wall and iverilog -Wall first"),
+};
+const simSchema = z.object(simShape).strict();
+
+const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written), 3 a required tool is missing.`;
+
+export async function main(args: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const cli = yargs([...args])
+    .scriptName(TOOL_NAME)
+    .version(TOOL_VERSION)
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilog(EPILOG)
+    .fail((message, error) => {
+      throw (
+        error ??
+        new UserError("command line", args.join(" "), message ? `is not valid: ${message}` : "is not valid")
+      );
+    })
+    .command(
+      "gen",
+      "generate a PWL unit: Verilog, testbench, vectors, manifest.json, report.md",
+      (y) =>
+        y
+          .options(yargsOptions({ ...designShape, ...runShape }))
+          .option("spec", {
+            type: "string",
+            requiresArg: true,
+            describe: "read options from a JSON or YAML spec file (flags override it)",
+          })
+          .example(
+            "$0 gen --function sigmoid --in s4.12 --out u1.15 --max-error 2^-10",
+            "16-bit sigmoid within 2^-10",
+          )
+          .example(
+            "$0 gen --function tanh --in s3.13 --out s1.15 --max-error 1e-3 --pipeline 2 --verify",
+            "pipelined tanh, simulated in both simulators",
+          )
+          .example("$0 gen --spec unit.yaml --out-dir rtl-out/unit", "from a spec file"),
+      async (argv) => {
+        exitCode = await genCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      "sim <dir>",
+      "lint and simulate a generated unit against its golden-model vectors",
+      (y) =>
+        y
+          .positional("dir", { type: "string", describe: "a directory written by pwlgen gen" })
+          .options(yargsOptions(simShape))
+          .example("$0 sim rtl-out/pwl_sigmoid_s4_12_u1_15", "both simulators, exhaustive vectors"),
+      async (argv) => {
+        exitCode = await simCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command("list", "list the functions --function accepts", {}, () => {
+      for (const fn of FUNCTIONS) console.log(`${fn.name.padEnd(12)} ${fn.symmetry.padEnd(6)} ${fn.formula}`);
+    })
+    .demandCommand(1, "give a command: gen, sim or list")
+    .help();
+  try {
+    await cli.parseAsync();
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UserError || error instanceof MissingToolError) {
+    console.error(`${TOOL_NAME}: error: ${error.message}`);
+    return error.exitCode;
+  }
+  console.error(`${TOOL_NAME}: internal error (please report it):`);
+  console.error(error instanceof Error ? error.stack : String(error));
+  return 1;
+}
+
+async function genCommand(argv: Record<string, unknown>): Promise<number> {
+  const started = performance.now();
+  const shape = { ...designShape, ...runShape };
+  const fromCli = valuesFromArgv(shape, argv);
+  const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
+  const values = { ...(specFile ? readSpecFile(specFile) : {}), ...fromCli };
+  const options = parseOptions(genSchema, values, { specFile, fromCli: new Set(Object.keys(fromCli)) });
+  const { outDir, verify, simulator, force, ...spec } = options;
+  const generation = generateFromSpec(spec);
+  const target = outDir ?? join("rtl-out", generation.design.module);
+  checkReplaceable(target, force);
+  const unit = renderUnit(generation);
+  printSummary(generation);
+  const staged = stageDirectory(target, unit.files, force);
+  let passed = true;
+  try {
+    if (verify) {
+      const outcome = await verifyDirectory(staged.path, simulator);
+      passed = outcome.passed;
+      for (const [name, contents] of renderDocuments(generation, unit.names, unit.vectors, outcome.results)) {
+        staged.write(name, contents);
+      }
+    }
+    staged.commit();
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  wrote ${target}/ (${[...unit.files.keys()].join(", ")}) in ${seconds.toFixed(2)} s`);
+  return passed ? 0 : 1;
+}
+
+async function simCommand(argv: Record<string, unknown>): Promise<number> {
+  const options = parseOptions(simSchema, valuesFromArgv(simShape, argv), {
+    fromCli: new Set(Object.keys(argv)),
+  });
+  const outcome = await verifyDirectory(String(argv.dir), options.simulator, options.lint);
+  return outcome.passed ? 0 : 1;
+}
+
+/** Lints and simulates a unit directory, printing one line per check. */
+async function verifyDirectory(
+  dir: string,
+  which: (typeof runShape.simulator)["_output"],
+  lint = true,
+): Promise<{ passed: boolean; results: SimResult[] }> {
+  const unit = readUnit(dir);
+  let passed = true;
+  if (lint) {
+    for (const result of await lintUnit(unit)) {
+      console.log(
+        `lint ${result.tool.padEnd(9)} ${result.clean ? "clean" : "WARNINGS"}  (${result.command})`,
+      );
+      result.messages.slice(0, 10).forEach((message) => console.log(`  ${message}`));
+      passed &&= result.clean;
+    }
+  }
+  const results: SimResult[] = [];
+  for (const simulator of which === "all" ? SIMULATORS : [which]) {
+    const result = await simulate(unit, simulator);
+    results.push(result);
+    console.log(
+      `${simulator.padEnd(9)} ${result.passed ? "PASS" : "FAIL"}  ${result.vectors} vectors, ` +
+        `${result.mismatches} mismatches, ${result.seconds.toFixed(1)} s`,
+    );
+    result.firstMismatches.forEach((line) => console.log(`  mismatch ${line}`));
+    passed &&= result.passed;
+  }
+  return { passed, results };
+}
+
+function printSummary(generation: Generation): void {
+  const { design, accuracy } = generation;
+  const channel = design.y;
+  const hw = hardwareSummary(design.input, channel);
+  const outUlp = ulp(channel.output);
+  console.log(
+    `${design.module}: ${design.function} ${formatName(design.input)} -> ${formatName(channel.output)}, ` +
+      `${hw.segments} segments (minimum), max error ${accuracy.max.toPrecision(4)} ` +
+      `(${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}`,
+  );
+  console.log(
+    `  mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}; slope ${formatName(channel.slopeFormat)}, ` +
+      `intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ${hw.comparators} comparators ` +
+      `(depth ${hw.treeDepth}), latency ${design.pipeline}`,
+  );
+}

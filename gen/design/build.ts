@@ -1,0 +1,60 @@
+import { bitsFor, maxCode, minCode, width } from "../fixed/format.js";
+import { type DatapathFormats, accumulate, datapathShape, preOverflow } from "../segment/datapath.js";
+import type { FitProblem, Segment } from "../segment/problem.js";
+import type { PwlChannel } from "./ir.js";
+
+/**
+ * Turns a segmentation into a channel of the IR: breakpoints as input codes, and the
+ * datapath facts the hardware needs, found by running every input code through it once:
+ * whether any rounded value leaves the output range (else no clamp logic), and how wide
+ * the accumulator must be.
+ */
+export function buildChannel(
+  port: string,
+  problem: FitProblem,
+  formats: DatapathFormats,
+  segments: readonly Segment[],
+): PwlChannel {
+  const shape = datapathShape(formats);
+  const first = minCode(problem.input);
+  let accMin = 0;
+  let accMax = 0;
+  let qMin = 0;
+  let qMax = 0;
+  for (const segment of segments) {
+    for (let i = segment.start; i <= segment.end; i++) {
+      const acc = accumulate(segment.slope, segment.intercept, first + i, shape);
+      const q = preOverflow(acc, shape);
+      accMin = Math.min(accMin, acc);
+      accMax = Math.max(accMax, acc);
+      qMin = Math.min(qMin, q);
+      qMax = Math.max(qMax, q);
+    }
+  }
+  const yMin = minCode(problem.output);
+  const yMax = maxCode(problem.output);
+  const saturate = problem.overflow === "saturate";
+  const s = shape.productShift;
+  return {
+    port,
+    output: problem.output,
+    rounding: problem.rounding,
+    overflow: problem.overflow,
+    bound: problem.bound,
+    breakpoints: segments.map((segment) => first + segment.start),
+    slopes: segments.map((segment) => segment.slope),
+    intercepts: segments.map((segment) => segment.intercept),
+    slopeFormat: formats.slope,
+    interceptFormat: formats.intercept,
+    productShift: s,
+    interceptShift: shape.interceptShift,
+    shiftRounding: shape.shiftRounding,
+    saturateLow: saturate && qMin < yMin,
+    saturateHigh: saturate && qMax > yMax,
+    accumulatorWidth: Math.max(
+      bitsFor(accMin, accMax, true),
+      s + bitsFor(qMin, qMax, true),
+      s + width(problem.output),
+    ),
+  };
+}

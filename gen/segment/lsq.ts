@@ -1,0 +1,90 @@
+import { minCode, ulp } from "../fixed/format.js";
+import { type DatapathShape, evaluateLine } from "./datapath.js";
+import type { LineFitter } from "./fitter.js";
+import type { FitProblem } from "./problem.js";
+
+/**
+ * Picks, among the integer pairs (slope, intercept) that keep a segment within the bound,
+ * the one whose hardware output has the least squared error against f over the segment's
+ * codes: the paper's least-squares improvement, applied to the bit-exact output.
+ *
+ * The real least-squares line (against the centre of each output code's rounding bin)
+ * gives a slope m*; the integer slopes next to it that are feasible, and for each the
+ * intercepts next to its least-squares intercept, are scored by their exact output.
+ */
+export function chooseCoefficients(
+  fitter: LineFitter,
+  problem: FitProblem,
+  shape: DatapathShape,
+  start: number,
+  end: number,
+): { slope: number; intercept: number } {
+  const xMin = minCode(problem.input);
+  const s = shape.productShift;
+  const toAcc = 2 ** (problem.output.fracBits + s);
+  const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
+  const n = end - start + 1;
+  let xMean = 0;
+  let tMean = 0;
+  for (let i = start; i <= end; i++) {
+    xMean += xMin + i;
+    tMean += problem.reference[i]! * toAcc + centre;
+  }
+  xMean /= n;
+  tMean /= n;
+  let sxx = 0;
+  let sxt = 0;
+  for (let i = start; i <= end; i++) {
+    const dx = xMin + i - xMean;
+    sxx += dx * dx;
+    sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
+  }
+  const mStar = sxx > 0 ? sxt / sxx : 0;
+  const step = 2 ** shape.interceptShift;
+  const outUlp = ulp(problem.output);
+
+  let best: { slope: number; intercept: number; sse: number } | undefined;
+  const consider = (m: number): void => {
+    const [cLo, cHi] = fitter.interceptRange(m);
+    if (cLo > cHi) return;
+    const cStar = Math.round((tMean - m * xMean) / step);
+    for (const c of new Set([cStar - 1, cStar, cStar + 1].map((v) => Math.min(cHi, Math.max(cLo, v))))) {
+      let sse = 0;
+      for (let i = start; i <= end; i++) {
+        const err = evaluateLine(m, c, xMin + i, shape) * outUlp - problem.reference[i]!;
+        sse += err * err;
+      }
+      if (best === undefined || better(sse, m, c, best)) best = { slope: m, intercept: c, sse };
+    }
+  };
+
+  const mNear = Math.max(fitter.mLo, Math.min(fitter.mHi, Math.round(mStar)));
+  for (let d = -2; d <= 2; d++) {
+    const m = mNear + d;
+    if (m >= fitter.mLo && m <= fitter.mHi) consider(m);
+  }
+  // With a coarse intercept (k > 0) the slopes near m* may all lack a valid intercept;
+  // the fitter guarantees one exists somewhere in [mLo, mHi].
+  for (let d = 3; best === undefined; d++) {
+    if (mNear - d < fitter.mLo && mNear + d > fitter.mHi) break;
+    if (mNear - d >= fitter.mLo) consider(mNear - d);
+    if (mNear + d <= fitter.mHi) consider(mNear + d);
+  }
+  if (best === undefined) throw new Error("internal: a feasible segment has no coefficient pair");
+  return { slope: best.slope, intercept: best.intercept };
+}
+
+/** Least squared error first; then the smaller slope and intercept, so choices are stable. */
+function better(
+  sse: number,
+  m: number,
+  c: number,
+  best: { slope: number; intercept: number; sse: number },
+): boolean {
+  if (sse !== best.sse) return sse < best.sse;
+  if (Math.abs(m) !== Math.abs(best.slope)) return Math.abs(m) < Math.abs(best.slope);
+  if (m !== best.slope) return m < best.slope;
+  return (
+    Math.abs(c) < Math.abs(best.intercept) || (Math.abs(c) === Math.abs(best.intercept) && c < best.intercept)
+  );
+}

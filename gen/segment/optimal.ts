@@ -1,0 +1,73 @@
+import { minCode } from "../fixed/format.js";
+import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
+import { LineFitter } from "./fitter.js";
+import { chooseCoefficients } from "./lsq.js";
+import type { FitProblem, Segment } from "./problem.js";
+
+/**
+ * The provably minimal segmentation: greedy maximal extension from the left with the
+ * exact feasibility test of LineFitter. A segment that fits also fits every sub-interval,
+ * so ending each segment as late as possible never costs a segment later: the count is
+ * the minimum for the given coefficient formats.
+ */
+export type SegmentationOutcome =
+  | { readonly ok: true; readonly segments: readonly Segment[] }
+  /** No pair in the formats reaches the bound at this code index, even alone. */
+  | { readonly ok: false; readonly index: number };
+
+/** The minimal number of segments, or Infinity when some code is unreachable. Stops once above `limit`. */
+export function countOptimal(problem: FitProblem, formats: DatapathFormats, limit = Infinity): number {
+  let count = 0;
+  const outcome = greedy(problem, datapathShape(formats), () => {
+    count++;
+    return count <= limit;
+  });
+  return typeof outcome === "number" ? Infinity : count;
+}
+
+export function segmentOptimal(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome {
+  const shape = datapathShape(formats);
+  const segments: Segment[] = [];
+  const outcome = greedy(problem, shape, (fitter, start, end) => {
+    segments.push({ start, end, ...chooseCoefficients(fitter, problem, shape, start, end) });
+    return true;
+  });
+  if (typeof outcome === "number") return { ok: false, index: outcome };
+  return { ok: true, segments };
+}
+
+/**
+ * Runs greedy maximal extension, calling `close` for each finished segment while its
+ * fitter still describes it. Returns "done", "stopped" (close returned false), or the
+ * index of an unreachable code.
+ */
+function greedy(
+  problem: FitProblem,
+  shape: DatapathShape,
+  close: (fitter: LineFitter, start: number, end: number) => boolean,
+): "done" | "stopped" | number {
+  const { low, high } = problem.targets;
+  const n = low.length;
+  const xMin = minCode(problem.input);
+  const limits = {
+    slopeMin: shape.slopeMin,
+    slopeMax: shape.slopeMax,
+    interceptMin: shape.interceptMin,
+    interceptMax: shape.interceptMax,
+    interceptShift: shape.interceptShift,
+  };
+  const acc = new AccBounds(shape);
+  const fitter = new LineFitter();
+  let start = 0;
+  while (start < n) {
+    fitter.reset(limits);
+    let end = start;
+    while (end < n && fitter.tryAdd(xMin + end, acc.low(low[end]!), acc.high(high[end]!))) {
+      end++;
+    }
+    if (end === start) return start;
+    if (!close(fitter, start, end - 1)) return "stopped";
+    start = end;
+  }
+  return "done";
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { UserError } from "./errors.js";
+
+/**
+ * Where option values came from, so that a bad one is named the way the user wrote it:
+ * `--max-error` for a flag, `maxError in spec.yaml` for a spec file field.
+ */
+export interface OptionSources {
+  readonly specFile?: string;
+  readonly fromCli: ReadonlySet<string>;
+}
+
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Reads a JSON or YAML spec file into a plain object with camelCase keys. */
+export function readSpecFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UserError(
+      "--spec",
+      path,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const first = String((error as Error).message).split("\n")[0];
+    throw new UserError("--spec", path, `is not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${first}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UserError("--spec", path, "must hold an object of fields (function, in, out, ...)");
+  }
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [camel(key), value]));
+}
+
+/** Validates options against a schema; the first problem becomes a UserError naming field and value. */
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  values: Record<string, unknown>,
+  sources: OptionSources,
+): z.output<S> {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    throw new UserError(label(key, sources), key, "is not a known field");
+  }
+  const key = String(issue.path[0] ?? "");
+  throw new UserError(label(key, sources), values[key], reason(issue));
+}
+
+function label(key: string, sources: OptionSources): string {
+  if (sources.fromCli.has(key) || !sources.specFile) return `--${kebab(key)}`;
+  return `${key} in ${sources.specFile}`;
+}
+
+function reason(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_value":
+      return `is not one of: ${issue.values.map(String).join(", ")}`;
+    case "invalid_type":
+      return issue.expected === "int" ? "must be an integer" : `must be ${article(issue.expected)}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}`;
+    case "invalid_union":
+      return "must be a number or a string";
+    default:
+      return issue.message;
+  }
+}
+
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+/** SHA-256 of a value's canonical JSON: keys sorted, so key order never changes the hash. */
+export function canonicalHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,162 @@
+import { z } from "zod";
+import {
+  type FixFormat,
+  OVERFLOW_MODES,
+  ROUNDING_MODES,
+  formatName,
+  parseFormat,
+  width,
+} from "../fixed/format.js";
+import { FUNCTION_NAMES } from "../functions/registry.js";
+import { type BoundSpec, parseBound } from "./bound.js";
+import { moduleNameProblem } from "./identifiers.js";
+
+/**
+ * The one description of a design's options. It validates spec files and the command
+ * line, supplies the types (z.infer), and its .describe() texts are the CLI's --help.
+ */
+
+export const MAX_INPUT_BITS = 24;
+export const MAX_OUTPUT_BITS = 32;
+export const MAX_PIPELINE = 4;
+
+const formatField = (what: string, maxBits: number) =>
+  z.string().transform((text, ctx): FixFormat => {
+    const format = parseFormat(text);
+    if (!format) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is not a fixed-point format; write s<int>.<frac> or u<int>.<frac>, e.g. s4.12 or u1.15`,
+      });
+      return z.NEVER;
+    }
+    if (width(format) > maxBits) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${width(format)} bits wide; ${what} formats hold at most ${maxBits} bits`,
+      });
+      return z.NEVER;
+    }
+    if (format.signed && width(format) < 2) {
+      ctx.addIssue({
+        code: "custom",
+        message: "is a 1-bit signed format; signed formats need at least 2 bits",
+      });
+      return z.NEVER;
+    }
+    return format;
+  });
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const boundField = z.union([z.number(), z.string()]).transform((value, ctx): BoundSpec => {
+  const bound = parseBound(value);
+  if (!bound) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "is not an error bound; write a positive number (0.001), a power of two (2^-10) or output ulps (1ulp)",
+    });
+    return z.NEVER;
+  }
+  return bound;
+});
+
+/** Fields that define the generated hardware; they, and only they, feed the spec hash. */
+export const designShape = {
+  function: z.enum(FUNCTION_NAMES).describe("activation function to approximate"),
+  in: formatField("input", MAX_INPUT_BITS).describe(
+    "input format: s<int>.<frac> (signed, int bits include the sign) or u<int>.<frac>, e.g. s4.12",
+  ),
+  out: formatField("output", MAX_OUTPUT_BITS).describe("output format, e.g. u1.15 or s1.15"),
+  maxError: boundField
+    .optional()
+    .describe("maximum absolute error on every input code: 0.001, 2^-10, or output ulps such as 1ulp"),
+  segments: integer(1, 1 << 20)
+    .optional()
+    .describe("instead of --max-error: a segment budget; pwlgen finds the smallest bound it reaches"),
+  rounding: z
+    .enum(ROUNDING_MODES)
+    .default("half-up")
+    .describe("output rounding: half-up (add half, truncate), half-even, or truncate"),
+  overflow: z
+    .enum(OVERFLOW_MODES)
+    .default("saturate")
+    .describe("output overflow: saturate, or wrap (no clamp logic; every value is kept in range)"),
+  slopeFormat: formatField("slope", 40)
+    .optional()
+    .describe(
+      "fix the slope ROM's format (e.g. s2.14); default: the narrowest that keeps the minimum segment count",
+    ),
+  interceptFormat: formatField("intercept", 48)
+    .optional()
+    .describe("fix the intercept ROM's format; default: the narrowest that keeps the minimum segment count"),
+  pipeline: integer(0, MAX_PIPELINE)
+    .default(0)
+    .describe(
+      `pipeline stages (0 = combinational, up to ${MAX_PIPELINE}); adds clk, rst, in_valid, out_valid`,
+    ),
+  module: z
+    .string()
+    .superRefine((name, ctx) => {
+      const problem = moduleNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional()
+    .describe("module and file name (default pwl_<function>_<in>_<out>)"),
+  exhaustiveLimit: integer(1, MAX_INPUT_BITS)
+    .default(20)
+    .describe("test every input code when the input is at most this many bits wide"),
+  randomVectors: integer(1, 1 << 22)
+    .default(100000)
+    .describe("above the exhaustive limit: number of seeded random vectors besides the corner cases"),
+  seed: integer(0, 2 ** 31 - 1)
+    .default(1)
+    .describe("seed for random test vectors"),
+};
+
+function checkBoundChoice(spec: { maxError?: unknown; segments?: unknown }, ctx: z.RefinementCtx): void {
+  if ((spec.maxError === undefined) === (spec.segments === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [spec.maxError === undefined ? "maxError" : "segments"],
+      message:
+        spec.maxError === undefined
+          ? "is required: give --max-error (or --segments for a segment budget)"
+          : "cannot be combined with --max-error; give one of them",
+    });
+  }
+}
+
+export const designSchema = z.object(designShape).strict().superRefine(checkBoundChoice);
+
+export type DesignSpec = z.output<typeof designSchema>;
+export type DesignSpecInput = z.input<typeof designSchema>;
+
+export function defaultModuleName(spec: Pick<DesignSpec, "function" | "in" | "out">): string {
+  const part = (format: FixFormat): string => formatName(format).replace("-", "m").replace(".", "_");
+  return `pwl_${spec.function}_${part(spec.in)}_${part(spec.out)}`;
+}
+
+export const SIMULATORS = ["iverilog", "verilator", "all"] as const;
+export type SimulatorChoice = (typeof SIMULATORS)[number];
+
+/** Options of a `gen` run that do not change the hardware (and stay out of the spec hash). */
+export const runShape = {
+  outDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "output directory (default rtl-out/<module>); replaced only if pwlgen made it, or with --force",
+    ),
+  verify: z.boolean().default(false).describe("simulate the unit against the golden model before writing it"),
+  simulator: z.enum(SIMULATORS).default("all").describe("simulator(s) for --verify"),
+  force: z.boolean().default(false).describe("replace an output directory that pwlgen did not make"),
+};
+
+export const genSchema = z
+  .object({ ...designShape, ...runShape })
+  .strict()
+  .superRefine(checkBoundChoice);
+export type GenOptions = z.output<typeof genSchema>;

@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+import { MissingToolError } from "../gen/spec/errors.js";
+
+/** Where each external tool comes from, for the message when it is missing. */
+const INSTALL: Record<string, string> = {
+  iverilog: "Icarus Verilog: apt-get install iverilog",
+  vvp: "Icarus Verilog: apt-get install iverilog",
+  verilator: "Verilator: apt-get install verilator",
+};
+
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+export function requireTool(name: string): string {
+  const path = findTool(name);
+  if (!path) throw new MissingToolError(`${name} is not installed; install ${INSTALL[name] ?? name}`);
+  return path;
+}
+
+export interface RunOutput {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion and returns its exit code and output (never throws on exit code). */
+export function run(
+  program: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<RunOutput> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      program,
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") {
+          reject(error);
+          return;
+        }
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}

@@ -1,0 +1,13 @@
+/** What one simulator run found. Seconds are for the console only, never for files. */
+export interface SimResult {
+  readonly simulator: Simulator;
+  readonly vectors: number;
+  readonly mismatches: number;
+  readonly passed: boolean;
+  /** The first mismatch lines the testbench printed (x, expected, got). */
+  readonly firstMismatches: readonly string[];
+  readonly seconds: number;
+}
+
+export const SIMULATORS = ["iverilog", "verilator"] as const;
+export type Simulator = (typeof SIMULATORS)[number];
