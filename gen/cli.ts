@@ -5,17 +5,15 @@ import { formatName, ulp } from "./fixed/format.js";
 import { hardwareSummary } from "./design/ir.js";
 import { FUNCTIONS } from "./functions/registry.js";
 import { type Generation, generateFromSpec } from "./generate.js";
-import { stageDirectory, checkReplaceable } from "./output/write.js";
+import { checkReplaceable } from "./output/write.js";
 import { showReal } from "./spec/bound.js";
 import { yargsOptions, valuesFromArgv } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
 import { parseOptions, readSpecFile } from "./spec/load.js";
-import { designShape, genSchema, runShape } from "./spec/schema.js";
+import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
-import { renderDocuments, renderUnit } from "./unit.js";
-import { lintUnit } from "../sim/lint.js";
-import { readUnit, simulate } from "../sim/simulate.js";
-import { SIMULATORS, type SimResult } from "../sim/types.js";
+import { writeUnit } from "./write.js";
+import { type Verification, verifyUnit } from "../sim/verify.js";
 
 /**
  * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
@@ -110,68 +108,37 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const values = { ...(specFile ? readSpecFile(specFile) : {}), ...fromCli };
   const options = parseOptions(genSchema, values, { specFile, fromCli: new Set(Object.keys(fromCli)) });
   const { outDir, verify, simulator, force, ...spec } = options;
+  // Refuse a directory we may not replace before spending time on the design.
+  checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
   const generation = generateFromSpec(spec);
-  const target = outDir ?? join("rtl-out", generation.design.module);
-  checkReplaceable(target, force);
-  const unit = renderUnit(generation);
   printSummary(generation);
-  const staged = stageDirectory(target, unit.files, force);
-  let passed = true;
-  try {
-    if (verify) {
-      const outcome = await verifyDirectory(staged.path, simulator);
-      passed = outcome.passed;
-      for (const [name, contents] of renderDocuments(generation, unit.names, unit.vectors, outcome.results)) {
-        staged.write(name, contents);
-      }
-    }
-    staged.commit();
-  } catch (error) {
-    staged.discard();
-    throw error;
-  }
+  const written = await writeUnit(generation, { outDir, force, verify, simulator });
+  if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`  wrote ${target}/ (${[...unit.files.keys()].join(", ")}) in ${seconds.toFixed(2)} s`);
-  return passed ? 0 : 1;
+  console.log(`  wrote ${written.dir}/ (${[...written.unit.files.keys()].join(", ")}) in ${seconds.toFixed(2)} s`);
+  return written.verification?.passed === false ? 1 : 0;
 }
 
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
-  const options = parseOptions(simSchema, valuesFromArgv(simShape, argv), {
-    fromCli: new Set(Object.keys(argv)),
-  });
-  const outcome = await verifyDirectory(String(argv.dir), options.simulator, options.lint);
-  return outcome.passed ? 0 : 1;
+  const fromCli = valuesFromArgv(simShape, argv);
+  const options = parseOptions(simSchema, fromCli, { fromCli: new Set(Object.keys(fromCli)) });
+  const verification = await verifyUnit(String(argv.dir), options.simulator, { lint: options.lint });
+  printVerification(verification);
+  return verification.passed ? 0 : 1;
 }
 
-/** Lints and simulates a unit directory, printing one line per check. */
-async function verifyDirectory(
-  dir: string,
-  which: (typeof runShape.simulator)["_output"],
-  lint = true,
-): Promise<{ passed: boolean; results: SimResult[] }> {
-  const unit = readUnit(dir);
-  let passed = true;
-  if (lint) {
-    for (const result of await lintUnit(unit)) {
-      console.log(
-        `lint ${result.tool.padEnd(9)} ${result.clean ? "clean" : "WARNINGS"}  (${result.command})`,
-      );
-      result.messages.slice(0, 10).forEach((message) => console.log(`  ${message}`));
-      passed &&= result.clean;
-    }
+function printVerification(verification: Verification): void {
+  for (const result of verification.lint) {
+    console.log(`lint ${result.tool.padEnd(9)} ${result.clean ? "clean" : "WARNINGS"}  (${result.command})`);
+    result.messages.slice(0, 10).forEach((message) => console.log(`  ${message}`));
   }
-  const results: SimResult[] = [];
-  for (const simulator of which === "all" ? SIMULATORS : [which]) {
-    const result = await simulate(unit, simulator);
-    results.push(result);
+  for (const result of verification.results) {
     console.log(
-      `${simulator.padEnd(9)} ${result.passed ? "PASS" : "FAIL"}  ${result.vectors} vectors, ` +
+      `${result.simulator.padEnd(9)} ${result.passed ? "PASS" : "FAIL"}  ${result.vectors} vectors, ` +
         `${result.mismatches} mismatches, ${result.seconds.toFixed(1)} s`,
     );
     result.firstMismatches.forEach((line) => console.log(`  mismatch ${line}`));
-    passed &&= result.passed;
   }
-  return { passed, results };
 }
 
 function printSummary(generation: Generation): void {

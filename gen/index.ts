@@ -1,0 +1,37 @@
+/**
+ * pwlgen's library API: the same pipeline as the CLI, for build scripts.
+ *
+ *     import { generate, writeUnit, evaluate } from "pwlgen";
+ *     const unit = generate({ function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10" });
+ *     evaluate(unit.design, 0);              // the output code for input code 0
+ *     await writeUnit(unit, { outDir: "rtl/sigmoid", verify: true });
+ */
+export { generate, generateFromSpec, tabulateFunction } from "./generate.js";
+export type { Generation, Provenance } from "./generate.js";
+export { writeUnit } from "./write.js";
+export type { WriteOptions, Written } from "./write.js";
+export { renderUnit } from "./unit.js";
+export type { Unit } from "./unit.js";
+export { evaluate, evaluateChannel } from "./model/golden.js";
+export type { ErrorStats } from "./model/accuracy.js";
+export type { PwlDesign, PwlChannel, HardwareSummary } from "./design/ir.js";
+export { hardwareSummary } from "./design/ir.js";
+export {
+  parseFormat,
+  formatName,
+  width,
+  minCode,
+  maxCode,
+  toReal,
+  quantize,
+  roundShift,
+} from "./fixed/format.js";
+export type { FixFormat, Rounding, Overflow } from "./fixed/format.js";
+export { FUNCTIONS, findFunction } from "./functions/registry.js";
+export type { ActivationFunction } from "./functions/types.js";
+export { designSchema } from "./spec/schema.js";
+export type { DesignSpec, DesignSpecInput } from "./spec/schema.js";
+export { UserError, MissingToolError } from "./spec/errors.js";
+export { verifyUnit } from "../sim/verify.js";
+export type { Verification } from "../sim/verify.js";
+export type { SimResult } from "../sim/types.js";

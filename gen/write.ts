@@ -1,0 +1,49 @@
+import { join } from "node:path";
+import type { Generation } from "./generate.js";
+import { checkReplaceable, stageDirectory } from "./output/write.js";
+import { type Unit, renderDocuments, renderUnit } from "./unit.js";
+import { type SimulatorChoice, type Verification, verifyUnit } from "../sim/verify.js";
+
+export interface WriteOptions {
+  /** Default rtl-out/<module>. */
+  readonly outDir?: string;
+  /** Replace a directory pwlgen did not make. */
+  readonly force?: boolean;
+  /** Lint and simulate before the directory is committed; results go into manifest and report. */
+  readonly verify?: boolean;
+  readonly simulator?: SimulatorChoice;
+}
+
+export interface Written {
+  readonly dir: string;
+  readonly unit: Unit;
+  readonly verification?: Verification;
+}
+
+/**
+ * Renders a generation and writes it atomically (see output/write.ts). With verify, the
+ * simulators run on the staged files first; a failed check still writes the (complete)
+ * unit so it can be debugged, and `verification.passed` says so. A missing simulator
+ * aborts and writes nothing.
+ */
+export async function writeUnit(generation: Generation, options: WriteOptions = {}): Promise<Written> {
+  const dir = options.outDir ?? join("rtl-out", generation.design.module);
+  const force = options.force ?? false;
+  checkReplaceable(dir, force);
+  const unit = renderUnit(generation);
+  const staged = stageDirectory(dir, unit.files, force);
+  try {
+    let verification: Verification | undefined;
+    if (options.verify) {
+      verification = await verifyUnit(staged.path, options.simulator ?? "all");
+      for (const [name, contents] of renderDocuments(generation, unit.names, unit.vectors, verification.results)) {
+        staged.write(name, contents);
+      }
+    }
+    staged.commit();
+    return { dir, unit, ...(verification ? { verification } : {}) };
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
+}

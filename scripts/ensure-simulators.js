@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Makes sure Icarus Verilog and Verilator (and, best effort, ccache) are installed before
+// the tests run. As root with apt-get it installs what is missing; otherwise it says what
+// to install and fails.
+import { execFileSync, spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+
+const has = (name) =>
+  (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+const required = { iverilog: "iverilog", vvp: "iverilog", verilator: "verilator" };
+const missing = [...new Set(Object.entries(required).filter(([tool]) => !has(tool)).map(([, pkg]) => pkg))];
+const canApt = process.getuid?.() === 0 && has("apt-get");
+const packages = [...missing, ...(has("ccache") ? [] : ["ccache"])];
+
+if (packages.length > 0 && canApt) {
+  const install = () =>
+    spawnSync("apt-get", ["install", "-y", "--no-install-recommends", ...packages], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    }).status === 0;
+  console.log(`pwlgen tests: installing ${packages.join(", ")} with apt-get`);
+  if (!install()) {
+    // The image's package lists may be stale; apt's sandbox user cannot always verify them.
+    spawnSync("apt-get", ["-o", "APT::Sandbox::User=root", "update"], { stdio: "ignore" });
+    install();
+  }
+}
+
+const still = Object.keys(required).filter((tool) => !has(tool));
+if (still.length > 0) {
+  console.error(
+    `pwlgen tests need Icarus Verilog and Verilator, and ${still.join(", ")} ${still.length > 1 ? "are" : "is"} missing.\n` +
+      "Install them with your system's packages, e.g. `sudo apt-get install iverilog verilator` (Debian/Ubuntu).",
+  );
+  process.exit(1);
+}
+const version = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" }).split("\n")[0];
+console.log(`simulators: ${version("iverilog", ["-V"])} | ${version("verilator", ["--version"])}`);
