@@ -105,8 +105,13 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const shape = { ...designShape, ...runShape };
   const fromCli = valuesFromArgv(shape, argv);
   const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
-  const values = { ...(specFile ? readSpecFile(specFile) : {}), ...fromCli };
-  const options = parseOptions(genSchema, values, { specFile, fromCli: new Set(Object.keys(fromCli)) });
+  const file = specFile ? readSpecFile(specFile) : undefined;
+  const values = { ...file?.values, ...fromCli };
+  const options = parseOptions(genSchema, values, {
+    specFile,
+    fromCli: new Set(Object.keys(fromCli)),
+    ...(file ? { fileKeys: file.keys } : {}),
+  });
   const { outDir, verify, simulator, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
@@ -115,7 +120,9 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const written = await writeUnit(generation, { outDir, force, verify, simulator });
   if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`  wrote ${written.dir}/ (${[...written.unit.files.keys()].join(", ")}) in ${seconds.toFixed(2)} s`);
+  console.log(
+    `  wrote ${written.dir}/ (${[...written.unit.files.keys()].join(", ")}) in ${seconds.toFixed(2)} s`,
+  );
   return written.verification?.passed === false ? 1 : 0;
 }
 

@@ -72,10 +72,14 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     const reachable = smallestBoundWithFormats(problemAt, formats, floor);
     const field = spec.slopeFormat ? "--slope-format" : "--intercept-format";
     const value = formatName((spec.slopeFormat ?? spec.interceptFormat)!);
+    const other =
+      spec.slopeFormat && spec.interceptFormat
+        ? ` (with --intercept-format ${formatName(spec.interceptFormat)})`
+        : "";
     throw new UserError(
       field,
       value,
-      `cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(reachable)}`,
+      `${other} cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(reachable)}`.trim(),
     );
   }
   const formats: DatapathFormats = { ...base, slope: choice.slope, intercept: choice.intercept };
@@ -139,22 +143,32 @@ function checkFixedFormats(spec: DesignSpec): void {
   }
 }
 
+/**
+ * Why a bound cannot be met: below half an output ulp (blame --max-error), or the function
+ * leaves the output format's range by more than the bound (blame --out).
+ */
 function unreachable(spec: DesignSpec, bound: number, floor: number, reference: Float64Array): UserError {
   const half = ulp(spec.out) / 2;
-  const label = spec.maxError?.kind === "ulp" ? `${spec.maxError.value}ulp` : showReal(bound);
-  let why: string;
+  const reach = `the smallest reachable bound is ${showReal(floor)} (${(floor / ulp(spec.out)).toPrecision(4)}ulp)`;
   if (bound < half) {
-    why = `is below half an output ulp (${showReal(half)} for ${formatName(spec.out)}), which output rounding alone costs`;
-  } else {
-    const index = reference.findIndex(
-      (f) => Math.abs(f - Math.min(maxReal(spec.out), Math.max(minReal(spec.out), f))) > bound,
+    const label = spec.maxError?.kind === "ulp" ? `${spec.maxError.value}ulp` : showReal(bound);
+    return new UserError(
+      "--max-error",
+      label,
+      `is below half an output ulp (${showReal(half)} for ${formatName(spec.out)}), which output rounding alone costs; ${reach}`,
     );
-    const x = toReal(minCode(spec.in) + Math.max(0, index), spec.in);
-    why = `cannot be met where f(${x}) = ${reference[Math.max(0, index)]!.toPrecision(6)} lies outside the range of ${formatName(spec.out)}`;
   }
+  const lo = minReal(spec.out);
+  const hi = maxReal(spec.out);
+  const index = Math.max(
+    0,
+    reference.findIndex((f) => Math.abs(f - Math.min(hi, Math.max(lo, f))) > bound),
+  );
+  const x = toReal(minCode(spec.in) + index, spec.in);
   return new UserError(
-    "--max-error",
-    label,
-    `${why}; the smallest reachable bound is ${floor.toPrecision(6)} (${(floor / ulp(spec.out)).toPrecision(4)}ulp)`,
+    "--out",
+    formatName(spec.out),
+    `cannot hold ${spec.function}(${x}) = ${reference[index]!.toPrecision(8)} within ${showReal(bound)}: ` +
+      `its range is [${lo}, ${hi}]; choose a wider output format (${reach} with this one)`,
   );
 }

@@ -36,7 +36,12 @@ export async function writeUnit(generation: Generation, options: WriteOptions = 
     let verification: Verification | undefined;
     if (options.verify) {
       verification = await verifyUnit(staged.path, options.simulator ?? "all");
-      for (const [name, contents] of renderDocuments(generation, unit.names, unit.vectors, verification.results)) {
+      for (const [name, contents] of renderDocuments(
+        generation,
+        unit.names,
+        unit.vectors,
+        verification.results,
+      )) {
         staged.write(name, contents);
       }
     }

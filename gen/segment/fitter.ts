@@ -286,5 +286,8 @@ export function floorDiv(a: number, b: number): number {
 
 /** ceil(a / b) for integers |a| < 2^53, b > 0, exactly. */
 export function ceilDiv(a: number, b: number): number {
-  return -floorDiv(-a, b);
+  let q = Math.ceil(a / b);
+  if (q * b < a) q++;
+  else if ((q - 1) * b >= a) q--;
+  return q + 0; // never -0
 }

@@ -29,9 +29,9 @@ export function boundText(spec: BoundSpec): string {
   return spec.kind === "ulp" ? `${spec.value}ulp` : String(spec.value);
 }
 
-/** A real number shown as 2^k when it is a power of two, else in short scientific form. */
+/** A positive real shown as 2^k when it is a power of two, else with 6 significant digits. */
 export function showReal(value: number): string {
   const log = Math.log2(value);
   if (Number.isInteger(log)) return `2^${log}`;
-  return value.toPrecision(4);
+  return value < 1e-3 ? value.toExponential(5) : String(Number(value.toPrecision(6)));
 }

@@ -11,6 +11,8 @@ import { UserError } from "./errors.js";
 export interface OptionSources {
   readonly specFile?: string;
   readonly fromCli: ReadonlySet<string>;
+  /** Spec-file keys as written (kebab-case or camelCase), by their camelCase name. */
+  readonly fileKeys?: ReadonlyMap<string, string>;
 }
 
 export function kebab(key: string): string {
@@ -21,8 +23,15 @@ function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Reads a JSON or YAML spec file into a plain object with camelCase keys. */
-export function readSpecFile(path: string): Record<string, unknown> {
+export interface SpecFile {
+  /** Values by camelCase key. */
+  readonly values: Record<string, unknown>;
+  /** The keys as the file spells them, by camelCase key (for messages). */
+  readonly keys: ReadonlyMap<string, string>;
+}
+
+/** Reads a JSON or YAML spec file; keys may be camelCase or kebab-case. */
+export function readSpecFile(path: string): SpecFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -43,7 +52,11 @@ export function readSpecFile(path: string): Record<string, unknown> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UserError("--spec", path, "must hold an object of fields (function, in, out, ...)");
   }
-  return Object.fromEntries(Object.entries(data).map(([key, value]) => [camel(key), value]));
+  const entries = Object.entries(data);
+  return {
+    values: Object.fromEntries(entries.map(([key, value]) => [camel(key), value])),
+    keys: new Map(entries.map(([key]) => [camel(key), key])),
+  };
 }
 
 /** Validates options against a schema; the first problem becomes a UserError naming field and value. */
@@ -57,7 +70,12 @@ export function parseOptions<S extends z.ZodType>(
   const issue = result.error.issues[0]!;
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
-    throw new UserError(label(key, sources), key, "is not a known field");
+    const written = sources.fromCli.has(key) ? `--${kebab(key)}` : (sources.fileKeys?.get(key) ?? key);
+    throw new UserError(
+      sources.specFile && !sources.fromCli.has(key) ? sources.specFile : "option",
+      written,
+      "is not a known field",
+    );
   }
   const key = String(issue.path[0] ?? "");
   throw new UserError(label(key, sources), values[key], reason(issue));
@@ -65,7 +83,7 @@ export function parseOptions<S extends z.ZodType>(
 
 function label(key: string, sources: OptionSources): string {
   if (sources.fromCli.has(key) || !sources.specFile) return `--${kebab(key)}`;
-  return `${key} in ${sources.specFile}`;
+  return `${sources.specFile}: ${sources.fileKeys?.get(key) ?? key}`;
 }
 
 function reason(issue: z.core.$ZodIssue): string {

@@ -47,7 +47,16 @@ const formatField = (what: string, maxBits: number) =>
     return format;
   });
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** An integer written as a number or as decimal digits; "", true or [2] are not integers. */
+const integer = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx): number => {
+    const n = typeof value === "number" ? value : /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer" });
+    else if (n < min) ctx.addIssue({ code: "custom", message: `must be at least ${min}` });
+    else if (n > max) ctx.addIssue({ code: "custom", message: `must be at most ${max}` });
+    else return n;
+    return z.NEVER;
+  });
 
 const boundField = z.union([z.number(), z.string()]).transform((value, ctx): BoundSpec => {
   const bound = parseBound(value);
@@ -122,8 +131,8 @@ function checkBoundChoice(spec: { maxError?: unknown; segments?: unknown }, ctx:
       path: [spec.maxError === undefined ? "maxError" : "segments"],
       message:
         spec.maxError === undefined
-          ? "is required: give --max-error (or --segments for a segment budget)"
-          : "cannot be combined with --max-error; give one of them",
+          ? "is required: give a maximum error (--max-error, maxError) or a segment budget (--segments, segments)"
+          : "cannot be combined with a maximum error (--max-error, maxError): give one of them",
     });
   }
 }

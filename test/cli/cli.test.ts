@@ -1,0 +1,547 @@
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, it, expect, vi } from "vitest";
+import { main } from "../../gen/cli.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "pwlgen.js");
+
+/** Small and fast: 12-bit input, 10-bit output, 5 segments or so. */
+const SMALL = ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6"];
+const SMALL_MODULE = "pwl_sigmoid_s4_8_u1_9";
+const unitFiles = (module: string): string[] =>
+  [`${module}.v`, `${module}_tb.v`, `${module}_vectors.hex`, "manifest.json", "report.md"].sort();
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh empty directory; output directories go inside it. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pwlgen-cli-"));
+  scratch.push(dir);
+  return dir;
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+/** Runs the CLI in-process, capturing what it prints. */
+async function run(args: string[]): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => {
+    stdout.push(parts.map(String).join(" "));
+  });
+  const error = vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => {
+    stderr.push(parts.map(String).join(" "));
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** The one-line error contract: exit 2, a single "pwlgen: error:" line, no stack trace. */
+function expectUserError(result: Run): string {
+  expect(result.code).toBe(2);
+  expect(result.stderr).toHaveLength(1);
+  const line = result.stderr[0]!;
+  expect(line).not.toContain("\n");
+  expect(line.startsWith("pwlgen: error:")).toBe(true);
+  expect(line).not.toContain("    at ");
+  return line;
+}
+
+interface FormatJson {
+  signed: boolean;
+  intBits: number;
+  fracBits: number;
+  width: number;
+}
+
+interface Manifest {
+  tool: { name: string; version: string };
+  module: string;
+  function: string;
+  input: FormatJson;
+  output: FormatJson;
+  maxErrorBound: number;
+  segments: number;
+  breakpoints: number[];
+  coefficients: { slope: number; intercept: number }[];
+  latency: number;
+  errors: { max: number; mean: number; rms: number; maxUlp: number };
+  specHash: string;
+}
+
+const readManifest = (dir: string): Manifest =>
+  JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+
+const listing = (dir: string): string[] => readdirSync(dir).sort();
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * Reads an exhaustive vector file (one hex line per input code: input bits, then output
+ * bits) back into signed/unsigned code pairs.
+ */
+function readVectors(dir: string, manifest: Manifest): { x: number; y: number }[] {
+  const text = readFileSync(join(dir, `${manifest.module}_vectors.hex`), "utf8");
+  const yWidth = manifest.output.width;
+  const decode = (bits: bigint, w: number, signed: boolean): number =>
+    Number(signed ? BigInt.asIntN(w, bits) : BigInt.asUintN(w, bits));
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const word = BigInt(`0x${line}`);
+      return {
+        x: decode(word >> BigInt(yWidth), manifest.input.width, manifest.input.signed),
+        y: decode(word, yWidth, manifest.output.signed),
+      };
+    });
+}
+
+describe("pwlgen gen: a good spec", () => {
+  it("writes exactly <module>.v, <module>_tb.v, <module>_vectors.hex, manifest.json, report.md and exits 0", async () => {
+    const out = join(tempDir(), "unit");
+    const result = await run(["gen", ...SMALL, "--out-dir", out]);
+    expect(result.stderr).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(listing(out)).toEqual(unitFiles(SMALL_MODULE));
+    const verilog = readFileSync(join(out, `${SMALL_MODULE}.v`), "utf8");
+    expect(verilog).toMatch(new RegExp(`module\\s+${SMALL_MODULE}\\b`));
+  });
+
+  it("leaves no staging directory behind next to the output", async () => {
+    const parent = tempDir();
+    const result = await run(["gen", ...SMALL, "--out-dir", join(parent, "unit")]);
+    expect(result.code).toBe(0);
+    expect(listing(parent)).toEqual(["unit"]);
+  });
+
+  it("names the files after --module", async () => {
+    const out = join(tempDir(), "unit");
+    const result = await run(["gen", ...SMALL, "--module", "my_sig", "--out-dir", out]);
+    expect(result.code).toBe(0);
+    expect(listing(out)).toEqual(unitFiles("my_sig"));
+    expect(readManifest(out).module).toBe("my_sig");
+  });
+});
+
+describe("pwlgen gen: manifest.json contract", () => {
+  const designs: [string, string[], number, number][] = [
+    // [name, flags, bound, function]
+    ["sigmoid s4.8 -> u1.9 at 2^-6", SMALL, 2 ** -6, 0],
+    [
+      "sigmoid s4.12 -> u1.15 at 2^-10 (the 16-bit example)",
+      ["--function", "sigmoid", "--in", "s4.12", "--out", "u1.15", "--max-error", "2^-10"],
+      2 ** -10,
+      0,
+    ],
+    [
+      "tanh s3.8 -> s1.9 at 0.01, pipeline 2",
+      ["--function", "tanh", "--in", "s3.8", "--out", "s1.9", "--max-error", "0.01", "--pipeline", "2"],
+      0.01,
+      1,
+    ],
+  ];
+
+  it.each(designs)("%s", async (_name, flags, bound, which) => {
+    const out = join(tempDir(), "unit");
+    const result = await run(["gen", ...flags, "--out-dir", out]);
+    expect(result.code).toBe(0);
+    const m = readManifest(out);
+    const flag = (name: string): string => flags[flags.indexOf(name) + 1]!;
+    const [, inSign, inInt, inFrac] = /^([su])(-?\d+)\.(\d+)$/.exec(flag("--in"))!;
+    const [, outSign, outInt, outFrac] = /^([su])(-?\d+)\.(\d+)$/.exec(flag("--out"))!;
+
+    expect(m.tool).toEqual({
+      name: "pwlgen",
+      version: (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version,
+    });
+    expect(m.module).toBe(
+      `pwl_${flag("--function")}_${flag("--in").replace(".", "_")}_${flag("--out").replace(".", "_")}`,
+    );
+    expect(m.function).toBe(flag("--function"));
+    expect(m.input).toMatchObject({
+      signed: inSign === "s",
+      intBits: Number(inInt),
+      fracBits: Number(inFrac),
+      width: Number(inInt) + Number(inFrac),
+    });
+    expect(m.output).toMatchObject({
+      signed: outSign === "s",
+      intBits: Number(outInt),
+      fracBits: Number(outFrac),
+      width: Number(outInt) + Number(outFrac),
+    });
+    expect(m.maxErrorBound).toBe(bound);
+    expect(m.latency).toBe(flags.includes("--pipeline") ? Number(flag("--pipeline")) : 0);
+    expect(m.specHash).toMatch(/^[0-9a-f]{64}$/);
+
+    // Segments: one breakpoint and one coefficient pair each, starting at the smallest code.
+    expect(m.segments).toBeGreaterThanOrEqual(1);
+    expect(m.breakpoints).toHaveLength(m.segments);
+    expect(m.coefficients).toHaveLength(m.segments);
+    const minCode = m.input.signed ? -(2 ** (m.input.width - 1)) : 0;
+    const maxCode = m.input.signed ? 2 ** (m.input.width - 1) - 1 : 2 ** m.input.width - 1;
+    expect(m.breakpoints[0]).toBe(minCode);
+    m.breakpoints.forEach((b, i) => {
+      expect(Number.isInteger(b)).toBe(true);
+      expect(b).toBeLessThanOrEqual(maxCode);
+      if (i > 0) expect(b).toBeGreaterThan(m.breakpoints[i - 1]!);
+    });
+    for (const { slope, intercept } of m.coefficients) {
+      expect(Number.isInteger(slope)).toBe(true);
+      expect(Number.isInteger(intercept)).toBe(true);
+    }
+
+    // Errors: within the bound, consistent with each other.
+    const outUlp = 2 ** -m.output.fracBits;
+    expect(m.errors.max).toBeGreaterThan(0);
+    expect(m.errors.max).toBeLessThanOrEqual(m.maxErrorBound);
+    expect(m.errors.mean).toBeGreaterThan(0);
+    expect(m.errors.mean).toBeLessThanOrEqual(m.errors.rms);
+    expect(m.errors.rms).toBeLessThanOrEqual(m.errors.max);
+    expect(m.errors.maxUlp).toBeCloseTo(m.errors.max / outUlp, 9);
+
+    // The exhaustive vector file holds every input code in order; its outputs, measured
+    // against Math's sigmoid / tanh, have exactly the manifest's worst error.
+    const vectors = readVectors(out, m);
+    expect(vectors).toHaveLength(2 ** m.input.width);
+    vectors.forEach(({ x }, i) => expect(x).toBe(minCode + i));
+    const f = which === 0 ? sigmoid : Math.tanh;
+    const xUlp = 2 ** -m.input.fracBits;
+    const worst = Math.max(...vectors.map(({ x, y }) => Math.abs(y * outUlp - f(x * xUlp))));
+    expect(worst).toBeCloseTo(m.errors.max, 12);
+  });
+});
+
+describe("pwlgen gen --segments", () => {
+  it("--segments 8 gives at most 8 segments and records the error it reaches as the bound", async () => {
+    const out = join(tempDir(), "unit");
+    const flags = ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--segments", "8"];
+    const result = await run(["gen", ...flags, "--out-dir", out]);
+    expect(result.code).toBe(0);
+    const m = readManifest(out);
+    expect(m.segments).toBeGreaterThanOrEqual(1);
+    expect(m.segments).toBeLessThanOrEqual(8);
+    expect(m.breakpoints).toHaveLength(m.segments);
+    expect(m.coefficients).toHaveLength(m.segments);
+    expect(m.maxErrorBound).toBe(m.errors.max);
+
+    // No design beats rounding f to the nearest u1.9 code at every input.
+    let roundingFloor = 0;
+    for (let code = -2048; code < 2048; code++) {
+      const f = sigmoid(code / 256);
+      roundingFloor = Math.max(roundingFloor, Math.abs(f - Math.round(f * 512) / 512));
+    }
+    expect(m.errors.max).toBeGreaterThanOrEqual(roundingFloor);
+
+    // A design within 2^-6 that fits in 8 segments is one the budget could have chosen.
+    const bounded = join(tempDir(), "bounded");
+    expect((await run(["gen", ...SMALL, "--out-dir", bounded])).code).toBe(0);
+    const other = readManifest(bounded);
+    expect(other.segments).toBeLessThanOrEqual(8);
+    expect(m.errors.max).toBeLessThanOrEqual(other.errors.max);
+  });
+});
+
+describe("pwlgen gen: bad specs exit 2 with one error line and write nothing", () => {
+  const cases: [string, string[], string[]][] = [
+    [
+      "unknown function",
+      ["--function", "sigmoidd", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6"],
+      ["--function", "sigmoidd"],
+    ],
+    [
+      "malformed input format",
+      ["--function", "sigmoid", "--in", "q4.12", "--out", "u1.9", "--max-error", "2^-6"],
+      ["--in", "q4.12"],
+    ],
+    [
+      "malformed output format",
+      ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.", "--max-error", "2^-6"],
+      ["--out", "u1."],
+    ],
+    [
+      "bound below half an output ulp (2^-20 with u1.15)",
+      ["--function", "sigmoid", "--in", "s4.12", "--out", "u1.15", "--max-error", "2^-20"],
+      ["--max-error", "2^-20"],
+    ],
+    [
+      "bound that is not a bound",
+      ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^x"],
+      ["--max-error", "2^x"],
+    ],
+    [
+      "pipeline out of range",
+      ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6", "--pipeline", "7"],
+      ["--pipeline", "7"],
+    ],
+    [
+      "--max-error and --segments together",
+      ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6", "--segments", "8"],
+      ["--segments", "--max-error"],
+    ],
+    [
+      "neither --max-error nor --segments",
+      ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9"],
+      ["--max-error"],
+    ],
+    ["module that is a Verilog keyword", [...SMALL, "--module", "wire"], ["--module", "wire"]],
+  ];
+
+  it.each(cases)("%s", async (_what, flags, mentions) => {
+    const parent = tempDir();
+    const out = join(parent, "unit");
+    const line = expectUserError(await run(["gen", ...flags, "--out-dir", out]));
+    for (const text of mentions) expect(line).toContain(text);
+    expect(existsSync(out)).toBe(false);
+    expect(listing(parent)).toEqual([]);
+  });
+
+  it("tanh into an unsigned output (u1.15 cannot hold tanh's negative half) is refused", async () => {
+    const parent = tempDir();
+    const out = join(parent, "unit");
+    const flags = ["--function", "tanh", "--in", "s4.12", "--out", "u1.15", "--max-error", "2^-10"];
+    const line = expectUserError(await run(["gen", ...flags, "--out-dir", out]));
+    expect(line).toContain(`--out: "u1.15" cannot hold tanh(-8)`);
+    expect(line).toContain("u1.15");
+    expect(existsSync(out)).toBe(false);
+    expect(listing(parent)).toEqual([]);
+  });
+
+  it("a missing --spec file is refused naming --spec", async () => {
+    const parent = tempDir();
+    const missing = join(parent, "nope.yaml");
+    const line = expectUserError(await run(["gen", "--spec", missing, "--out-dir", join(parent, "unit")]));
+    expect(line).toContain("--spec");
+    expect(line).toContain(missing);
+    expect(listing(parent)).toEqual([]);
+  });
+});
+
+describe("pwlgen gen: determinism", () => {
+  it("the same command twice, into two directories, writes byte-identical files", async () => {
+    const flags = [
+      "--function",
+      "tanh",
+      "--in",
+      "s3.8",
+      "--out",
+      "s1.9",
+      "--max-error",
+      "2^-7",
+      "--pipeline",
+      "1",
+    ];
+    const a = join(tempDir(), "a");
+    const b = join(tempDir(), "b");
+    expect((await run(["gen", ...flags, "--out-dir", a])).code).toBe(0);
+    expect((await run(["gen", ...flags, "--out-dir", b])).code).toBe(0);
+    expect(listing(a)).toEqual(listing(b));
+    expect(listing(a)).toHaveLength(5);
+    for (const name of listing(a)) {
+      expect(readFileSync(join(b, name)).equals(readFileSync(join(a, name))), name).toBe(true);
+    }
+  });
+});
+
+describe("pwlgen gen --spec", () => {
+  it("a YAML spec file gives the same spec hash and files as the equivalent flags", async () => {
+    const dir = tempDir();
+    const specPath = join(dir, "unit.yaml");
+    writeFileSync(specPath, "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^-6\n");
+    const fromFile = join(dir, "from-file");
+    const fromFlags = join(dir, "from-flags");
+    expect((await run(["gen", "--spec", specPath, "--out-dir", fromFile])).code).toBe(0);
+    expect((await run(["gen", ...SMALL, "--out-dir", fromFlags])).code).toBe(0);
+    expect(readManifest(fromFile).specHash).toBe(readManifest(fromFlags).specHash);
+    expect(listing(fromFile)).toEqual(listing(fromFlags));
+    for (const name of listing(fromFile)) {
+      expect(readFileSync(join(fromFile, name), "utf8"), name).toBe(
+        readFileSync(join(fromFlags, name), "utf8"),
+      );
+    }
+  });
+
+  it("a JSON spec file with a ulp bound hashes like the flags with the same absolute bound", async () => {
+    const dir = tempDir();
+    const specPath = join(dir, "unit.json");
+    // 8 ulp of u1.9 = 8 * 2^-9 = 2^-6.
+    writeFileSync(
+      specPath,
+      JSON.stringify({ function: "sigmoid", in: "s4.8", out: "u1.9", "max-error": "8ulp" }),
+    );
+    expect((await run(["gen", "--spec", specPath, "--out-dir", join(dir, "a")])).code).toBe(0);
+    expect((await run(["gen", ...SMALL, "--out-dir", join(dir, "b")])).code).toBe(0);
+    expect(readManifest(join(dir, "a")).specHash).toBe(readManifest(join(dir, "b")).specHash);
+  });
+
+  it("a flag overrides the spec file's value", async () => {
+    const dir = tempDir();
+    const specPath = join(dir, "unit.yaml");
+    writeFileSync(
+      specPath,
+      "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^-6\npipeline: 1\nmodule: from_file\n",
+    );
+    const overridden = join(dir, "overridden");
+    const plain = join(dir, "plain");
+    expect((await run(["gen", "--spec", specPath, "--pipeline", "2", "--out-dir", overridden])).code).toBe(0);
+    expect(
+      (await run(["gen", ...SMALL, "--pipeline", "2", "--module", "from_file", "--out-dir", plain])).code,
+    ).toBe(0);
+    const m = readManifest(overridden);
+    expect(m.latency).toBe(2);
+    expect(m.module).toBe("from_file");
+    expect(m.specHash).toBe(readManifest(plain).specHash);
+  });
+
+  it("a bad value in the spec file is named by field and file", async () => {
+    const dir = tempDir();
+    const specPath = join(dir, "unit.yaml");
+    writeFileSync(specPath, "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^x\n");
+    const line = expectUserError(await run(["gen", "--spec", specPath, "--out-dir", join(dir, "unit")]));
+    expect(line).toContain(`${specPath}: max-error`);
+    expect(line).toContain('"2^x"');
+    expect(existsSync(join(dir, "unit"))).toBe(false);
+  });
+});
+
+describe("pwlgen gen: existing output directories", () => {
+  it("refuses a directory pwlgen did not make, with exit 2, and leaves it untouched", async () => {
+    const parent = tempDir();
+    const out = join(parent, "mine");
+    mkdirSync(out);
+    writeFileSync(join(out, "notes.txt"), "keep me\n");
+    const line = expectUserError(await run(["gen", ...SMALL, "--out-dir", out]));
+    expect(line).toContain("--out-dir");
+    expect(line).toContain(out);
+    expect(listing(out)).toEqual(["notes.txt"]);
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("keep me\n");
+    expect(listing(parent)).toEqual(["mine"]);
+  });
+
+  it("refuses a directory whose manifest.json was written by another tool", async () => {
+    const out = join(tempDir(), "other");
+    mkdirSync(out);
+    const foreign = JSON.stringify({ tool: { name: "othertool", version: "1.0.0" } });
+    writeFileSync(join(out, "manifest.json"), foreign);
+    expectUserError(await run(["gen", ...SMALL, "--out-dir", out]));
+    expect(listing(out)).toEqual(["manifest.json"]);
+    expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe(foreign);
+  });
+
+  it("replaces a directory pwlgen did not make when given --force", async () => {
+    const parent = tempDir();
+    const out = join(parent, "mine");
+    mkdirSync(out);
+    writeFileSync(join(out, "notes.txt"), "keep me\n");
+    const result = await run(["gen", ...SMALL, "--force", "--out-dir", out]);
+    expect(result.code).toBe(0);
+    expect(listing(out)).toEqual(unitFiles(SMALL_MODULE));
+    expect(listing(parent)).toEqual(["mine"]);
+  });
+
+  it("replaces a directory pwlgen made, dropping the files of the previous unit", async () => {
+    const parent = tempDir();
+    const out = join(parent, "unit");
+    expect((await run(["gen", ...SMALL, "--module", "first", "--out-dir", out])).code).toBe(0);
+    expect(listing(out)).toEqual(unitFiles("first"));
+    expect((await run(["gen", ...SMALL, "--module", "second", "--out-dir", out])).code).toBe(0);
+    expect(listing(out)).toEqual(unitFiles("second"));
+    expect(readManifest(out).module).toBe("second");
+    expect(listing(parent)).toEqual(["unit"]);
+  });
+});
+
+describe("pwlgen list and bad command lines", () => {
+  it("list prints sigmoid and tanh and exits 0", async () => {
+    const result = await run(["list"]);
+    expect(result.code).toBe(0);
+    const names = result.stdout.map((line) => line.trim().split(/\s+/)[0]);
+    expect(names).toContain("sigmoid");
+    expect(names).toContain("tanh");
+  });
+
+  it("an unknown subcommand exits 2 with one error line", async () => {
+    const line = expectUserError(await run(["frobnicate"]));
+    expect(line).toContain("frobnicate");
+  });
+
+  it("an unknown flag exits 2 with one error line naming it and writes nothing", async () => {
+    const parent = tempDir();
+    const line = expectUserError(
+      await run(["gen", ...SMALL, "--bogus-flag", "1", "--out-dir", join(parent, "u")]),
+    );
+    expect(line).toContain("bogus");
+    expect(listing(parent)).toEqual([]);
+  });
+
+  it("no subcommand at all exits 2", async () => {
+    expectUserError(await run([]));
+  });
+});
+
+describe("the real binary (node bin/pwlgen.js)", () => {
+  const binary = (args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+
+  it("gen exits 0 and writes the unit", () => {
+    const out = join(tempDir(), "unit");
+    const result = binary(["gen", ...SMALL, "--out-dir", out]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(listing(out)).toEqual(unitFiles(SMALL_MODULE));
+    expect(readManifest(out).tool.name).toBe("pwlgen");
+  });
+
+  it("a bad spec exits 2 with exactly one stderr line and no stack trace", () => {
+    const parent = tempDir();
+    const result = binary([
+      "gen",
+      "--function",
+      "sigmoid",
+      "--in",
+      "s4.12",
+      "--out",
+      "u1.15",
+      "--max-error",
+      "2^-20",
+      "--out-dir",
+      join(parent, "unit"),
+    ]);
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith("pwlgen: error: --max-error")).toBe(true);
+    expect(lines[0]).toContain("2^-20");
+    expect(result.stderr).not.toContain("    at ");
+    expect(listing(parent)).toEqual([]);
+  });
+
+  it("an unknown subcommand exits 2", () => {
+    const result = binary(["frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.startsWith("pwlgen: error:")).toBe(true);
+  });
+});
