@@ -21,14 +21,26 @@ const CASES: Case[] = [
     runs: 7,
     targetSeconds: 1,
   },
-  { name: "tanh s3.13 -> s1.15 at 1e-3", spec: { function: "tanh", in: "s3.13", out: "s1.15", maxError: "1e-3" }, runs: 7 },
+  {
+    name: "tanh s3.13 -> s1.15 at 1e-3",
+    spec: { function: "tanh", in: "s3.13", out: "s1.15", maxError: "1e-3" },
+    runs: 7,
+  },
   {
     name: "sigmoid s4.12 -> u1.15 at 0.5ulp",
     spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "0.5ulp" },
     runs: 5,
   },
-  { name: "sigmoid s4.12 -> u1.15, 8 segments", spec: { function: "sigmoid", in: "s4.12", out: "u1.15", segments: 8 }, runs: 3 },
-  { name: "sigmoid s4.16 -> u1.15 at 2^-10 (20-bit input)", spec: { function: "sigmoid", in: "s4.16", out: "u1.15", maxError: "2^-10" }, runs: 3 },
+  {
+    name: "sigmoid s4.12 -> u1.15, 8 segments",
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", segments: 8 },
+    runs: 3,
+  },
+  {
+    name: "sigmoid s4.16 -> u1.15 at 2^-10 (20-bit input)",
+    spec: { function: "sigmoid", in: "s4.16", out: "u1.15", maxError: "2^-10" },
+    runs: 3,
+  },
 ];
 
 function median(values: number[]): number {
@@ -51,7 +63,9 @@ const results = CASES.map((c) => {
     segments,
     medianSeconds: Number(seconds.toFixed(4)),
     runs: c.runs,
-    ...(c.targetSeconds !== undefined ? { targetSeconds: c.targetSeconds, withinTarget: seconds < c.targetSeconds } : {}),
+    ...(c.targetSeconds !== undefined
+      ? { targetSeconds: c.targetSeconds, withinTarget: seconds < c.targetSeconds }
+      : {}),
   };
 });
 

@@ -17,7 +17,13 @@ const has = (name) =>
   });
 
 const required = { iverilog: "iverilog", vvp: "iverilog", verilator: "verilator" };
-const missing = [...new Set(Object.entries(required).filter(([tool]) => !has(tool)).map(([, pkg]) => pkg))];
+const missing = [
+  ...new Set(
+    Object.entries(required)
+      .filter(([tool]) => !has(tool))
+      .map(([, pkg]) => pkg),
+  ),
+];
 const canApt = process.getuid?.() === 0 && has("apt-get");
 const packages = [...missing, ...(has("ccache") ? [] : ["ccache"])];
 
