@@ -2,9 +2,9 @@ import { join } from "node:path";
 import yargs from "yargs";
 import { z } from "zod";
 import { formatName, ulp } from "./fixed/format.js";
-import { hardwareSummary } from "./design/ir.js";
-import { FUNCTIONS } from "./functions/registry.js";
-import { type Generation, generateFromSpec } from "./generate.js";
+import { type PwlChannel, hardwareSummary } from "./design/ir.js";
+import { listFunctions } from "./functions/list.js";
+import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
 import { checkReplaceable } from "./output/write.js";
 import { showReal } from "./spec/bound.js";
 import { yargsOptions, valuesFromArgv } from "./spec/cli-options.js";
@@ -77,8 +77,8 @@ export async function main(args: readonly string[]): Promise<number> {
         exitCode = await simCommand(argv as Record<string, unknown>);
       },
     )
-    .command("list", "list the functions --function accepts", {}, () => {
-      for (const fn of FUNCTIONS) console.log(`${fn.name.padEnd(12)} ${fn.symmetry.padEnd(6)} ${fn.formula}`);
+    .command("list", "list the functions --function accepts, with parameters, symmetry and formula", {}, () => {
+      console.log(listFunctions());
     })
     .demandCommand(1, "give a command: gen, sim or list")
     .help();
@@ -149,18 +149,38 @@ function printVerification(verification: Verification): void {
 }
 
 function printSummary(generation: Generation): void {
-  const { design, accuracy } = generation;
-  const channel = design.y;
+  const { design } = generation;
+  console.log(`${design.module}: ${design.function} ${formatName(design.input)} -> ${formatName(design.y.output)}`);
+  printTable("y", design, design.y, generation.y);
+  const dy = design.dy;
+  if (dy?.kind === "pwl" && generation.dy) printTable("dy", design, dy, generation.dy);
+  else if (dy && generation.dy) {
+    const a = generation.dy.accuracy;
+    console.log(
+      `  dy: slope of the active segment as ${formatName(dy.output)}, error vs f' max ${a.max.toPrecision(4)}, ` +
+        `mean ${a.mean.toPrecision(4)}, rms ${a.rms.toPrecision(4)} (no bound)`,
+    );
+  }
+}
+
+function printTable(port: string, design: Generation["design"], channel: PwlChannel, report: ChannelReport): void {
   const hw = hardwareSummary(design.input, channel);
+  const accuracy = report.accuracy;
   const outUlp = ulp(channel.output);
+  const method = report.provenance?.method ?? "optimal";
+  const unfolded = report.provenance?.unfolded;
+  const folded =
+    channel.fold.kind === "none"
+      ? ""
+      : `, folded ${channel.fold.kind}${unfolded ? ` (${unfolded.segments} without folding)` : ""}`;
   console.log(
-    `${design.module}: ${design.function} ${formatName(design.input)} -> ${formatName(channel.output)}, ` +
-      `${hw.segments} segments (minimum), max error ${accuracy.max.toPrecision(4)} ` +
-      `(${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}`,
+    `  ${port}: ${hw.segments} segments (${method === "optimal" ? "minimum" : method}${folded}), ` +
+      `max error ${accuracy.max.toPrecision(4)} (${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}, ` +
+      `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );
   console.log(
-    `  mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}; slope ${formatName(channel.slopeFormat)}, ` +
-      `intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ${hw.comparators} comparators ` +
-      `(depth ${hw.treeDepth}), latency ${design.pipeline}`,
+    `      slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ` +
+      (channel.select.kind === "tree" ? `${hw.comparators} comparators (depth ${hw.treeDepth})` : "no comparators (uniform)") +
+      `, latency ${design.pipeline}`,
   );
 }

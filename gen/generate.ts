@@ -1,16 +1,15 @@
-import { type FixFormat, formatName, maxReal, minCode, minReal, toReal, ulp, width } from "./fixed/format.js";
+import { type FixFormat, formatName, maxCode, minCode, quantize, toReal, width } from "./fixed/format.js";
+import { buildTable, type TableProvenance } from "./design/table.js";
+import { type PwlChannel, type PwlDesign, type SlopeTap, freeze } from "./design/ir.js";
+import { centralDifference, compileExpression } from "./functions/expression.js";
 import { findFunction } from "./functions/registry.js";
-import { buildChannel } from "./design/build.js";
-import { type PwlDesign, freeze } from "./design/ir.js";
-import { type ErrorStats, measureChannel } from "./model/accuracy.js";
+import type { Symmetry } from "./functions/types.js";
+import { type ErrorStats, measure } from "./model/accuracy.js";
+import { evaluateChannel, evaluateDerivative, segmentIndex } from "./model/golden.js";
 import { TOOL_VERSION } from "./paths.js";
-import { boundForBudget, smallestBoundWithFormats, smallestReachableBound } from "./quantize/bound.js";
-import { ampleFormats, chooseFormats } from "./quantize/widths.js";
-import type { DatapathFormats } from "./segment/datapath.js";
-import { countOptimal, segmentOptimal } from "./segment/optimal.js";
-import type { FitProblem } from "./segment/problem.js";
-import { computeTargets } from "./segment/targets.js";
-import { showReal } from "./spec/bound.js";
+import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
+import { METHODS } from "./segment/methods.js";
+import type { BoundSpec } from "./spec/bound.js";
 import { UserError } from "./spec/errors.js";
 import { parseOptions } from "./spec/load.js";
 import { specHash } from "./spec/normalize.js";
@@ -20,21 +19,35 @@ import { type DesignSpec, type DesignSpecInput, defaultModuleName, designSchema 
 export interface Generation {
   readonly spec: DesignSpec;
   readonly design: PwlDesign;
-  /** Golden model against the real function, over every input code. */
+  readonly function: FunctionInfo;
+  /** Port y: accuracy and how it was reached. */
+  readonly y: ChannelReport;
+  /** Port dy, when there is one. */
+  readonly dy?: ChannelReport;
+}
+
+export interface ChannelReport {
+  /** Golden model against the real function (f, or f' for dy), over every input code. */
   readonly accuracy: ErrorStats;
-  /** How the design was reached, for the report. */
-  readonly provenance: Provenance;
-  /** f(x) at every input code (index i = code minCode(input) + i). */
+  /** For PWL tables: how the table was reached. Absent for a slope tap. */
+  readonly provenance?: TableProvenance;
+  /** The real function at every input code (index x - minCode(input)). */
   readonly reference: Float64Array;
 }
 
-export interface Provenance {
-  readonly method: "optimal";
-  /** Segment count with generous coefficient formats: no format choice does better. */
-  readonly ampleSegments: number;
-  readonly ampleSlopeFracBits: number;
-  /** For --segments: the budget asked for. */
-  readonly segmentBudget?: number;
+/** The function being approximated, resolved from --function or --expr and its parameters. */
+export interface FunctionInfo {
+  readonly name: string;
+  readonly formula: string;
+  readonly f: (x: number) => number;
+  readonly symmetry: Symmetry;
+  readonly derivative: {
+    readonly f: (x: number) => number;
+    readonly formula: string;
+    /** True when f' is a central difference (no symbolic derivative). */
+    readonly numerical: boolean;
+    readonly symmetry: Symmetry;
+  };
 }
 
 /** Validates a spec (as a library caller writes it) and generates the design. */
@@ -44,76 +57,222 @@ export function generate(input: DesignSpecInput): Generation {
 }
 
 export function generateFromSpec(spec: DesignSpec): Generation {
-  const fn = findFunction(spec.function);
-  if (!fn) throw new UserError("--function", spec.function, "is not a known function");
-  const reference = tabulateFunction(fn.evaluate, spec.in);
-  const base = { input: spec.in, output: spec.out, rounding: spec.rounding, overflow: spec.overflow };
-  const problemAt = (bound: number): FitProblem | undefined => {
-    const result = computeTargets(reference, spec.out, bound, spec.overflow);
-    return result.ok ? { ...base, bound, reference, targets: result.targets } : undefined;
-  };
-  const fixed = { slope: spec.slopeFormat, intercept: spec.interceptFormat };
-  checkFixedFormats(spec);
-  const floor = smallestReachableBound(reference, spec.out);
+  const fn = resolveFunction(spec);
+  const reference = tabulateFunction(fn.f, spec.in);
+  checkFinite(reference, spec, spec.expr !== undefined ? "--expr" : "--function", fn.name);
+  const method = METHODS[spec.method];
+  const common = { input: spec.in, rounding: spec.rounding, overflow: spec.overflow, method, functionName: fn.name };
 
-  let bound: number;
-  if (spec.segments !== undefined) {
-    const anyProblem = problemAt(Math.max(floor, ulp(spec.out)))!;
-    bound = boundForBudget(problemAt, ampleFormats(anyProblem, fixed), countOptimal, spec.segments, floor);
-  } else {
-    const asked = spec.maxError!;
-    bound = asked.kind === "ulp" ? asked.value * ulp(spec.out) : asked.value;
-    if (bound < floor) throw unreachable(spec, bound, floor, reference);
+  const yTable = buildTable({
+    ...common,
+    port: "y",
+    reference,
+    f: fn.f,
+    output: spec.out,
+    target:
+      spec.segments !== undefined
+        ? { kind: "budget", segments: spec.segments }
+        : { kind: "bound", bound: spec.maxError! },
+    fold: chooseFold(spec, fn.symmetry, spec.out),
+    fixed: { slope: spec.slopeFormat, intercept: spec.interceptFormat },
+    labels: {
+      bound: "--max-error",
+      budget: "--segments",
+      output: "--out",
+      slope: "--slope-format",
+      intercept: "--intercept-format",
+    },
+  });
+  const y = spec.segments !== undefined ? withMeasuredBound(yTable.channel, spec, reference) : yTable.channel;
+
+  let dy: PwlChannel | SlopeTap | undefined;
+  let dyReference: Float64Array | undefined;
+  let dyProvenance: TableProvenance | undefined;
+  if (spec.derivative !== "none") {
+    const dout = spec.dout!;
+    dyReference = tabulateFunction(fn.derivative.f, spec.in);
+    checkFinite(dyReference, spec, spec.expr !== undefined ? "--expr" : "--function", `${fn.name}'`);
+    if (spec.derivative === "slope") {
+      dy = slopeTap(y, dout, spec);
+    } else {
+      const table = buildTable({
+        ...common,
+        port: "dy",
+        reference: dyReference,
+        f: fn.derivative.f,
+        output: dout,
+        target: { kind: "bound", bound: derivativeBound(spec) },
+        fold: chooseFold(spec, fn.derivative.symmetry, dout),
+        fixed: {},
+        labels: {
+          bound: "--dmax-error",
+          budget: "--dmax-error",
+          output: "--dout",
+          slope: "--slope-format",
+          intercept: "--intercept-format",
+        },
+        functionName: `${fn.name}'`,
+      });
+      dy = table.channel;
+      dyProvenance = table.provenance;
+    }
   }
-  const problem = problemAt(bound)!;
-  const choice = chooseFormats(problem, countOptimal, fixed);
-  if (!choice.ok) {
-    const formats = ampleFormats(problem, fixed);
-    const reachable = smallestBoundWithFormats(problemAt, formats, floor);
-    const field = spec.slopeFormat ? "--slope-format" : "--intercept-format";
-    const value = formatName((spec.slopeFormat ?? spec.interceptFormat)!);
-    const other =
-      spec.slopeFormat && spec.interceptFormat
-        ? ` (with --intercept-format ${formatName(spec.interceptFormat)})`
-        : "";
-    throw new UserError(
-      field,
-      value,
-      `${other} cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(reachable)}`.trim(),
-    );
-  }
-  const formats: DatapathFormats = { ...base, slope: choice.slope, intercept: choice.intercept };
-  const outcome = segmentOptimal(problem, formats);
-  if (!outcome.ok) throw new Error("internal: chosen formats cannot segment the problem");
-  const channel = buildChannel("y", problem, formats, outcome.segments);
-  const accuracy = measureChannel(spec.in, channel, reference);
-  if (!(accuracy.max <= bound)) {
-    throw new Error(`internal: golden model error ${accuracy.max} exceeds the bound ${bound}`);
-  }
-  // With a segment budget the bound is the worst error the design actually reaches.
-  const finalChannel = spec.segments !== undefined ? { ...channel, bound: accuracy.max } : channel;
-  const module = spec.module ?? defaultModuleName(spec);
+
   const design: PwlDesign = freeze({
-    module,
-    function: spec.function,
+    module: spec.module ?? defaultModuleName(spec),
+    function: fn.name,
     input: spec.in,
     pipeline: spec.pipeline,
     specHash: specHash(spec),
     toolVersion: TOOL_VERSION,
-    y: finalChannel,
+    y,
+    ...(dy ? { dy } : {}),
   });
+  const yAccuracy = measureChannel(design, y, reference);
+  if (!(yAccuracy.max <= y.bound)) {
+    throw new Error(`internal: golden model error ${yAccuracy.max} exceeds the bound ${y.bound}`);
+  }
+  let dyReport: ChannelReport | undefined;
+  if (dy && dyReference) {
+    const accuracy =
+      dy.kind === "pwl"
+        ? measureChannel(design, dy, dyReference)
+        : measure({
+            input: spec.in,
+            output: dy.output,
+            hardware: (x) => evaluateDerivative(design, x),
+            reference: dyReference,
+            segment: (x) => segmentIndex(y, y.fold.kind === "none" ? x : Math.abs(x)),
+            segments: y.breakpoints.length,
+          });
+    if (dy.kind === "pwl" && !(accuracy.max <= dy.bound)) {
+      throw new Error(`internal: golden model error ${accuracy.max} of dy exceeds the bound ${dy.bound}`);
+    }
+    dyReport = { accuracy, reference: dyReference, ...(dyProvenance ? { provenance: dyProvenance } : {}) };
+  }
   return {
     spec,
     design,
-    accuracy,
-    reference,
-    provenance: {
-      method: "optimal",
-      ampleSegments: choice.ampleSegments,
-      ampleSlopeFracBits: choice.ampleSlopeFracBits,
-      ...(spec.segments !== undefined ? { segmentBudget: spec.segments } : {}),
-    },
+    function: fn,
+    y: { accuracy: yAccuracy, provenance: yTable.provenance, reference },
+    ...(dyReport ? { dy: dyReport } : {}),
   };
+}
+
+function measureChannel(design: PwlDesign, channel: PwlChannel, reference: Float64Array): ErrorStats {
+  return measure({
+    input: design.input,
+    output: channel.output,
+    hardware: (x) => evaluateChannel(channel, x),
+    reference,
+    segment: (x) => segmentIndex(channel, channel.fold.kind === "none" ? x : Math.abs(x)),
+    segments: channel.breakpoints.length,
+  });
+}
+
+/** With a segment budget the bound is the worst error the design actually reaches. */
+function withMeasuredBound(channel: PwlChannel, spec: DesignSpec, reference: Float64Array): PwlChannel {
+  const accuracy = measure({
+    input: spec.in,
+    output: channel.output,
+    hardware: (x) => evaluateChannel(channel, x),
+    reference,
+    segment: () => 0,
+    segments: 1,
+  });
+  return { ...channel, bound: accuracy.max };
+}
+
+export function resolveFunction(spec: DesignSpec): FunctionInfo {
+  if (spec.expr !== undefined) {
+    const compiled = compileExpression(spec.expr);
+    const symmetry = detectSymmetry(compiled.evaluate, spec.in);
+    return {
+      name: "expr",
+      formula: spec.expr,
+      f: compiled.evaluate,
+      symmetry,
+      derivative: {
+        f: compiled.derivative,
+        formula: compiled.derivativeText ?? `d/dx (${spec.expr}), central difference`,
+        numerical: compiled.derivativeText === undefined,
+        symmetry: derivativeSymmetry(symmetry),
+      },
+    };
+  }
+  const fn = findFunction(spec.function!);
+  if (!fn) throw new UserError("--function", spec.function, "is not a known function");
+  const params = { alpha: spec.alpha, beta: spec.beta };
+  const f = fn.make(params);
+  const derivative = fn.derivative ? findFunction(fn.derivative) : undefined;
+  return {
+    name: fn.name,
+    formula: fn.formula,
+    f,
+    symmetry: fn.symmetry,
+    derivative: derivative
+      ? { f: derivative.make(params), formula: derivative.formula, numerical: false, symmetry: derivative.symmetry }
+      : {
+          f: centralDifference(f),
+          formula: `d/dx (${fn.formula}), central difference`,
+          numerical: true,
+          symmetry: derivativeSymmetry(fn.symmetry),
+        },
+  };
+}
+
+function derivativeSymmetry(symmetry: Symmetry): Symmetry {
+  const kind = derivativeFold(symmetry.kind);
+  return kind === "none" || kind === "point" ? { kind: "none" } : { kind };
+}
+
+/**
+ * An expression's symmetry, found numerically over the input range: the folded table's
+ * targets intersect both halves anyway, so a near-symmetry can only cost feasibility.
+ */
+function detectSymmetry(f: (x: number) => number, input: FixFormat): Symmetry {
+  if (!input.signed) return { kind: "none" };
+  const points: number[] = [];
+  const steps = 257;
+  for (let i = 1; i <= steps; i++) points.push(toReal(Math.round((maxCode(input) * i) / steps), input));
+  const scale = Math.max(1, ...points.map((x) => Math.abs(f(x))));
+  const tolerance = 1e-12 * scale;
+  const holds = (g: (x: number) => number): boolean => points.every((x) => Math.abs(g(x)) <= tolerance);
+  if (holds((x) => f(-x) + f(x))) return { kind: "odd" };
+  if (holds((x) => f(-x) - f(x))) return { kind: "even" };
+  const value = 2 * f(0);
+  if (holds((x) => f(-x) + f(x) - value)) return { kind: "point", value };
+  return { kind: "none" };
+}
+
+/** The fold a table gets: its function's symmetry, if --symmetry auto and the input is signed. */
+function chooseFold(spec: DesignSpec, symmetry: Symmetry, output: FixFormat): Fold {
+  if (spec.symmetry === "off" || !spec.in.signed || symmetry.kind === "none") return NO_FOLD;
+  if (symmetry.kind !== "point") return { kind: symmetry.kind, constant: 0 };
+  const constant = symmetry.value * 2 ** output.fracBits;
+  // The constant must be an exact integer the unfolding subtractor can hold.
+  if (!Number.isInteger(constant) || Math.abs(constant) >= 2 ** (width(output) + 1)) return NO_FOLD;
+  return { kind: "point", constant };
+}
+
+/** dy's bound: --dmax-error, or the --max-error value (ulps count in dy's format). */
+function derivativeBound(spec: DesignSpec): BoundSpec {
+  return spec.dmaxError ?? spec.maxError!;
+}
+
+/** dy = the active y segment's slope in the dy format (rounded, saturated), per segment. */
+function slopeTap(y: PwlChannel, output: FixFormat, spec: DesignSpec): SlopeTap {
+  const values = y.slopes.map((m) => quantize(toReal(m, y.slopeFormat), output, spec.rounding, "saturate"));
+  const kind = derivativeFold(y.fold.kind);
+  return { kind: "slope", port: "dy", output, rounding: spec.rounding, values, fold: { kind, constant: 0 } };
+}
+
+function checkFinite(values: Float64Array, spec: DesignSpec, field: string, name: string): void {
+  const index = values.findIndex((v) => !Number.isFinite(v));
+  if (index < 0) return;
+  const x = toReal(minCode(spec.in) + index, spec.in);
+  const value = field === "--expr" ? spec.expr : spec.function;
+  throw new UserError(field, value, `gives ${values[index]} for ${name} at x = ${x}, inside the input range ${formatName(spec.in)}`);
 }
 
 /** f at every input code, in increasing code order. */
@@ -123,52 +282,4 @@ export function tabulateFunction(f: (x: number) => number, input: FixFormat): Fl
   const values = new Float64Array(count);
   for (let i = 0; i < count; i++) values[i] = f(toReal(first + i, input));
   return values;
-}
-
-function checkFixedFormats(spec: DesignSpec): void {
-  const accFrac = spec.slopeFormat ? spec.in.fracBits + spec.slopeFormat.fracBits : undefined;
-  if (accFrac !== undefined && accFrac < spec.out.fracBits) {
-    throw new UserError(
-      "--slope-format",
-      formatName(spec.slopeFormat!),
-      `needs at least ${spec.out.fracBits - spec.in.fracBits} fraction bits so the product reaches the output's ${spec.out.fracBits}`,
-    );
-  }
-  if (accFrac !== undefined && spec.interceptFormat && spec.interceptFormat.fracBits > accFrac) {
-    throw new UserError(
-      "--intercept-format",
-      formatName(spec.interceptFormat),
-      `has more fraction bits than input + slope (${accFrac})`,
-    );
-  }
-}
-
-/**
- * Why a bound cannot be met: below half an output ulp (blame --max-error), or the function
- * leaves the output format's range by more than the bound (blame --out).
- */
-function unreachable(spec: DesignSpec, bound: number, floor: number, reference: Float64Array): UserError {
-  const half = ulp(spec.out) / 2;
-  const reach = `the smallest reachable bound is ${showReal(floor)} (${(floor / ulp(spec.out)).toPrecision(4)}ulp)`;
-  if (bound < half) {
-    const label = spec.maxError?.kind === "ulp" ? `${spec.maxError.value}ulp` : showReal(bound);
-    return new UserError(
-      "--max-error",
-      label,
-      `is below half an output ulp (${showReal(half)} for ${formatName(spec.out)}), which output rounding alone costs; ${reach}`,
-    );
-  }
-  const lo = minReal(spec.out);
-  const hi = maxReal(spec.out);
-  const index = Math.max(
-    0,
-    reference.findIndex((f) => Math.abs(f - Math.min(hi, Math.max(lo, f))) > bound),
-  );
-  const x = toReal(minCode(spec.in) + index, spec.in);
-  return new UserError(
-    "--out",
-    formatName(spec.out),
-    `cannot hold ${spec.function}(${x}) = ${reference[index]!.toPrecision(8)} within ${showReal(bound)}: ` +
-      `its range is [${lo}, ${hi}]; choose a wider output format (${reach} with this one)`,
-  );
 }

@@ -7,14 +7,15 @@
  *     await writeUnit(unit, { outDir: "rtl/sigmoid", verify: true });
  */
 export { generate, generateFromSpec, tabulateFunction } from "./generate.js";
-export type { Generation, Provenance } from "./generate.js";
+export type { Generation, ChannelReport, FunctionInfo } from "./generate.js";
+export type { TableProvenance } from "./design/table.js";
 export { writeUnit } from "./write.js";
 export type { WriteOptions, Written } from "./write.js";
 export { renderUnit } from "./unit.js";
 export type { Unit } from "./unit.js";
-export { evaluate, evaluateChannel } from "./model/golden.js";
+export { evaluate, evaluateDerivative, evaluateChannel } from "./model/golden.js";
 export type { ErrorStats } from "./model/accuracy.js";
-export type { PwlDesign, PwlChannel, HardwareSummary } from "./design/ir.js";
+export type { PwlDesign, PwlChannel, SlopeTap, HardwareSummary } from "./design/ir.js";
 export { hardwareSummary } from "./design/ir.js";
 export {
   parseFormat,

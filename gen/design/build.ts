@@ -1,11 +1,12 @@
 import { bitsFor, maxCode, minCode, width } from "../fixed/format.js";
 import { type DatapathFormats, accumulate, datapathShape, preOverflow } from "../segment/datapath.js";
+import type { Fold } from "../segment/fold.js";
 import type { FitProblem, Segment } from "../segment/problem.js";
-import type { PwlChannel } from "./ir.js";
+import type { PwlChannel, Select } from "./ir.js";
 
 /**
- * Turns a segmentation into a channel of the IR: breakpoints as input codes, and the
- * datapath facts the hardware needs, found by running every input code through it once:
+ * Turns a segmentation into a channel of the IR: breakpoints as table codes, and the
+ * datapath facts the hardware needs, found by running every table code through it once:
  * whether any rounded value leaves the output range (else no clamp logic), and how wide
  * the accumulator must be.
  */
@@ -14,9 +15,11 @@ export function buildChannel(
   problem: FitProblem,
   formats: DatapathFormats,
   segments: readonly Segment[],
+  fold: Fold,
+  select: Select,
 ): PwlChannel {
   const shape = datapathShape(formats);
-  const first = minCode(problem.input);
+  const first = problem.first;
   let accMin = 0;
   let accMax = 0;
   let qMin = 0;
@@ -36,11 +39,15 @@ export function buildChannel(
   const saturate = problem.overflow === "saturate";
   const s = shape.productShift;
   return {
+    kind: "pwl",
     port,
     output: problem.output,
     rounding: problem.rounding,
     overflow: problem.overflow,
     bound: problem.bound,
+    fold,
+    select,
+    first,
     breakpoints: segments.map((segment) => first + segment.start),
     slopes: segments.map((segment) => segment.slope),
     intercepts: segments.map((segment) => segment.intercept),

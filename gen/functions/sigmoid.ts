@@ -7,9 +7,25 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/** sigmoid'(x) = sigmoid(x) * sigmoid(-x), free of the cancellation in s * (1 - s). */
+export function dsigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return e / ((1 + e) * (1 + e));
+}
+
 export const sigmoidFunction: ActivationFunction = {
   name: "sigmoid",
   formula: "1 / (1 + exp(-x))",
-  symmetry: "point",
-  evaluate: sigmoid,
+  params: [],
+  symmetry: { kind: "point", value: 1 },
+  derivative: "dsigmoid",
+  make: () => sigmoid,
+};
+
+export const dsigmoidFunction: ActivationFunction = {
+  name: "dsigmoid",
+  formula: "sigmoid(x) * (1 - sigmoid(x))",
+  params: [],
+  symmetry: { kind: "even" },
+  make: () => dsigmoid,
 };

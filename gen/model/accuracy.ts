@@ -1,6 +1,4 @@
-import { type FixFormat, minCode, ulp } from "../fixed/format.js";
-import type { PwlChannel } from "../design/ir.js";
-import { evaluateChannel, segmentOf } from "./golden.js";
+import { type FixFormat, maxCode, minCode, ulp } from "../fixed/format.js";
 
 /**
  * The accuracy check: the golden model against the real function over every input code.
@@ -15,34 +13,47 @@ export interface ErrorStats {
   readonly maxUlp: number;
   /** The input code where the largest error occurs (the first, if several). */
   readonly worstCode: number;
-  /** Largest error within each segment. */
+  /** Largest error within each segment (by the segment index the hardware uses). */
   readonly segmentMax: readonly number[];
 }
 
-export function measureChannel(input: FixFormat, channel: PwlChannel, reference: Float64Array): ErrorStats {
-  const first = minCode(input);
-  const step = ulp(channel.output);
-  const segmentMax = new Array<number>(channel.breakpoints.length).fill(0);
+export interface MeasureRequest {
+  readonly input: FixFormat;
+  readonly output: FixFormat;
+  /** The output code the hardware gives for input code x (the golden model). */
+  readonly hardware: (x: number) => number;
+  /** The real function at every input code (index x - minCode(input)). */
+  readonly reference: Float64Array;
+  /** The segment input code x uses, and the number of segments. */
+  readonly segment: (x: number) => number;
+  readonly segments: number;
+}
+
+export function measure(request: MeasureRequest): ErrorStats {
+  const { input, output } = request;
+  const step = ulp(output);
+  const segmentMax = new Array<number>(request.segments).fill(0);
   let max = -1;
-  let worstCode = first;
+  let worstCode = minCode(input);
   let sum = 0;
   let sumSquares = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const x = first + i;
-    const error = Math.abs(evaluateChannel(channel, x) * step - reference[i]!);
+  const count = maxCode(input) - minCode(input) + 1;
+  const first = minCode(input);
+  for (let x = first; x <= maxCode(input); x++) {
+    const error = Math.abs(request.hardware(x) * step - request.reference[x - first]!);
     if (error > max) {
       max = error;
       worstCode = x;
     }
-    const segment = segmentOf(channel.breakpoints, x);
+    const segment = request.segment(x);
     if (error > segmentMax[segment]!) segmentMax[segment] = error;
     sum += error;
     sumSquares += error * error;
   }
   return {
     max,
-    mean: sum / reference.length,
-    rms: Math.sqrt(sumSquares / reference.length),
+    mean: sum / count,
+    rms: Math.sqrt(sumSquares / count),
     maxUlp: max / step,
     worstCode,
     segmentMax,

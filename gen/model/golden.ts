@@ -1,5 +1,7 @@
-import { maxCode, minCode, overflowCode, roundShift } from "../fixed/format.js";
-import type { PwlChannel, PwlDesign } from "../design/ir.js";
+import { overflowCode, roundShift } from "../fixed/format.js";
+import { maxCode, minCode } from "../fixed/format.js";
+import type { PwlChannel, PwlDesign, SlopeTap } from "../design/ir.js";
+import { unfold } from "../segment/fold.js";
 
 /**
  * The golden model: what the hardware computes, bit for bit, read from the IR alone.
@@ -9,25 +11,51 @@ export function evaluate(design: PwlDesign, x: number): number {
   return evaluateChannel(design.y, x);
 }
 
+/** Port dy for input code x; throws if the design has no dy. */
+export function evaluateDerivative(design: PwlDesign, x: number): number {
+  const dy = design.dy;
+  if (!dy) throw new Error("this design has no dy output");
+  return dy.kind === "pwl" ? evaluateChannel(dy, x) : evaluateTap(design.y, dy, x);
+}
+
 export function evaluateChannel(channel: PwlChannel, x: number): number {
-  const segment = segmentOf(channel.breakpoints, x);
-  const acc = channel.slopes[segment]! * x + channel.intercepts[segment]! * 2 ** channel.interceptShift;
+  const negative = channel.fold.kind !== "none" && x < 0;
+  const t = channel.fold.kind === "none" ? x : Math.abs(x);
+  const segment = segmentIndex(channel, t);
+  const acc = channel.slopes[segment]! * t + channel.intercepts[segment]! * 2 ** channel.interceptShift;
   let q = roundShift(acc, channel.productShift, channel.shiftRounding);
   const lo = minCode(channel.output);
   const hi = maxCode(channel.output);
   if (channel.saturateLow && q < lo) q = lo;
   if (channel.saturateHigh && q > hi) q = hi;
-  // Without clamp logic the hardware keeps the low output bits.
-  return overflowCode(q, channel.output, "wrap");
+  // The hardware keeps the low output bits (without clamp logic, and after unfolding).
+  const y = overflowCode(q, channel.output, "wrap");
+  return negative ? overflowCode(unfold(channel.fold, y), channel.output, "wrap") : y;
 }
 
-/** Index of the segment holding code x: the last breakpoint <= x. */
-export function segmentOf(breakpoints: readonly number[], x: number): number {
+function evaluateTap(y: PwlChannel, tap: SlopeTap, x: number): number {
+  const t = y.fold.kind === "none" ? x : Math.abs(x);
+  const value = tap.values[segmentIndex(y, t)]!;
+  const negative = tap.fold.kind !== "none" && x < 0;
+  return negative ? overflowCode(unfold(tap.fold, value), tap.output, "wrap") : value;
+}
+
+/** The segment a table code t selects, the way the hardware selects it. */
+export function segmentIndex(channel: PwlChannel, t: number): number {
+  if (channel.select.kind === "uniform") {
+    const { indexBits, shift } = channel.select;
+    return Math.min(Math.floor((t - channel.first) / 2 ** shift), 2 ** indexBits - 1);
+  }
+  return segmentOf(channel.breakpoints, t);
+}
+
+/** Index of the segment holding code t: the last breakpoint <= t (the comparator tree's answer). */
+export function segmentOf(breakpoints: readonly number[], t: number): number {
   let lo = 0;
   let hi = breakpoints.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (breakpoints[mid]! <= x) lo = mid;
+    if (breakpoints[mid]! <= t) lo = mid;
     else hi = mid - 1;
   }
   return lo;

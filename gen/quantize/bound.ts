@@ -44,7 +44,7 @@ function everyCodeReachable(problem: FitProblem, formats: DatapathFormats): bool
   const acc = new AccBounds(shape);
   const fitter = new LineFitter();
   const limits = { ...shape };
-  const first = minCode(problem.input);
+  const first = problem.first;
   const { low, high } = problem.targets;
   for (let i = 0; i < low.length; i++) {
     fitter.reset(limits);

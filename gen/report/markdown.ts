@@ -1,7 +1,6 @@
 import { type FixFormat, formatName, maxReal, minReal, toReal, ulp, width } from "../fixed/format.js";
-import { hardwareSummary } from "../design/ir.js";
-import { findFunction } from "../functions/registry.js";
-import type { Generation } from "../generate.js";
+import { type PwlChannel, type PwlDesign, hardwareSummary } from "../design/ir.js";
+import type { ChannelReport, Generation } from "../generate.js";
 import { headerLines } from "../rtl/view.js";
 import { showReal } from "../spec/bound.js";
 import type { SimResult } from "../../sim/types.js";
@@ -14,62 +13,51 @@ export function reportMarkdown(
   vectors: VectorSummary,
   verification: readonly SimResult[] | undefined,
 ): string {
-  const { design, accuracy, provenance } = generation;
-  const channel = design.y;
-  const hw = hardwareSummary(design.input, channel);
-  const outUlp = ulp(channel.output);
-  const fn = findFunction(design.function);
-  const ulps = (value: number): string => `${(value / outUlp).toFixed(3)} ulp`;
+  const { design } = generation;
   const lines: string[] = [];
   lines.push(`<!-- ${headerLines(design).join(" | ")} -->`, "");
   lines.push(`# ${design.module}`, "");
   lines.push(
-    `\`${design.function}(x) = ${fn?.formula ?? design.function}\` as a piecewise-linear unit: ` +
-      `input ${describe(design.input)}, output ${describe(channel.output)}.`,
+    `\`${design.function}(x) = ${generation.function.formula}\` as a piecewise-linear unit: ` +
+      `input ${describe(design.input)}, output ${describe(design.y.output)}` +
+      (design.dy ? `, and its derivative on port dy (${describe(design.dy.output)})` : "") +
+      ".",
     "",
   );
-  const minimality =
-    provenance.ampleSegments === hw.segments
-      ? `minimum for these coefficient formats, and equal to the minimum with ${provenance.ampleSlopeFracBits} slope fraction bits`
-      : `minimum for these coefficient formats (${provenance.ampleSegments} with ${provenance.ampleSlopeFracBits} slope fraction bits)`;
-  const budget = provenance.segmentBudget !== undefined ? ` (budget ${provenance.segmentBudget})` : "";
-  const row = (label: string, value: string): string => `| ${label} | ${value} |`;
-  lines.push("## Summary", "", "| | |", "|---|---|");
+  lines.push("## y", "", ...tableSummary(design, design.y, generation.y), "");
   lines.push(
-    row("segments", `${hw.segments}${budget}: ${minimality}`),
-    row(
-      "error bound",
-      `${showReal(channel.bound)} = ${channel.bound.toPrecision(6)} (${ulps(channel.bound)})` +
-        (provenance.segmentBudget !== undefined ? ", the smallest the budget reaches" : ""),
-    ),
-    row(
-      "max error",
-      `${accuracy.max.toPrecision(6)} (${ulps(accuracy.max)}) at x = ${toReal(accuracy.worstCode, design.input)} (code ${accuracy.worstCode})`,
-    ),
-    row("mean error", `${accuracy.mean.toPrecision(6)} (${ulps(accuracy.mean)})`),
-    row("rms error", `${accuracy.rms.toPrecision(6)} (${ulps(accuracy.rms)})`),
-    row("slope ROM", `${formatName(channel.slopeFormat)} (${width(channel.slopeFormat)} bits)`),
-    row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
-    row(
-      "ROM",
-      `${hw.segments} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`,
-    ),
-    row("segment select", `${hw.comparators} comparators against constants, tree depth ${hw.treeDepth}`),
-    row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),
-    row("accumulator", `${hw.accumulatorWidth} bits, shifted right by ${channel.productShift}`),
-    row("rounding", roundingText(generation)),
-    row("saturation", saturationText(generation)),
-    row(
-      "latency",
-      design.pipeline === 0 ? "0 cycles (combinational)" : `${design.pipeline} cycles, one input per clock`,
-    ),
+    "Errors are the golden model (bit-exact with the RTL) against the double-precision function over every input code.",
     "",
   );
-  lines.push(
-    "Errors are the golden model (bit-exact with the RTL) against the double-precision function over every input code. " +
-      "The segment count is minimal: each segment was extended while an integer slope and intercept in these formats kept every code within the bound, which no placement of breakpoints can beat.",
-    "",
-  );
+  const dy = design.dy;
+  const dyReport = generation.dy;
+  if (dy && dyReport) {
+    const formula = `${generation.function.derivative.formula}${generation.function.derivative.numerical ? " (no symbolic derivative: a central difference is the reference)" : ""}`;
+    lines.push("## dy", "", `Reference: \`${formula}\`.`, "");
+    if (dy.kind === "pwl") {
+      lines.push(
+        `A separate PWL table of the derivative, with its own breakpoints and comparator tree, in the same module and pipeline.`,
+        "",
+        ...tableSummary(design, dy, dyReport),
+        "",
+      );
+    } else {
+      const a = dyReport.accuracy;
+      const dyUlp = ulp(dy.output);
+      lines.push(
+        "The paper's piecewise-constant derivative: dy is the active y segment's slope, rounded to the dy format and stored as one more ROM column. " +
+          "It carries no bound; its error against the true derivative is:",
+        "",
+        "| | |",
+        "|---|---|",
+        `| max error | ${a.max.toPrecision(6)} (${(a.max / dyUlp).toFixed(3)} ulp) at x = ${toReal(a.worstCode, design.input)} |`,
+        `| mean error | ${a.mean.toPrecision(6)} |`,
+        `| rms error | ${a.rms.toPrecision(6)} |`,
+        `| extra ROM | ${design.y.breakpoints.length} x ${width(dy.output)} = ${design.y.breakpoints.length * width(dy.output)} bits |`,
+        "",
+      );
+    }
+  }
 
   lines.push("## Verification", "");
   if (verification && verification.length > 0) {
@@ -90,43 +78,110 @@ export function reportMarkdown(
     "",
   );
 
-  lines.push("## Segments", "");
-  lines.push("| # | from code | from x | slope | intercept | max error |", "|---:|---:|---:|---:|---:|---:|");
-  channel.breakpoints.forEach((start, i) => {
-    lines.push(
-      `| ${i} | ${start} | ${toReal(start, design.input)} | ${channel.slopes[i]} (${toReal(channel.slopes[i]!, channel.slopeFormat)}) | ` +
-        `${channel.intercepts[i]} (${toReal(channel.intercepts[i]!, channel.interceptFormat)}) | ${ulps(accuracy.segmentMax[i]!)} |`,
-    );
-  });
-  lines.push("");
+  lines.push(...segmentTable("y segments", design, design.y, generation.y));
+  if (dy?.kind === "pwl" && dyReport) lines.push(...segmentTable("dy segments", design, dy, dyReport));
   lines.push("## Files", "");
   lines.push(
     `- \`${files.module}\`: the unit (Verilog-2005)`,
     `- \`${files.testbench}\`: self-checking testbench for both simulators`,
-    `- \`${files.vectors}\`: test vectors {x, expected y} from the golden model`,
+    `- \`${files.vectors}\`: test vectors {x, expected ${design.dy ? "y, dy" : "y"}} from the golden model`,
     "- `manifest.json`: everything above, machine-readable",
     "",
   );
   return lines.join("\n");
 }
 
+function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelReport): string[] {
+  const hw = hardwareSummary(design.input, channel);
+  const outUlp = ulp(channel.output);
+  const ulps = (value: number): string => `${(value / outUlp).toFixed(3)} ulp`;
+  const provenance = report.provenance!;
+  const accuracy = report.accuracy;
+  const method = {
+    optimal: `optimal: ${provenance.ampleSegments === hw.segments ? "the minimum for these coefficient formats, and equal to the minimum with " + provenance.ampleSlopeFracBits + " slope fraction bits" : `the minimum for these coefficient formats (${provenance.ampleSegments} with ${provenance.ampleSlopeFracBits} slope fraction bits)`}`,
+    "lsq-greedy": "lsq-greedy (the paper's method: grow while the least-squares line meets the bound)",
+    uniform: `uniform: 2^${Math.log2(hw.segments)} equal segments addressed by the top bits, no comparators`,
+  }[provenance.method];
+  const budget = provenance.segmentBudget !== undefined ? ` (budget ${provenance.segmentBudget})` : "";
+  const row = (label: string, value: string): string => `| ${label} | ${value} |`;
+  const rows = [
+    "| | |",
+    "|---|---|",
+    row("segments", `${hw.segments}${budget}, ${method}`),
+    row(
+      "error bound",
+      `${showReal(channel.bound)} = ${channel.bound.toPrecision(6)} (${ulps(channel.bound)})` +
+        (provenance.segmentBudget !== undefined ? ", the smallest the budget reaches" : ""),
+    ),
+    row(
+      "max error",
+      `${accuracy.max.toPrecision(6)} (${ulps(accuracy.max)}) at x = ${toReal(accuracy.worstCode, design.input)} (code ${accuracy.worstCode})`,
+    ),
+    row("mean error", `${accuracy.mean.toPrecision(6)} (${ulps(accuracy.mean)})`),
+    row("rms error", `${accuracy.rms.toPrecision(6)} (${ulps(accuracy.rms)})`),
+  ];
+  if (channel.fold.kind !== "none") {
+    const unfolded = provenance.unfolded;
+    const saving = unfolded
+      ? `; without folding: ${unfolded.segments} segments, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${unfolded.segments - 1} comparators` : ""} (saves ${unfolded.segments - hw.segments} segments, ${unfolded.romBits - hw.romBits} ROM bits)`
+      : "";
+    const how =
+      channel.fold.kind === "odd"
+        ? "y(-x) = -y(x)"
+        : channel.fold.kind === "even"
+          ? "y(-x) = y(x)"
+          : `y(-x) = ${channel.fold.constant} - y(x) (codes)`;
+    rows.push(row("symmetry", `folded ${channel.fold.kind}: the table covers |x|, ${how}${saving}`));
+  }
+  rows.push(
+    row("slope ROM", `${formatName(channel.slopeFormat)} (${width(channel.slopeFormat)} bits)`),
+    row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
+    row("ROM", `${hw.segments} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`),
+    row(
+      "segment select",
+      channel.select.kind === "tree"
+        ? `${hw.comparators} comparators against constants, tree depth ${hw.treeDepth}`
+        : `top ${Math.log2(hw.segments)} bits of the table input`,
+    ),
+    row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),
+    row("accumulator", `${hw.accumulatorWidth} bits, shifted right by ${channel.productShift}`),
+    row("rounding", roundingText(channel)),
+    row("saturation", saturationText(channel)),
+    row(
+      "latency",
+      design.pipeline === 0 ? "0 cycles (combinational)" : `${design.pipeline} cycles, one input per clock`,
+    ),
+  );
+  return rows;
+}
+
+function segmentTable(title: string, design: PwlDesign, channel: PwlChannel, report: ChannelReport): string[] {
+  const outUlp = ulp(channel.output);
+  const variable = channel.fold.kind === "none" ? "x" : "|x|";
+  const lines = [`## ${title}`, "", `| # | from ${variable} (code) | from ${variable} | slope | intercept | max error |`, "|---:|---:|---:|---:|---:|---:|"];
+  channel.breakpoints.forEach((start, i) => {
+    lines.push(
+      `| ${i} | ${start} | ${toReal(start, design.input)} | ${channel.slopes[i]} (${toReal(channel.slopes[i]!, channel.slopeFormat)}) | ` +
+        `${channel.intercepts[i]} (${toReal(channel.intercepts[i]!, channel.interceptFormat)}) | ${(report.accuracy.segmentMax[i]! / outUlp).toFixed(3)} ulp |`,
+    );
+  });
+  lines.push("");
+  return lines;
+}
+
 function describe(format: FixFormat): string {
   return `${formatName(format)} (${format.signed ? "signed" : "unsigned"}, ${width(format)} bits, [${minReal(format)}, ${maxReal(format) + ulp(format)}))`;
 }
 
-function roundingText({ design }: Generation): string {
-  const channel = design.y;
+function roundingText(channel: PwlChannel): string {
   if (channel.productShift === 0) return "none needed (the product has the output's fraction bits)";
   if (channel.rounding === "half-up") return "half up, folded into the intercepts (the shift truncates)";
   if (channel.rounding === "half-even") return "half to even";
   return "truncation";
 }
 
-function saturationText({ design }: Generation): string {
-  const channel = design.y;
+function saturationText(channel: PwlChannel): string {
   const sides = [channel.saturateLow ? "below" : "", channel.saturateHigh ? "above" : ""].filter(Boolean);
   if (sides.length > 0) return `clamps ${sides.join(" and ")} the output range`;
-  return channel.overflow === "wrap"
-    ? "none (wrap; every value is in range)"
-    : "none needed (every value is in range)";
+  return channel.overflow === "wrap" ? "none (wrap; every value is in range)" : "none needed (every value is in range)";
 }

@@ -19,7 +19,7 @@ export function chooseCoefficients(
   start: number,
   end: number,
 ): { slope: number; intercept: number } {
-  const xMin = minCode(problem.input);
+  const xMin = problem.first;
   const s = shape.productShift;
   const toAcc = 2 ** (problem.output.fracBits + s);
   const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;

@@ -1,8 +1,7 @@
-import { minCode } from "../fixed/format.js";
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
-import type { FitProblem, Segment } from "./problem.js";
+import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
 
 /**
  * The provably minimal segmentation: greedy maximal extension from the left with the
@@ -10,10 +9,12 @@ import type { FitProblem, Segment } from "./problem.js";
  * so ending each segment as late as possible never costs a segment later: the count is
  * the minimum for the given coefficient formats.
  */
-export type SegmentationOutcome =
-  | { readonly ok: true; readonly segments: readonly Segment[] }
-  /** No pair in the formats reaches the bound at this code index, even alone. */
-  | { readonly ok: false; readonly index: number };
+export const optimalMethod: SegmentationMethod = {
+  name: "optimal",
+  select: "tree",
+  count: countOptimal,
+  segment: segmentOptimal,
+};
 
 /** The minimal number of segments, or Infinity when some code is unreachable. Stops once above `limit`. */
 export function countOptimal(problem: FitProblem, formats: DatapathFormats, limit = Infinity): number {
@@ -36,6 +37,23 @@ export function segmentOptimal(problem: FitProblem, formats: DatapathFormats): S
   return { ok: true, segments };
 }
 
+/** Adds the codes at indices [start, end] to a fresh segment; false at the first that does not fit. */
+export function fitRange(
+  fitter: LineFitter,
+  problem: FitProblem,
+  shape: DatapathShape,
+  start: number,
+  end: number,
+): boolean {
+  const { low, high } = problem.targets;
+  const acc = new AccBounds(shape);
+  fitter.reset(shape);
+  for (let i = start; i <= end; i++) {
+    if (!fitter.tryAdd(problem.first + i, acc.low(low[i]!), acc.high(high[i]!))) return false;
+  }
+  return true;
+}
+
 /**
  * Runs greedy maximal extension, calling `close` for each finished segment while its
  * fitter still describes it. Returns "done", "stopped" (close returned false), or the
@@ -48,23 +66,13 @@ function greedy(
 ): "done" | "stopped" | number {
   const { low, high } = problem.targets;
   const n = low.length;
-  const xMin = minCode(problem.input);
-  const limits = {
-    slopeMin: shape.slopeMin,
-    slopeMax: shape.slopeMax,
-    interceptMin: shape.interceptMin,
-    interceptMax: shape.interceptMax,
-    interceptShift: shape.interceptShift,
-  };
   const acc = new AccBounds(shape);
   const fitter = new LineFitter();
   let start = 0;
   while (start < n) {
-    fitter.reset(limits);
+    fitter.reset(shape);
     let end = start;
-    while (end < n && fitter.tryAdd(xMin + end, acc.low(low[end]!), acc.high(high[end]!))) {
-      end++;
-    }
+    while (end < n && fitter.tryAdd(problem.first + end, acc.low(low[end]!), acc.high(high[end]!))) end++;
     if (end === start) return start;
     if (!close(fitter, start, end - 1)) return "stopped";
     start = end;

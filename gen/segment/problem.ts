@@ -1,13 +1,17 @@
-import { type FixFormat, type Overflow, type Rounding, minCode, width } from "../fixed/format.js";
+import type { FixFormat, Overflow, Rounding } from "../fixed/format.js";
 import type { Targets } from "./targets.js";
 
 /**
- * What a segmentation method is asked to solve: approximate `reference` (f at every input
- * code, index i standing for code minCode(input) + i) so that the hardware's output code
- * lies within `targets` at every code.
+ * What a segmentation method is asked to solve: approximate `reference` (f at the codes
+ * first, first + 1, ..., index i standing for code first + i) so that the hardware's output
+ * code lies within `targets` at every code. The codes are the input format's, or, for a
+ * unit folded by symmetry, the magnitudes 0 .. 2^(w-1).
  */
 export interface FitProblem {
+  /** The input format (its fraction bits set the datapath's scaling). */
   readonly input: FixFormat;
+  /** The code at index 0. */
+  readonly first: number;
   readonly output: FixFormat;
   readonly rounding: Rounding;
   readonly overflow: Overflow;
@@ -16,7 +20,7 @@ export interface FitProblem {
   readonly targets: Targets;
 }
 
-/** One segment: the input codes [start, end] (inclusive) and its stored coefficients. */
+/** One segment: the codes at indices [start, end] (inclusive) and its stored coefficients. */
 export interface Segment {
   readonly start: number;
   readonly end: number;
@@ -24,11 +28,20 @@ export interface Segment {
   readonly intercept: number;
 }
 
-export function codeCount(input: FixFormat): number {
-  return 2 ** width(input);
+/** A segmentation method: minimal-count search and segmentation for given coefficient formats. */
+export interface SegmentationMethod {
+  readonly name: MethodName;
+  /** How the hardware finds the segment: a comparator tree, or the input's top bits. */
+  readonly select: "tree" | "uniform";
+  /** Segments needed with these formats (Infinity if some code is unreachable); may stop above `limit`. */
+  count(problem: FitProblem, formats: import("./datapath.js").DatapathFormats, limit?: number): number;
+  segment(problem: FitProblem, formats: import("./datapath.js").DatapathFormats): SegmentationOutcome;
 }
 
-/** The input code at index i of a problem's arrays. */
-export function codeAt(problem: FitProblem, index: number): number {
-  return minCode(problem.input) + index;
-}
+export const METHOD_NAMES = ["optimal", "lsq-greedy", "uniform"] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export type SegmentationOutcome =
+  | { readonly ok: true; readonly segments: readonly Segment[] }
+  /** No pair in the formats reaches the bound at this code index, even alone. */
+  | { readonly ok: false; readonly index: number };

@@ -7,7 +7,8 @@ import {
   parseFormat,
   width,
 } from "../fixed/format.js";
-import { FUNCTION_NAMES } from "../functions/registry.js";
+import { FUNCTION_NAMES, findFunction } from "../functions/registry.js";
+import { METHOD_NAMES } from "../segment/problem.js";
 import { type BoundSpec, parseBound } from "./bound.js";
 import { moduleNameProblem } from "./identifiers.js";
 
@@ -58,6 +59,15 @@ const integer = (min: number, max: number) =>
     return z.NEVER;
   });
 
+const realField = z.union([z.number(), z.string()]).transform((value, ctx): number => {
+  const n = typeof value === "number" ? value : value.trim() === "" ? NaN : Number(value);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: "custom", message: "must be a finite number" });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const boundField = z.union([z.number(), z.string()]).transform((value, ctx): BoundSpec => {
   const bound = parseBound(value);
   if (!bound) {
@@ -73,7 +83,17 @@ const boundField = z.union([z.number(), z.string()]).transform((value, ctx): Bou
 
 /** Fields that define the generated hardware; they, and only they, feed the spec hash. */
 export const designShape = {
-  function: z.enum(FUNCTION_NAMES).describe("activation function to approximate"),
+  function: z
+    .enum(FUNCTION_NAMES)
+    .optional()
+    .describe("activation function to approximate (pwlgen list shows them)"),
+  expr: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('instead of --function: an expression in x, e.g. "x*sigmoid(1.702*x)"'),
+  alpha: realField.optional().describe("elu's alpha (default 1)"),
+  beta: realField.optional().describe("silu's beta: x * sigmoid(beta x) (default 1)"),
   in: formatField("input", MAX_INPUT_BITS).describe(
     "input format: s<int>.<frac> (signed, int bits include the sign) or u<int>.<frac>, e.g. s4.12",
   ),
@@ -84,6 +104,26 @@ export const designShape = {
   segments: integer(1, 1 << 20)
     .optional()
     .describe("instead of --max-error: a segment budget; pwlgen finds the smallest bound it reaches"),
+  method: z
+    .enum(METHOD_NAMES)
+    .default("optimal")
+    .describe(
+      "segmentation: optimal (provably fewest segments), lsq-greedy (the paper's), uniform (2^k equal segments, no comparators)",
+    ),
+  symmetry: z
+    .enum(["auto", "off"])
+    .default("auto")
+    .describe("auto: segment odd, even and point-symmetric functions on one half and fold the input"),
+  derivative: z
+    .enum(["none", "slope", "pwl"])
+    .default("none")
+    .describe(
+      "also output dy: slope = the active segment's slope; pwl = a separate minimal PWL of f' (needs --dout)",
+    ),
+  dout: formatField("derivative", MAX_OUTPUT_BITS).optional().describe("format of dy, e.g. s1.15"),
+  dmaxError: boundField
+    .optional()
+    .describe("bound for --derivative pwl (default: the --max-error value, in dy's units)"),
   rounding: z
     .enum(ROUNDING_MODES)
     .default("half-up")
@@ -124,27 +164,60 @@ export const designShape = {
     .describe("seed for random test vectors"),
 };
 
-function checkBoundChoice(spec: { maxError?: unknown; segments?: unknown }, ctx: z.RefinementCtx): void {
-  if ((spec.maxError === undefined) === (spec.segments === undefined)) {
-    ctx.addIssue({
-      code: "custom",
-      path: [spec.maxError === undefined ? "maxError" : "segments"],
-      message:
-        spec.maxError === undefined
-          ? "is required: give a maximum error (--max-error, maxError) or a segment budget (--segments, segments)"
-          : "cannot be combined with a maximum error (--max-error, maxError): give one of them",
-    });
+type CrossFields = {
+  function?: string;
+  expr?: string;
+  alpha?: number;
+  beta?: number;
+  maxError?: unknown;
+  segments?: unknown;
+  derivative?: string;
+  dout?: unknown;
+  dmaxError?: unknown;
+};
+
+/** Rules that involve several fields; each names the field to blame. */
+function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
+  const problem = (path: string, message: string): void => {
+    ctx.addIssue({ code: "custom", path: [path], message });
+  };
+  if (spec.function === undefined && spec.expr === undefined) {
+    problem("function", "is required: give --function (see pwlgen list) or --expr");
+  } else if (spec.function !== undefined && spec.expr !== undefined) {
+    problem("expr", "cannot be combined with --function; give one of them");
+  }
+  const takes = new Set(findFunction(spec.function ?? "")?.params.map((p) => p.name) ?? []);
+  for (const name of ["alpha", "beta"] as const) {
+    if (spec[name] !== undefined && !takes.has(name)) {
+      problem(name, `does not apply to ${spec.function ?? "an expression"}${takes.size > 0 ? ` (it takes ${[...takes].join(", ")})` : ""}`);
+    }
+  }
+  if (spec.maxError === undefined && spec.segments === undefined) {
+    problem("maxError", "is required: give a maximum error (--max-error, maxError) or a segment budget (--segments, segments)");
+  } else if (spec.maxError !== undefined && spec.segments !== undefined) {
+    problem("segments", "cannot be combined with a maximum error (--max-error, maxError): give one of them");
+  }
+  if (spec.derivative !== undefined && spec.derivative !== "none" && spec.dout === undefined) {
+    problem("dout", `is required with --derivative ${spec.derivative}: the format of dy, e.g. s1.15`);
+  }
+  if (spec.dmaxError !== undefined && spec.derivative !== "pwl") {
+    problem("dmaxError", "applies only to --derivative pwl");
+  }
+  if (spec.derivative === "pwl" && spec.dmaxError === undefined && spec.maxError === undefined) {
+    problem("dmaxError", "is required with --derivative pwl and a segment budget");
   }
 }
 
-export const designSchema = z.object(designShape).strict().superRefine(checkBoundChoice);
+export const designSchema = z.object(designShape).strict().superRefine(checkCombinations);
 
 export type DesignSpec = z.output<typeof designSchema>;
 export type DesignSpecInput = z.input<typeof designSchema>;
 
-export function defaultModuleName(spec: Pick<DesignSpec, "function" | "in" | "out">): string {
+export function defaultModuleName(spec: Pick<DesignSpec, "function" | "in" | "out" | "derivative">): string {
   const part = (format: FixFormat): string => formatName(format).replace("-", "m").replace(".", "_");
-  return `pwl_${spec.function}_${part(spec.in)}_${part(spec.out)}`;
+  const name = spec.function ?? "expr";
+  const suffix = spec.derivative === "none" || spec.derivative === undefined ? "" : `_d${spec.derivative}`;
+  return `pwl_${name}_${part(spec.in)}_${part(spec.out)}${suffix}`;
 }
 
 export const SIMULATORS = ["iverilog", "verilator", "all"] as const;
@@ -167,5 +240,5 @@ export const runShape = {
 export const genSchema = z
   .object({ ...designShape, ...runShape })
   .strict()
-  .superRefine(checkBoundChoice);
+  .superRefine(checkCombinations);
 export type GenOptions = z.output<typeof genSchema>;

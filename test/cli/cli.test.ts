@@ -88,6 +88,7 @@ interface Manifest {
   coefficients: { slope: number; intercept: number }[];
   latency: number;
   errors: { max: number; mean: number; rms: number; maxUlp: number };
+  segmentation: { method: string; symmetry: { fold: string } };
   specHash: string;
 }
 
@@ -197,16 +198,19 @@ describe("pwlgen gen: manifest.json contract", () => {
     expect(m.latency).toBe(flags.includes("--pipeline") ? Number(flag("--pipeline")) : 0);
     expect(m.specHash).toMatch(/^[0-9a-f]{64}$/);
 
-    // Segments: one breakpoint and one coefficient pair each, starting at the smallest code.
+    // Segments: one breakpoint and one coefficient pair each, starting at the table's first
+    // code: the smallest input code, or 0 when the table is folded by symmetry (|x|).
     expect(m.segments).toBeGreaterThanOrEqual(1);
     expect(m.breakpoints).toHaveLength(m.segments);
     expect(m.coefficients).toHaveLength(m.segments);
     const minCode = m.input.signed ? -(2 ** (m.input.width - 1)) : 0;
     const maxCode = m.input.signed ? 2 ** (m.input.width - 1) - 1 : 2 ** m.input.width - 1;
-    expect(m.breakpoints[0]).toBe(minCode);
+    const folded = m.segmentation.symmetry.fold !== "none";
+    expect(folded).toBe(m.input.signed); // sigmoid and tanh fold whenever the input is signed
+    expect(m.breakpoints[0]).toBe(folded ? 0 : minCode);
     m.breakpoints.forEach((b, i) => {
       expect(Number.isInteger(b)).toBe(true);
-      expect(b).toBeLessThanOrEqual(maxCode);
+      expect(b).toBeLessThanOrEqual(folded ? -minCode : maxCode);
       if (i > 0) expect(b).toBeGreaterThan(m.breakpoints[i - 1]!);
     });
     for (const { slope, intercept } of m.coefficients) {
@@ -478,7 +482,10 @@ describe("pwlgen list and bad command lines", () => {
   it("list prints sigmoid and tanh and exits 0", async () => {
     const result = await run(["list"]);
     expect(result.code).toBe(0);
-    const names = result.stdout.map((line) => line.trim().split(/\s+/)[0]);
+    const names = result.stdout
+      .join("\n")
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/)[0]);
     expect(names).toContain("sigmoid");
     expect(names).toContain("tanh");
   });

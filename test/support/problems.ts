@@ -1,4 +1,4 @@
-import { type FixFormat, type Overflow, type Rounding, parseFormat } from "../../gen/fixed/format.js";
+import { type FixFormat, type Overflow, type Rounding, minCode, parseFormat } from "../../gen/fixed/format.js";
 import { tabulateFunction } from "../../gen/generate.js";
 import type { DatapathFormats } from "../../gen/segment/datapath.js";
 import type { FitProblem } from "../../gen/segment/problem.js";
@@ -29,6 +29,7 @@ export function makeProblem(c: ProblemCase): FitProblem {
   if (!targets.ok) throw new Error(`infeasible test problem ${JSON.stringify(c)}`);
   return {
     input,
+    first: minCode(input),
     output,
     rounding: c.rounding ?? "half-up",
     overflow,

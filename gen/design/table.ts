@@ -1,0 +1,197 @@
+import { type FixFormat, type Overflow, type Rounding, formatName, maxReal, minCode, minReal, toReal, ulp, width } from "../fixed/format.js";
+import { boundForBudget, smallestBoundWithFormats, smallestReachableBound } from "../quantize/bound.js";
+import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
+import type { DatapathFormats } from "../segment/datapath.js";
+import { type Fold, foldTargets, foldedCodeCount } from "../segment/fold.js";
+import type { FitProblem, MethodName, SegmentationMethod } from "../segment/problem.js";
+import { computeTargets } from "../segment/targets.js";
+import { domainBits } from "../segment/uniform.js";
+import { type BoundSpec, showReal } from "../spec/bound.js";
+import { UserError } from "../spec/errors.js";
+import { buildChannel } from "./build.js";
+import type { PwlChannel, Select } from "./ir.js";
+
+/**
+ * Builds one PWL table (port y, or dy for --derivative pwl): resolves the bound, folds by
+ * symmetry, chooses coefficient formats, segments with the chosen method and returns the
+ * IR channel with how it was reached. Errors name the options of this table.
+ */
+export interface TableRequest {
+  readonly port: string;
+  /** The function at every input code (index x - minCode(input)). */
+  readonly reference: Float64Array;
+  /** The function itself, for the folded table's magnitudes beyond the input range. */
+  readonly f: (x: number) => number;
+  readonly input: FixFormat;
+  readonly output: FixFormat;
+  readonly rounding: Rounding;
+  readonly overflow: Overflow;
+  readonly target: { readonly kind: "bound"; readonly bound: BoundSpec } | { readonly kind: "budget"; readonly segments: number };
+  readonly fold: Fold;
+  readonly method: SegmentationMethod;
+  readonly fixed: FixedFormats;
+  /** How the user spells this table's options, for messages. */
+  readonly labels: TableLabels;
+  readonly functionName: string;
+}
+
+export interface TableLabels {
+  readonly bound: string;
+  readonly budget: string;
+  readonly output: string;
+  readonly slope: string;
+  readonly intercept: string;
+}
+
+export interface TableProvenance {
+  readonly method: MethodName;
+  /** Segment count with generous coefficient formats: no format choice does better (for optimal). */
+  readonly ampleSegments: number;
+  readonly ampleSlopeFracBits: number;
+  /** For a segment budget: the budget asked for. */
+  readonly segmentBudget?: number;
+  /** The same table without folding, for the report's comparison. */
+  readonly unfolded?: { readonly segments: number; readonly romBits: number };
+}
+
+export function buildTable(request: TableRequest): { channel: PwlChannel; provenance: TableProvenance } {
+  const { input, output, reference, fold, method, fixed, labels } = request;
+  checkFixedFormats(request);
+  const folded = fold.kind !== "none";
+  // The folded table covers magnitudes 0 .. 2^(w-1); its reference is f there.
+  const domain = folded ? tabulateMagnitudes(request.f, input) : reference;
+  const first = folded ? 0 : minCode(input);
+  const base = { input, first, output, rounding: request.rounding, overflow: request.overflow };
+  const problemAt = (bound: number): FitProblem | undefined => {
+    const full = computeTargets(reference, output, bound, request.overflow);
+    if (!full.ok) return undefined;
+    const targets = folded ? foldTargets(full.targets, input, output, fold) : full;
+    return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
+  };
+  const floor = smallestReachableBound(reference, output);
+
+  let bound: number;
+  if (request.target.kind === "budget") {
+    const anyProblem = problemAt(Math.max(floor, ulp(output)));
+    if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)));
+    bound = boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, request.target.segments, floor);
+  } else {
+    const asked = request.target.bound;
+    bound = asked.kind === "ulp" ? asked.value * ulp(output) : asked.value;
+    if (bound < floor) throw unreachable(request, bound, floor);
+  }
+  const problem = problemAt(bound);
+  if (!problem) throw notSymmetric(request, bound);
+  const choice = chooseFormats(problem, method.count, fixed);
+  if (!choice.ok) {
+    const reachable = smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), floor);
+    const field = fixed.slope ? labels.slope : labels.intercept;
+    const value = formatName((fixed.slope ?? fixed.intercept)!);
+    const other = fixed.slope && fixed.intercept ? `(with ${labels.intercept} ${formatName(fixed.intercept)}) ` : "";
+    throw new UserError(
+      field,
+      value,
+      `${other}cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(reachable)}`,
+    );
+  }
+  const formats: DatapathFormats = { ...base, slope: choice.slope, intercept: choice.intercept };
+  const outcome = method.segment(problem, formats);
+  if (!outcome.ok) throw new Error(`internal: ${method.name} cannot segment with the formats it chose`);
+  const n = outcome.segments.length;
+  const select: Select =
+    method.select === "uniform"
+      ? { kind: "uniform", indexBits: Math.log2(n), shift: domainBits(problem) - Math.log2(n) }
+      : { kind: "tree" };
+  const channel = buildChannel(request.port, problem, formats, outcome.segments, fold, select);
+  return {
+    channel,
+    provenance: {
+      method: method.name,
+      ampleSegments: choice.ampleSegments,
+      ampleSlopeFracBits: choice.ampleSlopeFracBits,
+      ...(request.target.kind === "budget" ? { segmentBudget: request.target.segments } : {}),
+      ...(folded ? { unfolded: unfoldedCost(request, bound) } : {}),
+    },
+  };
+}
+
+/** The same table without folding: what symmetry saves. */
+function unfoldedCost(request: TableRequest, bound: number): { segments: number; romBits: number } {
+  const full = computeTargets(request.reference, request.output, bound, request.overflow);
+  if (!full.ok) throw new Error("internal: the unfolded table is infeasible where the folded one is not");
+  const problem: FitProblem = {
+    input: request.input,
+    first: minCode(request.input),
+    output: request.output,
+    rounding: request.rounding,
+    overflow: request.overflow,
+    bound,
+    reference: request.reference,
+    targets: full.targets,
+  };
+  const choice = chooseFormats(problem, request.method.count, request.fixed);
+  if (!choice.ok) return { segments: Infinity, romBits: Infinity };
+  return { segments: choice.segments, romBits: choice.segments * (width(choice.slope) + width(choice.intercept)) };
+}
+
+/** f at the magnitudes 0 .. 2^(w-1) of a signed input (the last is -minCode). */
+function tabulateMagnitudes(f: (x: number) => number, input: FixFormat): Float64Array {
+  const values = new Float64Array(foldedCodeCount(input));
+  for (let t = 0; t < values.length; t++) values[t] = f(toReal(t, input));
+  return values;
+}
+
+function checkFixedFormats(request: TableRequest): void {
+  const { fixed, input, output, labels } = request;
+  const accFrac = fixed.slope ? input.fracBits + fixed.slope.fracBits : undefined;
+  if (accFrac !== undefined && accFrac < output.fracBits) {
+    throw new UserError(
+      labels.slope,
+      formatName(fixed.slope!),
+      `needs at least ${output.fracBits - input.fracBits} fraction bits so the product reaches the output's ${output.fracBits}`,
+    );
+  }
+  if (accFrac !== undefined && fixed.intercept && fixed.intercept.fracBits > accFrac) {
+    throw new UserError(labels.intercept, formatName(fixed.intercept), `has more fraction bits than input + slope (${accFrac})`);
+  }
+}
+
+/**
+ * Why a bound cannot be met: below half an output ulp (blame the bound), or the function
+ * leaves the output format's range by more than the bound (blame the output format).
+ */
+function unreachable(request: TableRequest, bound: number, floor: number): UserError {
+  const { output, input, reference, labels } = request;
+  const half = ulp(output) / 2;
+  const reach = `the smallest reachable bound is ${showReal(floor)} (${(floor / ulp(output)).toPrecision(4)}ulp)`;
+  if (bound < half) {
+    const asked = request.target.kind === "bound" ? request.target.bound : undefined;
+    const label = asked?.kind === "ulp" ? `${asked.value}ulp` : showReal(bound);
+    return new UserError(
+      labels.bound,
+      label,
+      `is below half an output ulp (${showReal(half)} for ${formatName(output)}), which output rounding alone costs; ${reach}`,
+    );
+  }
+  const lo = minReal(output);
+  const hi = maxReal(output);
+  const index = Math.max(
+    0,
+    reference.findIndex((f) => Math.abs(f - Math.min(hi, Math.max(lo, f))) > bound),
+  );
+  const x = toReal(minCode(input) + index, input);
+  return new UserError(
+    labels.output,
+    formatName(output),
+    `cannot hold ${request.functionName}(${x}) = ${reference[index]!.toPrecision(8)} within ${showReal(bound)}: ` +
+      `its range is [${lo}, ${hi}]; choose a wider output format (${reach} with this one)`,
+  );
+}
+
+function notSymmetric(request: TableRequest, bound: number): UserError {
+  return new UserError(
+    "--symmetry",
+    "auto",
+    `folds ${request.functionName} as ${request.fold.kind}-symmetric, but at the bound ${showReal(bound)} the two halves do not agree; use --symmetry off`,
+  );
+}

@@ -1,0 +1,112 @@
+import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
+import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
+
+/**
+ * The paper's method, as its public description allows (Liao et al., Electronics 2023):
+ * grow each segment while its least-squares line, rounded to the coefficient formats,
+ * keeps every code within the bound. Growth doubles the segment, then bisects between the
+ * last length that held and the first that failed. Kept as the published baseline: it
+ * minimises squared error, not segments, so it may need more segments than `optimal`.
+ */
+export const lsqGreedyMethod: SegmentationMethod = {
+  name: "lsq-greedy",
+  select: "tree",
+  count(problem, formats, limit = Infinity) {
+    const outcome = run(problem, formats, limit);
+    return outcome.ok ? outcome.segments.length : outcome.index < 0 ? limit + 1 : Infinity;
+  },
+  segment: (problem, formats) => run(problem, formats, Infinity),
+};
+
+function run(problem: FitProblem, formats: DatapathFormats, limit: number): SegmentationOutcome {
+  const shape = datapathShape(formats);
+  const bounds = new AccBounds(shape);
+  const n = problem.reference.length;
+  const segments: Segment[] = [];
+  let start = 0;
+  while (start < n) {
+    if (segments.length >= limit) return { ok: false, index: -1 };
+    let good = fit(problem, shape, bounds, start, start);
+    if (!good) return { ok: false, index: start };
+    let goodEnd = start;
+    let badEnd = n;
+    for (let length = 2; start + length - 1 < n; length *= 2) {
+      const candidate = fit(problem, shape, bounds, start, start + length - 1);
+      if (!candidate) {
+        badEnd = start + length - 1;
+        break;
+      }
+      good = candidate;
+      goodEnd = start + length - 1;
+    }
+    if (badEnd === n && goodEnd < n - 1) {
+      const candidate = fit(problem, shape, bounds, start, n - 1);
+      if (candidate) {
+        good = candidate;
+        goodEnd = n - 1;
+      } else {
+        badEnd = n - 1;
+      }
+    }
+    while (badEnd - goodEnd > 1) {
+      const mid = goodEnd + Math.floor((badEnd - goodEnd) / 2);
+      const candidate = fit(problem, shape, bounds, start, mid);
+      if (candidate) {
+        good = candidate;
+        goodEnd = mid;
+      } else {
+        badEnd = mid;
+      }
+    }
+    segments.push({ start, end: goodEnd, ...good });
+    start = goodEnd + 1;
+  }
+  return { ok: true, segments };
+}
+
+/**
+ * The least-squares line through f over codes [start, end], rounded to the formats, or
+ * undefined if its hardware output leaves the bound at some code.
+ */
+function fit(
+  problem: FitProblem,
+  shape: DatapathShape,
+  bounds: AccBounds,
+  start: number,
+  end: number,
+): { slope: number; intercept: number } | undefined {
+  const s = shape.productShift;
+  const toAcc = 2 ** (problem.output.fracBits + s);
+  const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
+  const count = end - start + 1;
+  let xMean = 0;
+  let tMean = 0;
+  for (let i = start; i <= end; i++) {
+    xMean += problem.first + i;
+    tMean += problem.reference[i]! * toAcc + centre;
+  }
+  xMean /= count;
+  tMean /= count;
+  let sxx = 0;
+  let sxt = 0;
+  for (let i = start; i <= end; i++) {
+    const dx = problem.first + i - xMean;
+    sxx += dx * dx;
+    sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
+  }
+  const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+  const slope = clamp(Math.round(sxx > 0 ? sxt / sxx : 0), shape.slopeMin, shape.slopeMax);
+  const intercept = clamp(
+    Math.round((tMean - slope * xMean) / 2 ** shape.interceptShift),
+    shape.interceptMin,
+    shape.interceptMax,
+  );
+  // Check in accumulator space: the code's target maps to an exact accumulator interval.
+  const { low, high } = problem.targets;
+  const aligned = intercept * 2 ** shape.interceptShift;
+  for (let i = start; i <= end; i++) {
+    const acc = slope * (problem.first + i) + aligned;
+    if (acc < bounds.low(low[i]!) || acc > bounds.high(high[i]!)) return undefined;
+  }
+  return { slope, intercept };
+}
