@@ -77,9 +77,14 @@ export async function main(args: readonly string[]): Promise<number> {
         exitCode = await simCommand(argv as Record<string, unknown>);
       },
     )
-    .command("list", "list the functions --function accepts, with parameters, symmetry and formula", {}, () => {
-      console.log(listFunctions());
-    })
+    .command(
+      "list",
+      "list the functions --function accepts, with parameters, symmetry and formula",
+      {},
+      () => {
+        console.log(listFunctions());
+      },
+    )
     .demandCommand(1, "give a command: gen, sim or list")
     .help();
   try {
@@ -150,7 +155,9 @@ function printVerification(verification: Verification): void {
 
 function printSummary(generation: Generation): void {
   const { design } = generation;
-  console.log(`${design.module}: ${design.function} ${formatName(design.input)} -> ${formatName(design.y.output)}`);
+  console.log(
+    `${design.module}: ${design.function} ${formatName(design.input)} -> ${formatName(design.y.output)}`,
+  );
   printTable("y", design, design.y, generation.y);
   const dy = design.dy;
   if (dy?.kind === "pwl" && generation.dy) printTable("dy", design, dy, generation.dy);
@@ -163,7 +170,12 @@ function printSummary(generation: Generation): void {
   }
 }
 
-function printTable(port: string, design: Generation["design"], channel: PwlChannel, report: ChannelReport): void {
+function printTable(
+  port: string,
+  design: Generation["design"],
+  channel: PwlChannel,
+  report: ChannelReport,
+): void {
   const hw = hardwareSummary(design.input, channel);
   const accuracy = report.accuracy;
   const outUlp = ulp(channel.output);
@@ -180,7 +192,9 @@ function printTable(port: string, design: Generation["design"], channel: PwlChan
   );
   console.log(
     `      slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ` +
-      (channel.select.kind === "tree" ? `${hw.comparators} comparators (depth ${hw.treeDepth})` : "no comparators (uniform)") +
+      (channel.select.kind === "tree"
+        ? `${hw.comparators} comparators (depth ${hw.treeDepth})`
+        : "no comparators (uniform)") +
       `, latency ${design.pipeline}`,
   );
 }

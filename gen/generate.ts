@@ -61,7 +61,13 @@ export function generateFromSpec(spec: DesignSpec): Generation {
   const reference = tabulateFunction(fn.f, spec.in);
   checkFinite(reference, spec, spec.expr !== undefined ? "--expr" : "--function", fn.name);
   const method = METHODS[spec.method];
-  const common = { input: spec.in, rounding: spec.rounding, overflow: spec.overflow, method, functionName: fn.name };
+  const common = {
+    input: spec.in,
+    rounding: spec.rounding,
+    overflow: spec.overflow,
+    method,
+    functionName: fn.name,
+  };
 
   const yTable = buildTable({
     ...common,
@@ -211,7 +217,12 @@ export function resolveFunction(spec: DesignSpec): FunctionInfo {
     f,
     symmetry: fn.symmetry,
     derivative: derivative
-      ? { f: derivative.make(params), formula: derivative.formula, numerical: false, symmetry: derivative.symmetry }
+      ? {
+          f: derivative.make(params),
+          formula: derivative.formula,
+          numerical: false,
+          symmetry: derivative.symmetry,
+        }
       : {
           f: centralDifference(f),
           formula: `d/dx (${fn.formula}), central difference`,
@@ -272,7 +283,11 @@ function checkFinite(values: Float64Array, spec: DesignSpec, field: string, name
   if (index < 0) return;
   const x = toReal(minCode(spec.in) + index, spec.in);
   const value = field === "--expr" ? spec.expr : spec.function;
-  throw new UserError(field, value, `gives ${values[index]} for ${name} at x = ${x}, inside the input range ${formatName(spec.in)}`);
+  throw new UserError(
+    field,
+    value,
+    `gives ${values[index]} for ${name} at x = ${x}, inside the input range ${formatName(spec.in)}`,
+  );
 }
 
 /** f at every input code, in increasing code order. */

@@ -1,4 +1,15 @@
-import { type FixFormat, type Overflow, type Rounding, formatName, maxReal, minCode, minReal, toReal, ulp, width } from "../fixed/format.js";
+import {
+  type FixFormat,
+  type Overflow,
+  type Rounding,
+  formatName,
+  maxReal,
+  minCode,
+  minReal,
+  toReal,
+  ulp,
+  width,
+} from "../fixed/format.js";
 import { boundForBudget, smallestBoundWithFormats, smallestReachableBound } from "../quantize/bound.js";
 import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
 import type { DatapathFormats } from "../segment/datapath.js";
@@ -26,7 +37,9 @@ export interface TableRequest {
   readonly output: FixFormat;
   readonly rounding: Rounding;
   readonly overflow: Overflow;
-  readonly target: { readonly kind: "bound"; readonly bound: BoundSpec } | { readonly kind: "budget"; readonly segments: number };
+  readonly target:
+    | { readonly kind: "bound"; readonly bound: BoundSpec }
+    | { readonly kind: "budget"; readonly segments: number };
   readonly fold: Fold;
   readonly method: SegmentationMethod;
   readonly fixed: FixedFormats;
@@ -65,7 +78,7 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   const problemAt = (bound: number): FitProblem | undefined => {
     const full = computeTargets(reference, output, bound, request.overflow);
     if (!full.ok) return undefined;
-    const targets = folded ? foldTargets(full.targets, input, output, fold) : full;
+    const targets = folded ? foldTargets(full.targets, input, output, fold, request.overflow) : full;
     return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
   };
   const floor = smallestReachableBound(reference, output);
@@ -74,7 +87,13 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   if (request.target.kind === "budget") {
     const anyProblem = problemAt(Math.max(floor, ulp(output)));
     if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)));
-    bound = boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, request.target.segments, floor);
+    bound = boundForBudget(
+      problemAt,
+      ampleFormats(anyProblem, fixed),
+      method.count,
+      request.target.segments,
+      floor,
+    );
   } else {
     const asked = request.target.bound;
     bound = asked.kind === "ulp" ? asked.value * ulp(output) : asked.value;
@@ -83,11 +102,19 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   const problem = problemAt(bound);
   if (!problem) throw notSymmetric(request, bound);
   const choice = chooseFormats(problem, method.count, fixed);
+  if (!choice.ok && !fixed.slope && !fixed.intercept) {
+    throw new UserError(
+      "--method",
+      method.name,
+      `cannot reach the bound ${showReal(bound)} at every input code with any coefficient formats; --method optimal can`,
+    );
+  }
   if (!choice.ok) {
     const reachable = smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), floor);
     const field = fixed.slope ? labels.slope : labels.intercept;
     const value = formatName((fixed.slope ?? fixed.intercept)!);
-    const other = fixed.slope && fixed.intercept ? `(with ${labels.intercept} ${formatName(fixed.intercept)}) ` : "";
+    const other =
+      fixed.slope && fixed.intercept ? `(with ${labels.intercept} ${formatName(fixed.intercept)}) ` : "";
     throw new UserError(
       field,
       value,
@@ -131,7 +158,10 @@ function unfoldedCost(request: TableRequest, bound: number): { segments: number;
   };
   const choice = chooseFormats(problem, request.method.count, request.fixed);
   if (!choice.ok) return { segments: Infinity, romBits: Infinity };
-  return { segments: choice.segments, romBits: choice.segments * (width(choice.slope) + width(choice.intercept)) };
+  return {
+    segments: choice.segments,
+    romBits: choice.segments * (width(choice.slope) + width(choice.intercept)),
+  };
 }
 
 /** f at the magnitudes 0 .. 2^(w-1) of a signed input (the last is -minCode). */
@@ -152,7 +182,11 @@ function checkFixedFormats(request: TableRequest): void {
     );
   }
   if (accFrac !== undefined && fixed.intercept && fixed.intercept.fracBits > accFrac) {
-    throw new UserError(labels.intercept, formatName(fixed.intercept), `has more fraction bits than input + slope (${accFrac})`);
+    throw new UserError(
+      labels.intercept,
+      formatName(fixed.intercept),
+      `has more fraction bits than input + slope (${accFrac})`,
+    );
   }
 }
 

@@ -2,8 +2,8 @@ import { type ActivationFunction, type ParamSpec, param } from "./types.js";
 
 const ALPHA: ParamSpec = { name: "alpha", default: 1, description: "saturation value -alpha for x -> -inf" };
 /** SELU's constants (Klambauer et al. 2017). */
-const SELU_LAMBDA = 1.0507009873554804934193349852946;
-const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_LAMBDA = 1.0507009873554805;
+const SELU_ALPHA = 1.6732632423543772;
 
 /** x for x > 0, alpha (e^x - 1) otherwise; expm1 keeps small |x| accurate. */
 function elu(alpha: number): (x: number) => number {

@@ -80,9 +80,14 @@ export function compileExpression(text: string): CompiledExpression {
       }
     } else if (child.type === "SymbolNode") {
       const name = (child as unknown as { name: string }).name;
-      const isCallee = parent?.type === "FunctionNode" && (parent as unknown as { fn: MathNode }).fn === child;
+      const isCallee =
+        parent?.type === "FunctionNode" && (parent as unknown as { fn: MathNode }).fn === child;
       if (!isCallee && !CONSTANTS.has(name)) {
-        throw new UserError("--expr", text, `uses unknown name ${name}; the variable is x (constants: e, pi)`);
+        throw new UserError(
+          "--expr",
+          text,
+          `uses unknown name ${name}; the variable is x (constants: e, pi)`,
+        );
       }
     }
   });

@@ -86,7 +86,8 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       symmetry: {
         fold: channel.fold.kind,
         ...(channel.fold.kind === "point" ? { constant: channel.fold.constant } : {}),
-        tableCodes: channel.fold.kind === "none" ? undefined : `|x| in [0, ${2 ** (width(design.input) - 1)}]`,
+        tableCodes:
+          channel.fold.kind === "none" ? undefined : `|x| in [0, ${2 ** (width(design.input) - 1)}]`,
         unfolded: provenance.unfolded,
       },
     },

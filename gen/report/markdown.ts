@@ -136,7 +136,10 @@ function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelRep
   rows.push(
     row("slope ROM", `${formatName(channel.slopeFormat)} (${width(channel.slopeFormat)} bits)`),
     row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
-    row("ROM", `${hw.segments} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`),
+    row(
+      "ROM",
+      `${hw.segments} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`,
+    ),
     row(
       "segment select",
       channel.select.kind === "tree"
@@ -155,10 +158,20 @@ function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelRep
   return rows;
 }
 
-function segmentTable(title: string, design: PwlDesign, channel: PwlChannel, report: ChannelReport): string[] {
+function segmentTable(
+  title: string,
+  design: PwlDesign,
+  channel: PwlChannel,
+  report: ChannelReport,
+): string[] {
   const outUlp = ulp(channel.output);
   const variable = channel.fold.kind === "none" ? "x" : "|x|";
-  const lines = [`## ${title}`, "", `| # | from ${variable} (code) | from ${variable} | slope | intercept | max error |`, "|---:|---:|---:|---:|---:|---:|"];
+  const lines = [
+    `## ${title}`,
+    "",
+    `| # | from ${variable} (code) | from ${variable} | slope | intercept | max error |`,
+    "|---:|---:|---:|---:|---:|---:|",
+  ];
   channel.breakpoints.forEach((start, i) => {
     lines.push(
       `| ${i} | ${start} | ${toReal(start, design.input)} | ${channel.slopes[i]} (${toReal(channel.slopes[i]!, channel.slopeFormat)}) | ` +
@@ -183,5 +196,7 @@ function roundingText(channel: PwlChannel): string {
 function saturationText(channel: PwlChannel): string {
   const sides = [channel.saturateLow ? "below" : "", channel.saturateHigh ? "above" : ""].filter(Boolean);
   if (sides.length > 0) return `clamps ${sides.join(" and ")} the output range`;
-  return channel.overflow === "wrap" ? "none (wrap; every value is in range)" : "none needed (every value is in range)";
+  return channel.overflow === "wrap"
+    ? "none (wrap; every value is in range)"
+    : "none needed (every value is in range)";
 }

@@ -129,7 +129,11 @@ export function moduleView(design: PwlDesign): ModuleView {
   });
   const carry = (signals: Signal[], suffix: string): RegisterView[] =>
     signals.map((signal) => {
-      const register = { decl: signal.decl, name: `${signal.name.replace(/_q\d$/, "")}_${suffix}`, source: signal.name };
+      const register = {
+        decl: signal.decl,
+        name: `${signal.name.replace(/_q\d$/, "")}_${suffix}`,
+        source: signal.name,
+      };
       signal.name = register.name;
       return register;
     });
@@ -157,7 +161,8 @@ export function moduleView(design: PwlDesign): ModuleView {
   const fold: FoldView | false =
     foldWires.length > 0
       ? {
-          comment: "Fold by symmetry: the tables read |x| (2^(w-1) for the most negative x); outputs unfold below.",
+          comment:
+            "Fold by symmetry: the tables read |x| (2^(w-1) for the most negative x); outputs unfold below.",
           wires: foldWires,
         }
       : false;
@@ -168,7 +173,12 @@ export function moduleView(design: PwlDesign): ModuleView {
   const channelParts = tables.map((channel) => ({
     channel,
     input: tableInputOf(channel),
-    ...selectAndRom(channel, tableInputOf(channel).name, design.input, channel === design.y ? tap : undefined),
+    ...selectAndRom(
+      channel,
+      tableInputOf(channel).name,
+      design.input,
+      channel === design.y ? tap : undefined,
+    ),
   }));
 
   const liveAfterRom: Signal[] = [];
@@ -188,7 +198,11 @@ export function moduleView(design: PwlDesign): ModuleView {
     ? cut(
         "registers after segment select and the coefficient ROMs",
         carry(
-          [...liveAfterRom, ...coefficients.flatMap((c) => [c.slope, c.intercept]), ...(tapSignal ? [tapSignal] : [])],
+          [
+            ...liveAfterRom,
+            ...coefficients.flatMap((c) => [c.slope, c.intercept]),
+            ...(tapSignal ? [tapSignal] : []),
+          ],
           "q1",
         ),
       )
@@ -200,8 +214,11 @@ export function moduleView(design: PwlDesign): ModuleView {
     const inputType = tableInput(design.input, channel);
     const slopeFormat = channel.slopeFormat;
     const left = inputType.signed ? part.input.name : `$signed({1'b0, ${part.input.name}})`;
-    const right = slopeFormat.signed ? coefficients[i]!.slope.name : `$signed({1'b0, ${coefficients[i]!.slope.name}})`;
-    const productWidth = inputType.width + (inputType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
+    const right = slopeFormat.signed
+      ? coefficients[i]!.slope.name
+      : `$signed({1'b0, ${coefficients[i]!.slope.name}})`;
+    const productWidth =
+      inputType.width + (inputType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
     return {
       signal: { name: `${channel.port}_product`, decl: range(productWidth, true) } as Signal,
       expr: `${left} * ${right}`,
@@ -225,7 +242,14 @@ export function moduleView(design: PwlDesign): ModuleView {
     : false;
 
   const datapaths = channelParts.map((part, i) =>
-    datapathView(part.channel, products[i]!.signal.name, products[i]!.productWidth, coefficients[i]!.intercept.name, sign.name, unused[i]!),
+    datapathView(
+      part.channel,
+      products[i]!.signal.name,
+      products[i]!.productWidth,
+      coefficients[i]!.intercept.name,
+      sign.name,
+      unused[i]!,
+    ),
   );
 
   const outputs: { port: string; signal: Signal }[] = tables.map((channel, i) => ({
@@ -235,13 +259,25 @@ export function moduleView(design: PwlDesign): ModuleView {
   let tapUnfold: Declared | undefined;
   if (tap && tapSignal) {
     const tapOut = unfoldExpr(tap.fold, tapSignal.name, sign.name, width(tap.output), tap.output.signed);
-    if (tapOut) tapUnfold = { decl: range(width(tap.output), tap.output.signed), name: "dy_unfolded", expr: tapOut };
+    if (tapOut)
+      tapUnfold = { decl: range(width(tap.output), tap.output.signed), name: "dy_unfolded", expr: tapOut };
     outputs.push({
       port: tap.port,
-      signal: { name: tapUnfold ? tapUnfold.name : tapSignal.name, decl: range(width(tap.output), tap.output.signed) },
+      signal: {
+        name: tapUnfold ? tapUnfold.name : tapSignal.name,
+        decl: range(width(tap.output), tap.output.signed),
+      },
     });
   }
-  const outputCut = cuts.output ? cut("output registers", carry(outputs.map((o) => o.signal), "q")) : false;
+  const outputCut = cuts.output
+    ? cut(
+        "output registers",
+        carry(
+          outputs.map((o) => o.signal),
+          "q",
+        ),
+      )
+    : false;
 
   const pipelined = design.pipeline > 0;
   const ports: string[] = pipelined ? ["input  wire clk", "input  wire rst", "input  wire in_valid"] : [];
@@ -278,7 +314,12 @@ export function moduleView(design: PwlDesign): ModuleView {
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */
-export function cutPoints(stages: number): { input: boolean; rom: boolean; product: boolean; output: boolean } {
+export function cutPoints(stages: number): {
+  input: boolean;
+  rom: boolean;
+  product: boolean;
+  output: boolean;
+} {
   return { output: stages >= 1, rom: stages >= 2, product: stages >= 3, input: stages >= 4 };
 }
 
@@ -303,7 +344,8 @@ function selectAndRom(
     let expr: string;
     if (isFolded(channel)) {
       // Magnitudes 0 .. 2^(w-1): the top bit is set only for 2^(w-1), which joins the last segment.
-      const bits = indexBits === 1 ? `${tableInputName}[${w - 2}]` : `${tableInputName}[${w - 2}:${w - 1 - indexBits}]`;
+      const bits =
+        indexBits === 1 ? `${tableInputName}[${w - 2}]` : `${tableInputName}[${w - 2}:${w - 1 - indexBits}]`;
       expr = `${tableInputName}[${w - 1}] ? {${indexBits}{1'b1}} : ${bits}`;
     } else if (inputType.signed) {
       // x - min(x) is x with its sign bit inverted.
@@ -324,7 +366,11 @@ function selectAndRom(
       const right = build(mid, hi);
       const name = `${p}_sel_${lo}_${hi - 1}`;
       const threshold = literal(channel.breakpoints[mid]!, inputType.width, inputType.signed);
-      select.push({ decl: range(indexWidth, false), name, expr: `(${tableInputName} < ${threshold}) ? ${left} : ${right}` });
+      select.push({
+        decl: range(indexWidth, false),
+        name,
+        expr: `(${tableInputName} < ${threshold}) ? ${left} : ${right}`,
+      });
       return name;
     };
     const root = build(0, n);
@@ -358,7 +404,10 @@ function selectAndRom(
       comment: `${p}: coefficient ROM, ${formats} (${n} ${n === 1 ? "entry" : "entries"}).`,
       index: indexName,
       columns,
-      constants: n === 1 ? row(0).map((value, c) => ({ decl: columns[c]!.decl, name: columns[c]!.name, expr: value })) : false,
+      constants:
+        n === 1
+          ? row(0).map((value, c) => ({ decl: columns[c]!.decl, name: columns[c]!.name, expr: value }))
+          : false,
       cases: n === 1 ? [] : Array.from({ length: n - 1 }, (_, s) => entry(s, index(s, indexWidth))),
       last: n === 1 ? false : entry(n - 1, "default"),
     },
@@ -453,9 +502,16 @@ function datapathView(
 }
 
 /** The unfolding expression for negative x, or undefined when the fold needs none. */
-function unfoldExpr(fold: Fold, value: string, sign: string, outWidth: number, signed: boolean): string | undefined {
+function unfoldExpr(
+  fold: Fold,
+  value: string,
+  sign: string,
+  outWidth: number,
+  signed: boolean,
+): string | undefined {
   if (fold.kind === "odd") return `${sign} ? (~${value} + ${literal(1, outWidth, signed)}) : ${value}`;
-  if (fold.kind === "point") return `${sign} ? (${literal(fold.constant, outWidth, signed)} - ${value}) : ${value}`;
+  if (fold.kind === "point")
+    return `${sign} ? (${literal(fold.constant, outWidth, signed)} - ${value}) : ${value}`;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { type FixFormat, maxCode, minCode, width } from "../fixed/format.js";
+import { type FixFormat, type Overflow, maxCode, minCode, width } from "../fixed/format.js";
 import type { Targets } from "./targets.js";
 
 /**
@@ -48,7 +48,9 @@ export function foldTargets(
   input: FixFormat,
   output: FixFormat,
   fold: Fold,
+  overflow: Overflow,
 ): { ok: true; targets: Targets } | { ok: false; index: number } {
+  const saturate = overflow === "saturate";
   const n = foldedCodeCount(input);
   const xMin = minCode(input);
   const xMax = maxCode(input);
@@ -70,13 +72,15 @@ export function foldTargets(
         lo = Math.max(lo, mirrorLo);
         hi = Math.min(hi, mirrorHi);
       } else {
-        // Unfolding maps the table's output through an affine map; saturation does not
-        // follow it, so these sides are closed at the output range.
-        const closedLo = Math.max(mirrorLo, yMin);
-        const closedHi = Math.min(mirrorHi, yMax);
+        // Unfolding maps the table's output through -y or C - y. Intersect as exact codes,
+        // then re-open an end only where the saturated value is acceptable on both sides.
         const base = fold.kind === "odd" ? 0 : fold.constant;
-        lo = Math.max(lo, base - closedHi, yMin);
-        hi = Math.min(hi, base - closedLo, yMax);
+        lo = Math.max(lo, base - Math.min(mirrorHi, yMax));
+        hi = Math.min(hi, base - Math.max(mirrorLo, yMin));
+        if (saturate && lo <= yMin && hi >= yMin) lo = -Infinity;
+        else lo = Math.max(lo, yMin);
+        if (saturate && hi >= yMax && lo <= yMax) hi = Infinity;
+        else hi = Math.min(hi, yMax);
       }
     }
     if (lo > hi) return { ok: false, index: t };

@@ -1,4 +1,4 @@
-import { minCode, ulp } from "../fixed/format.js";
+import { ulp } from "../fixed/format.js";
 import { type DatapathShape, evaluateLine } from "./datapath.js";
 import type { LineFitter } from "./fitter.js";
 import type { FitProblem } from "./problem.js";

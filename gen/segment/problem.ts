@@ -1,4 +1,5 @@
 import type { FixFormat, Overflow, Rounding } from "../fixed/format.js";
+import type { DatapathFormats } from "./datapath.js";
 import type { Targets } from "./targets.js";
 
 /**
@@ -34,8 +35,8 @@ export interface SegmentationMethod {
   /** How the hardware finds the segment: a comparator tree, or the input's top bits. */
   readonly select: "tree" | "uniform";
   /** Segments needed with these formats (Infinity if some code is unreachable); may stop above `limit`. */
-  count(problem: FitProblem, formats: import("./datapath.js").DatapathFormats, limit?: number): number;
-  segment(problem: FitProblem, formats: import("./datapath.js").DatapathFormats): SegmentationOutcome;
+  count(problem: FitProblem, formats: DatapathFormats, limit?: number): number;
+  segment(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome;
 }
 
 export const METHOD_NAMES = ["optimal", "lsq-greedy", "uniform"] as const;

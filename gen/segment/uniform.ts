@@ -27,7 +27,8 @@ export const uniformMethod: SegmentationMethod = {
     const fitter = new LineFitter();
     const segments: Segment[] = [];
     for (const [start, end] of uniformRanges(problem, k)) {
-      if (!fitRange(fitter, problem, shape, start, end)) throw new Error("internal: uniform segment became infeasible");
+      if (!fitRange(fitter, problem, shape, start, end))
+        throw new Error("internal: uniform segment became infeasible");
       segments.push({ start, end, ...chooseCoefficients(fitter, problem, shape, start, end) });
     }
     return { ok: true, segments };

@@ -189,11 +189,17 @@ function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
   const takes = new Set(findFunction(spec.function ?? "")?.params.map((p) => p.name) ?? []);
   for (const name of ["alpha", "beta"] as const) {
     if (spec[name] !== undefined && !takes.has(name)) {
-      problem(name, `does not apply to ${spec.function ?? "an expression"}${takes.size > 0 ? ` (it takes ${[...takes].join(", ")})` : ""}`);
+      problem(
+        name,
+        `does not apply to ${spec.function ?? "an expression"}${takes.size > 0 ? ` (it takes ${[...takes].join(", ")})` : ""}`,
+      );
     }
   }
   if (spec.maxError === undefined && spec.segments === undefined) {
-    problem("maxError", "is required: give a maximum error (--max-error, maxError) or a segment budget (--segments, segments)");
+    problem(
+      "maxError",
+      "is required: give a maximum error (--max-error, maxError) or a segment budget (--segments, segments)",
+    );
   } else if (spec.maxError !== undefined && spec.segments !== undefined) {
     problem("segments", "cannot be combined with a maximum error (--max-error, maxError): give one of them");
   }

@@ -52,7 +52,9 @@ export function vectorFile(design: PwlDesign, inputs: Float64Array): string {
   const fields = [
     { width: width(design.input), value: (x: number) => x },
     { width: width(design.y.output), value: (x: number) => evaluate(design, x) },
-    ...(design.dy ? [{ width: width(design.dy.output), value: (x: number) => evaluateDerivative(design, x) }] : []),
+    ...(design.dy
+      ? [{ width: width(design.dy.output), value: (x: number) => evaluateDerivative(design, x) }]
+      : []),
   ];
   const digits = Math.ceil(fields.reduce((sum, field) => sum + field.width, 0) / 4);
   const lines = new Array<string>(inputs.length);

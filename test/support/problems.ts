@@ -1,4 +1,10 @@
-import { type FixFormat, type Overflow, type Rounding, minCode, parseFormat } from "../../gen/fixed/format.js";
+import {
+  type FixFormat,
+  type Overflow,
+  type Rounding,
+  minCode,
+  parseFormat,
+} from "../../gen/fixed/format.js";
 import { tabulateFunction } from "../../gen/generate.js";
 import type { DatapathFormats } from "../../gen/segment/datapath.js";
 import type { FitProblem } from "../../gen/segment/problem.js";

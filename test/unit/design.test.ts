@@ -47,7 +47,13 @@ describe("generated designs meet their bound on every input code", () => {
 
 describe("the frozen IR", () => {
   // Unfolded, so that table codes are input codes.
-  const generation = generate({ function: "tanh", in: "s3.10", out: "s1.12", maxError: "2^-9", symmetry: "off" });
+  const generation = generate({
+    function: "tanh",
+    in: "s3.10",
+    out: "s1.12",
+    maxError: "2^-9",
+    symmetry: "off",
+  });
   const { design } = generation;
   const channel = design.y;
 
@@ -103,7 +109,13 @@ describe("segment counts", () => {
   it("follow the theory N(e) ~ integral(sqrt|f''|) / (4 sqrt(e)) for sigmoid (integral 2.40)", () => {
     for (const k of [8, 10, 12]) {
       const bound = 2 ** -k;
-      const { design } = generate({ function: "sigmoid", in: "s4.14", out: "u1.20", maxError: bound, symmetry: "off" });
+      const { design } = generate({
+        function: "sigmoid",
+        in: "s4.14",
+        out: "u1.20",
+        maxError: bound,
+        symmetry: "off",
+      });
       const predicted = 2.4 / (4 * Math.sqrt(bound));
       expect(design.y.breakpoints.length).toBeGreaterThan(0.8 * predicted);
       expect(design.y.breakpoints.length).toBeLessThan(1.25 * predicted);

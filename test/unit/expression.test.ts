@@ -47,14 +47,16 @@ describe("--expr: user expressions", () => {
       }
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).exitCode).toBe(2);
-      expect((error as UserError).message).toMatch(new RegExp(`^--expr: ${JSON.stringify(expr).replace(/[[\]()*+^]/g, "\\$&")} `));
+      expect((error as UserError).message).toMatch(
+        new RegExp(`^--expr: ${JSON.stringify(expr).replace(/[[\]()*+^]/g, "\\$&")} `),
+      );
       expect((error as UserError).message).toMatch(reason);
     });
   }
 
   it("--expr and --function together are refused", () => {
-    expect(() => generate({ function: "tanh", expr: "x", in: "s2.8", out: "s2.8", maxError: "2^-6" })).toThrow(
-      /^--expr: "x" cannot be combined with --function/,
-    );
+    expect(() =>
+      generate({ function: "tanh", expr: "x", in: "s2.8", out: "s2.8", maxError: "2^-6" }),
+    ).toThrow(/^--expr: "x" cannot be combined with --function/);
   });
 });

@@ -10,7 +10,10 @@ import { Precise, type Dec } from "../support/precise.js";
  */
 const EPS = 2 ** -52;
 
-const cases: Record<string, { exact: (x: Dec) => Dec; params?: { alpha?: number; beta?: number }; scale?: number }> = {
+const cases: Record<
+  string,
+  { exact: (x: Dec) => Dec; params?: { alpha?: number; beta?: number }; scale?: number }
+> = {
   sigmoid: { exact: precise.sigmoid },
   tanh: { exact: precise.tanh },
   gelu: { exact: precise.gelu },
@@ -70,7 +73,9 @@ describe("double-precision references are accurate to a few ulps", () => {
 
   it("parameters reach the formula: silu beta 1.702, elu and delu alpha 0.5", () => {
     expect(ulpsOff("silu", findFunction("silu")!.make({ beta: 1.702 }), precise.silu(1.702))).toBeLessThan(6);
-    expect(ulpsOff("dsilu", findFunction("dsilu")!.make({ beta: 1.702 }), precise.dsilu(1.702), 1)).toBeLessThan(6);
+    expect(
+      ulpsOff("dsilu", findFunction("dsilu")!.make({ beta: 1.702 }), precise.dsilu(1.702), 1),
+    ).toBeLessThan(6);
     expect(ulpsOff("elu", findFunction("elu")!.make({ alpha: 0.5 }), precise.elu(0.5))).toBeLessThan(6);
     expect(ulpsOff("delu", findFunction("delu")!.make({ alpha: 0.5 }), precise.delu(0.5))).toBeLessThan(6);
   });

@@ -34,8 +34,16 @@ describe("symmetric functions fold and need about half the segments", () => {
       expect(folded.y.provenance!.unfolded!.segments).toBe(plain.design.y.breakpoints.length);
       // Every code, the most negative included.
       const f = folded.function.f;
-      for (const x of [minCode(folded.design.input), minCode(folded.design.input) + 1, -1, 0, maxCode(folded.design.input)]) {
-        const error = Math.abs(evaluate(folded.design, x) * ulp(channel.output) - f(toReal(x, folded.design.input)));
+      for (const x of [
+        minCode(folded.design.input),
+        minCode(folded.design.input) + 1,
+        -1,
+        0,
+        maxCode(folded.design.input),
+      ]) {
+        const error = Math.abs(
+          evaluate(folded.design, x) * ulp(channel.output) - f(toReal(x, folded.design.input)),
+        );
         expect(error).toBeLessThanOrEqual(channel.bound);
       }
       expect(folded.y.accuracy.max).toBeLessThanOrEqual(channel.bound);
@@ -43,8 +51,12 @@ describe("symmetric functions fold and need about half the segments", () => {
   }
 
   it("asymmetric functions and unsigned inputs do not fold", () => {
-    expect(generate({ function: "gelu", in: "s4.8", out: "s4.8", maxError: "2^-6" }).design.y.fold.kind).toBe("none");
-    expect(generate({ function: "tanh", in: "u3.8", out: "s1.9", maxError: "2^-6" }).design.y.fold.kind).toBe("none");
+    expect(generate({ function: "gelu", in: "s4.8", out: "s4.8", maxError: "2^-6" }).design.y.fold.kind).toBe(
+      "none",
+    );
+    expect(generate({ function: "tanh", in: "u3.8", out: "s1.9", maxError: "2^-6" }).design.y.fold.kind).toBe(
+      "none",
+    );
   });
 
   it("an expression's symmetry is detected: x^2 is even, x^3 odd, 1/(1+exp(-x)) point-symmetric", () => {

@@ -20,7 +20,7 @@ module pwl_sigmoid_s2_4_u1_4 (
 
   // y: a single segment, no segment select.
 
-  // y: coefficient ROM, slope u-2.7, intercept u0.9 (1 entries).
+  // y: coefficient ROM, slope u-2.7, intercept u0.9 (1 entry).
   wire [4:0] y_slope = 5'h19;
   wire [8:0] y_intercept = 9'h117;
 
