@@ -13,6 +13,9 @@ import { parseOptions, readSpecFile } from "./spec/load.js";
 import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
+import { mergeCommand, sweepCommand } from "./commands/sweep.js";
+import { synthCommand, synthShape } from "./commands/synth.js";
+import { sweepShape } from "./sweep/schema.js";
 import { type Verification, verifyUnit } from "../sim/verify.js";
 
 /**
@@ -78,6 +81,63 @@ export async function main(args: readonly string[]): Promise<number> {
       },
     )
     .command(
+      "synth <dir>",
+      "synthesize a generated unit with Yosys: LUTs, carry cells, DSPs, flip-flops (and Fmax)",
+      (y) =>
+        y
+          .positional("dir", { type: "string", describe: "a directory written by pwlgen gen" })
+          .options(yargsOptions(synthShape))
+          .example(
+            "$0 synth rtl-out/pwl_sigmoid_s4_12_u1_15 --target ice40 --json",
+            "iCE40 cell counts as JSON",
+          ),
+      async (argv) => {
+        exitCode = await synthCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      "sweep",
+      "sweep functions x bounds x formats x methods: sweep.csv, sweep.json and plots (sweep merge joins shards)",
+      (y) =>
+        y
+          .command(
+            "merge <dirs..>",
+            "join the outputs of sweep shards (--shard i/n) into one sweep directory",
+            (m) =>
+              m
+                .positional("dirs", { type: "string", array: true, describe: "sweep directories (shards)" })
+                .option("out-dir", {
+                  type: "string",
+                  requiresArg: true,
+                  describe: "where to write (default rtl-out/sweep-merged)",
+                })
+                .option("force", {
+                  type: "boolean",
+                  describe: "use an output directory pwlgen did not make",
+                }),
+            async (argv) => {
+              exitCode = await mergeCommand(argv as Record<string, unknown>);
+            },
+          )
+          .options(yargsOptions(sweepShape))
+          .option("spec", {
+            type: "string",
+            requiresArg: true,
+            describe: "read sweep options from a JSON or YAML file (lists as arrays; flags override it)",
+          })
+          .example(
+            "$0 sweep --function sigmoid,tanh,gelu,silu --max-error 2^-6,2^-8,2^-10,2^-12 --method optimal,lsq-greedy,uniform --in s4.12 --out s4.12 --verify --synth ice40",
+            "4 x 4 x 3 points, verified and synthesized",
+          )
+          .example(
+            "$0 sweep ... --shard 1/2 --out-dir shard1 && $0 sweep merge shard1 shard2 --out-dir all",
+            "split and join",
+          ),
+      async (argv) => {
+        exitCode = await sweepCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
       "list",
       "list the functions --function accepts, with parameters, symmetry and formula",
       {},
@@ -85,7 +145,7 @@ export async function main(args: readonly string[]): Promise<number> {
         console.log(listFunctions());
       },
     )
-    .demandCommand(1, "give a command: gen, sim or list")
+    .demandCommand(1, "give a command: gen, sim, synth, sweep or list")
     .help();
   try {
     await cli.parseAsync();

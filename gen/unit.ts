@@ -1,13 +1,14 @@
 import type { Generation } from "./generate.js";
 import { MANIFEST, type UnitFiles, type VectorSummary, manifest } from "./report/manifest.js";
 import { reportMarkdown } from "./report/markdown.js";
+import { unitPlot } from "./plot/unit.js";
 import { renderModule, renderTestbench } from "./rtl/render.js";
 import { selectInputs, vectorFile } from "./vectors/vectors.js";
 import type { SimResult } from "../sim/types.js";
 
 /**
  * The files of one generated unit: <module>.v, <module>_tb.v, <module>_vectors.hex,
- * manifest.json and report.md. Rendering is pure: same generation, same bytes.
+ * manifest.json, report.md and plot.svg. Rendering is pure: same generation, same bytes.
  */
 export interface Unit {
   readonly names: UnitFiles;
@@ -16,13 +17,14 @@ export interface Unit {
   readonly files: ReadonlyMap<string, string>;
 }
 
-export function renderUnit(generation: Generation, verification?: readonly SimResult[]): Unit {
+export async function renderUnit(generation: Generation, verification?: readonly SimResult[]): Promise<Unit> {
   const { design, spec } = generation;
   const names: UnitFiles = {
     module: `${design.module}.v`,
     testbench: `${design.module}_tb.v`,
     vectors: `${design.module}_vectors.hex`,
     report: "report.md",
+    plot: "plot.svg",
   };
   const selection = selectInputs(design, spec);
   const vectors: VectorSummary = {
@@ -34,6 +36,7 @@ export function renderUnit(generation: Generation, verification?: readonly SimRe
     [names.module, renderModule(design)],
     [names.testbench, renderTestbench(design, names.vectors, vectors.count)],
     [names.vectors, vectorFile(design, selection.inputs)],
+    [names.plot, await unitPlot(generation)],
     ...renderDocuments(generation, names, vectors, verification),
   ]);
   return { names, vectors, files };

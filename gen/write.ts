@@ -30,7 +30,7 @@ export async function writeUnit(generation: Generation, options: WriteOptions = 
   const dir = options.outDir ?? join("rtl-out", generation.design.module);
   const force = options.force ?? false;
   checkReplaceable(dir, force);
-  const unit = renderUnit(generation);
+  const unit = await renderUnit(generation);
   const staged = stageDirectory(dir, unit.files, force);
   try {
     let verification: Verification | undefined;

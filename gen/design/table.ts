@@ -142,7 +142,7 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   };
 }
 
-/** The same table without folding: what symmetry saves. */
+/** The same table without folding, with formats of its own: what symmetry saves. */
 function unfoldedCost(request: TableRequest, bound: number): { segments: number; romBits: number } {
   const full = computeTargets(request.reference, request.output, bound, request.overflow);
   if (!full.ok) throw new Error("internal: the unfolded table is infeasible where the folded one is not");

@@ -17,6 +17,7 @@ export interface UnitFiles {
   readonly testbench: string;
   readonly vectors: string;
   readonly report: string;
+  readonly plot: string;
 }
 
 export interface VectorSummary {

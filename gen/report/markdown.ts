@@ -85,6 +85,7 @@ export function reportMarkdown(
     `- \`${files.module}\`: the unit (Verilog-2005)`,
     `- \`${files.testbench}\`: self-checking testbench for both simulators`,
     `- \`${files.vectors}\`: test vectors {x, expected ${design.dy ? "y, dy" : "y"}} from the golden model`,
+    `- \`${files.plot}\`: the function, the unit's output with its breakpoints, and the error per input code`,
     "- `manifest.json`: everything above, machine-readable",
     "",
   );

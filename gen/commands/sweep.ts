@@ -1,0 +1,71 @@
+import cliProgress from "cli-progress";
+import { parseOptions, readSpecFile } from "../spec/load.js";
+import { valuesFromArgv } from "../spec/cli-options.js";
+import { mergeSweeps } from "../sweep/merge.js";
+import type { PointOutcome } from "../sweep/point.js";
+import { type SweepProgress, runSweep } from "../sweep/run.js";
+import { sweepSchema, sweepShape } from "../sweep/schema.js";
+
+/** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
+export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
+  const fromCli = valuesFromArgv(sweepShape, argv);
+  const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
+  const file = specFile ? readSpecFile(specFile) : undefined;
+  const options = parseOptions(
+    sweepSchema,
+    { ...file?.values, ...fromCli },
+    {
+      specFile,
+      fromCli: new Set(Object.keys(fromCli)),
+      ...(file ? { fileKeys: file.keys } : {}),
+    },
+  );
+  const started = performance.now();
+  const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
+  const counts = { ok: 0, infeasible: 0, failed: 0 };
+  for (const row of summary.rows) counts[row.status]++;
+  console.log(
+    `${summary.rows.length} points (${summary.computed} computed, ${summary.cached} from cache): ` +
+      `${counts.ok} ok, ${counts.infeasible} infeasible, ${counts.failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  console.log(`wrote ${options.outDir}/ (${summary.files.join(", ")})`);
+  return counts.failed > 0 ? 1 : 0;
+}
+
+export async function mergeCommand(argv: Record<string, unknown>): Promise<number> {
+  const dirs = (argv.dirs as string[] | undefined) ?? [];
+  const outDir = typeof argv.outDir === "string" ? argv.outDir : "rtl-out/sweep-merged";
+  const rows = await mergeSweeps(dirs, outDir, argv.force === true);
+  console.log(`merged ${dirs.length} sweep directories: ${rows.length} points into ${outDir}/`);
+  return 0;
+}
+
+function describe(outcome: PointOutcome): string {
+  const row = outcome.row;
+  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${row.maxErrorBound ?? `${row.segmentBudget} segments`}`;
+  if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;
+  const synth = Object.entries(row.synth)
+    .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
+    .join(", ");
+  return `${what}: ${row.segments} segments${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${outcome.computed ? "" : " (cached)"}`;
+}
+
+function lineProgress(): SweepProgress {
+  return {
+    start: (total) => console.log(`sweep: ${total} points`),
+    point: (outcome, done, total) => console.log(`[${done}/${total}] ${describe(outcome)}`),
+    stop: () => undefined,
+  };
+}
+
+function barProgress(): SweepProgress {
+  const bar = new cliProgress.SingleBar(
+    { format: "sweep [{bar}] {value}/{total} points | {last}", hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start: (total) => bar.start(total, 0, { last: "" }),
+    point: (outcome, done) => bar.update(done, { last: describe(outcome).slice(0, 60) }),
+    stop: () => bar.stop(),
+  };
+}

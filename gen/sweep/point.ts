@@ -1,0 +1,222 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateFromSpec } from "../generate.js";
+import { parseBound } from "../spec/bound.js";
+import { UserError } from "../spec/errors.js";
+import { parseOptions } from "../spec/load.js";
+import { specHash } from "../spec/normalize.js";
+import { designSchema } from "../spec/schema.js";
+import { synthUnit } from "../synth/unit.js";
+import type { SynthTarget } from "../synth/yosys.js";
+import { writeUnit } from "../write.js";
+import type { SimulatorChoice } from "../../sim/verify.js";
+import type { SweepPoint } from "./points.js";
+import type { SweepRow } from "./row.js";
+
+/**
+ * One sweep point, run to completion in its own directory (points/<key>/): generate the
+ * unit (verified first if asked), synthesize it for each target, and record the row in
+ * row.json. Results are cached by spec hash: a point whose row.json already has everything
+ * asked for is not recomputed, and a unit that exists is only synthesized for the targets
+ * it lacks. A point that cannot be met is recorded as infeasible; a failing check or tool
+ * as failed. Neither stops the sweep.
+ */
+export interface PointTask {
+  readonly point: SweepPoint;
+  /** The sweep directory (absolute). */
+  readonly dir: string;
+  readonly verify: boolean;
+  readonly simulator: SimulatorChoice;
+  readonly synth: readonly SynthTarget[];
+  readonly fmax: boolean;
+}
+
+export interface PointOutcome {
+  readonly row: SweepRow;
+  /** False when the row came from the cache. */
+  readonly computed: boolean;
+}
+
+export async function runPoint(task: PointTask): Promise<PointOutcome> {
+  const { point } = task;
+  const unitDir = join(task.dir, "points", point.key);
+  const rowPath = join(unitDir, "row.json");
+  let hash: string | null = null;
+  try {
+    const spec = parseOptions(designSchema, point.spec as Record<string, unknown>, { fromCli: new Set() });
+    hash = specHash(spec);
+    const cached = readJson<SweepRow>(rowPath);
+    if (cached && cached.specHash === hash && complete(cached, task)) {
+      return { row: { ...cached, index: point.index }, computed: false };
+    }
+    let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
+    if (!manifest || manifest.specHash !== hash || (task.verify && !manifest.verification)) {
+      const generation = generateFromSpec(spec);
+      await writeUnit(generation, {
+        outDir: unitDir,
+        force: true,
+        verify: task.verify,
+        simulator: task.simulator,
+      });
+      manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"))!;
+    }
+    const missing = task.synth.filter(
+      (target) =>
+        !manifest!.synthesis?.[target] ||
+        (task.fmax && target === "ice40" && manifest!.synthesis[target]!.fmaxMHz === undefined),
+    );
+    if (missing.length > 0) {
+      await synthUnit(unitDir, missing, { fmax: task.fmax });
+      manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"))!;
+    }
+    return save(rowPath, rowFromManifest(point, manifest, task));
+  } catch (error) {
+    const infeasible = error instanceof UserError;
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    return save(rowPath, emptyRow(point, hash, infeasible ? "infeasible" : "failed", message));
+  }
+}
+
+function complete(row: SweepRow, task: PointTask): boolean {
+  if (row.status !== "ok") return row.status === "infeasible";
+  if (task.verify && row.verified === null) return false;
+  return task.synth.every(
+    (target) =>
+      row.synth[target] && (!task.fmax || target !== "ice40" || row.synth[target]!.fmaxMHz !== undefined),
+  );
+}
+
+function save(path: string, row: SweepRow): PointOutcome {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(row, null, 2)}\n`);
+  renameSync(temp, path);
+  return { row, computed: true };
+}
+
+function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parts of manifest.json a row reads. */
+interface UnitManifest {
+  specHash: string;
+  function: string;
+  maxErrorBound: number;
+  segments: number;
+  latency: number;
+  errors: { max: number; mean: number; rms: number; maxUlp: number };
+  coefficientFormats: { slope: { name: string; width: number }; intercept: { name: string; width: number } };
+  hardware: { romBits: number; comparators: number; treeDepth: number };
+  segmentation: { symmetry: { fold: string } };
+  verification?: { simulator: string; vectors: number; mismatches: number; passed: boolean }[];
+  synthesis?: Record<string, { lut: number; carry: number; dsp: number; ff: number; fmaxMHz?: number }>;
+}
+
+function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointTask): SweepRow {
+  const verification = manifest.verification;
+  const verified = verification ? verification.every((v) => v.passed) : null;
+  const synth = Object.fromEntries(
+    task.synth.map((target) => {
+      const { lut, carry, dsp, ff, fmaxMHz } = manifest.synthesis![target]!;
+      return [target, { lut, carry, dsp, ff, ...(fmaxMHz !== undefined ? { fmaxMHz } : {}) }];
+    }),
+  );
+  const first = task.synth[0] ? synth[task.synth[0]] : undefined;
+  const failedChecks =
+    verification?.filter((v) => !v.passed).map((v) => `${v.simulator}: ${v.mismatches} mismatches`) ?? [];
+  return {
+    ...describe(point),
+    maxErrorBound: manifest.maxErrorBound,
+    status: verified === false ? "failed" : "ok",
+    message: failedChecks.join("; "),
+    segments: manifest.segments,
+    fold: manifest.segmentation.symmetry.fold,
+    errorsMax: manifest.errors.max,
+    errorsMean: manifest.errors.mean,
+    errorsRms: manifest.errors.rms,
+    errorsMaxUlp: manifest.errors.maxUlp,
+    slopeFormat: manifest.coefficientFormats.slope.name,
+    interceptFormat: manifest.coefficientFormats.intercept.name,
+    slopeBits: manifest.coefficientFormats.slope.width,
+    interceptBits: manifest.coefficientFormats.intercept.width,
+    romBits: manifest.hardware.romBits,
+    comparators: manifest.hardware.comparators,
+    treeDepth: manifest.hardware.treeDepth,
+    latency: manifest.latency,
+    verified,
+    lut: first?.lut ?? null,
+    carry: first?.carry ?? null,
+    dsp: first?.dsp ?? null,
+    ff: first?.ff ?? null,
+    fmax: first?.fmaxMHz ?? null,
+    synth,
+    specHash: manifest.specHash,
+    unit: `points/${point.key}`,
+  };
+}
+
+function describe(
+  point: SweepPoint,
+): Pick<
+  SweepRow,
+  "index" | "function" | "method" | "symmetry" | "in" | "out" | "pipeline" | "rounding" | "segmentBudget"
+> {
+  const spec = point.spec as Record<string, unknown>;
+  return {
+    index: point.index,
+    function: String(spec.function),
+    method: String(spec.method),
+    symmetry: String(spec.symmetry),
+    in: String(spec.in),
+    out: String(spec.out),
+    pipeline: Number(spec.pipeline),
+    rounding: String(spec.rounding),
+    segmentBudget: spec.segments === undefined ? null : Number(spec.segments),
+  };
+}
+
+function emptyRow(
+  point: SweepPoint,
+  hash: string | null,
+  status: "infeasible" | "failed",
+  message: string,
+): SweepRow {
+  const spec = point.spec as Record<string, unknown>;
+  const bound = spec.maxError === undefined ? undefined : parseBound(String(spec.maxError));
+  const asked = bound?.kind === "absolute" ? bound.value : null;
+  return {
+    ...describe(point),
+    maxErrorBound: asked,
+    status,
+    message,
+    segments: null,
+    fold: null,
+    errorsMax: null,
+    errorsMean: null,
+    errorsRms: null,
+    errorsMaxUlp: null,
+    slopeFormat: null,
+    interceptFormat: null,
+    slopeBits: null,
+    interceptBits: null,
+    romBits: null,
+    comparators: null,
+    treeDepth: null,
+    latency: Number(spec.pipeline),
+    verified: null,
+    lut: null,
+    carry: null,
+    dsp: null,
+    ff: null,
+    fmax: null,
+    synth: {},
+    specHash: hash,
+    unit: `points/${point.key}`,
+  };
+}

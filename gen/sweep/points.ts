@@ -1,0 +1,53 @@
+import type { DesignSpecInput } from "../spec/schema.js";
+import { parseShard, type SweepOptions } from "./schema.js";
+
+/**
+ * The sweep's points: the product of its lists, in a fixed order (function, input,
+ * output, bound, method, symmetry, pipeline), numbered from 0. A shard i/n takes the
+ * points whose number is i-1 modulo n, so n shards partition the sweep and their merged
+ * rows, sorted by number, are the unsharded rows.
+ */
+export interface SweepPoint {
+  readonly index: number;
+  readonly spec: DesignSpecInput;
+  /** Directory name under points/: readable, and unique per spec. */
+  readonly key: string;
+}
+
+export function sweepPoints(options: SweepOptions): SweepPoint[] {
+  const bounds: { maxError?: string; segments?: string }[] = options.maxError
+    ? options.maxError.map((maxError) => ({ maxError }))
+    : options.segments!.map((segments) => ({ segments }));
+  const points: SweepPoint[] = [];
+  for (const fn of options.function) {
+    for (const input of options.in) {
+      for (const output of options.out) {
+        for (const bound of bounds) {
+          for (const method of options.method) {
+            for (const symmetry of options.symmetry) {
+              for (const pipeline of options.pipeline) {
+                const spec = {
+                  function: fn,
+                  in: input,
+                  out: output,
+                  ...bound,
+                  method,
+                  symmetry,
+                  pipeline,
+                  rounding: options.rounding,
+                } as DesignSpecInput;
+                const boundText = bound.maxError ?? `${bound.segments}seg`;
+                const key = [fn, input, output, boundText, method, symmetry, `p${pipeline}`]
+                  .join("_")
+                  .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : c === "^" ? "e" : "_"));
+                points.push({ index: points.length, spec, key });
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  const shard = parseShard(options.shard);
+  return points.filter((point) => point.index % shard.count === shard.index - 1);
+}

@@ -1,0 +1,111 @@
+import type { SynthResult } from "../synth/yosys.js";
+
+/**
+ * One row of sweep.csv / sweep.json: a point's spec, its outcome, and the numbers of its
+ * manifest.json (read from the manifest, so rows and manifests always agree). No wall-clock
+ * times: the same sweep gives the same bytes, sharded or not.
+ */
+export interface SweepRow {
+  readonly index: number;
+  readonly function: string;
+  readonly method: string;
+  readonly symmetry: string;
+  readonly in: string;
+  readonly out: string;
+  readonly pipeline: number;
+  readonly rounding: string;
+  /** The bound asked for, or (for a segment budget) the bound the design reaches. */
+  readonly maxErrorBound: number | null;
+  readonly segmentBudget: number | null;
+  /** ok, infeasible (the spec cannot be met: message says why), or failed (a check or tool failed). */
+  readonly status: "ok" | "infeasible" | "failed";
+  readonly message: string;
+  readonly segments: number | null;
+  readonly fold: string | null;
+  readonly errorsMax: number | null;
+  readonly errorsMean: number | null;
+  readonly errorsRms: number | null;
+  readonly errorsMaxUlp: number | null;
+  readonly slopeFormat: string | null;
+  readonly interceptFormat: string | null;
+  readonly slopeBits: number | null;
+  readonly interceptBits: number | null;
+  readonly romBits: number | null;
+  readonly comparators: number | null;
+  readonly treeDepth: number | null;
+  readonly latency: number;
+  readonly verified: boolean | null;
+  /** Cell counts of the first --synth target (empty when not synthesized). */
+  readonly lut: number | null;
+  readonly carry: number | null;
+  readonly dsp: number | null;
+  readonly ff: number | null;
+  readonly fmax: number | null;
+  /** Every synthesized target's counts. */
+  readonly synth: Readonly<Record<string, Omit<SynthResult, "target" | "cells">>>;
+  readonly specHash: string | null;
+  /** The point's directory (unit files and row.json), relative to the sweep directory. */
+  readonly unit: string;
+}
+
+/** CSV columns, in order; per-target columns follow as <target>_lut, _carry, _dsp, _ff, _fmax. */
+export const COLUMNS: readonly (keyof SweepRow)[] = [
+  "index",
+  "function",
+  "method",
+  "symmetry",
+  "in",
+  "out",
+  "pipeline",
+  "rounding",
+  "maxErrorBound",
+  "segmentBudget",
+  "status",
+  "segments",
+  "fold",
+  "errorsMax",
+  "errorsMean",
+  "errorsRms",
+  "errorsMaxUlp",
+  "slopeFormat",
+  "interceptFormat",
+  "slopeBits",
+  "interceptBits",
+  "romBits",
+  "comparators",
+  "treeDepth",
+  "latency",
+  "verified",
+  "lut",
+  "carry",
+  "dsp",
+  "ff",
+  "fmax",
+  "specHash",
+  "unit",
+  "message",
+];
+
+export function toCsv(rows: readonly SweepRow[], targets: readonly string[]): string {
+  const targetColumns = targets.flatMap((t) => ["lut", "carry", "dsp", "ff", "fmax"].map((c) => `${t}_${c}`));
+  const header = [...COLUMNS, ...targetColumns];
+  const lines = [header.join(",")];
+  for (const row of rows) {
+    const cells = COLUMNS.map((column) => csvCell(row[column]));
+    for (const target of targets) {
+      const counts = row.synth[target];
+      cells.push(
+        ...(["lut", "carry", "dsp", "ff", "fmaxMHz"] as const).map((c) => csvCell(counts?.[c] ?? null)),
+      );
+    }
+    lines.push(cells.join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return "";
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Piscina } from "piscina";
+import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
+import { sweepPlots } from "../plot/sweep.js";
+import { UserError } from "../spec/errors.js";
+import { type PointOutcome, type PointTask, runPoint } from "./point.js";
+import { type SweepPoint, sweepPoints } from "./points.js";
+import { type SweepRow, toCsv } from "./row.js";
+import type { SweepOptions } from "./schema.js";
+import type { SynthTarget } from "../synth/yosys.js";
+
+/**
+ * Runs a sweep: every point (or a shard of them) on a pool of worker threads, each point
+ * cached in its own directory, then sweep.json, sweep.csv and the plots. Rerunning the same
+ * sweep, or resuming an interrupted one, recomputes only what is missing.
+ */
+export interface SweepProgress {
+  start(total: number): void;
+  point(outcome: PointOutcome, done: number, total: number): void;
+  stop(): void;
+}
+
+export interface SweepSummary {
+  readonly rows: readonly SweepRow[];
+  readonly computed: number;
+  readonly cached: number;
+  readonly files: readonly string[];
+}
+
+const MARKER = ".pwlgen-sweep.json";
+const WORKER = join(PACKAGE_ROOT, "dist", "gen", "sweep", "worker.js");
+
+export async function runSweep(options: SweepOptions, progress?: SweepProgress): Promise<SweepSummary> {
+  const dir = resolve(options.outDir);
+  claimDirectory(dir, options.force);
+  const points = sweepPoints(options);
+  const tasks: PointTask[] = points.map((point) => ({
+    point,
+    dir,
+    verify: options.verify,
+    simulator: options.simulator,
+    synth: (options.synth ?? []) as SynthTarget[],
+    fmax: options.fmax,
+  }));
+  progress?.start(tasks.length);
+  let done = 0;
+  const report = (outcome: PointOutcome): PointOutcome => {
+    progress?.point(outcome, ++done, tasks.length);
+    return outcome;
+  };
+  let outcomes: PointOutcome[];
+  if (options.jobs <= 1 || tasks.length <= 1 || !existsSync(WORKER)) {
+    outcomes = [];
+    for (const task of tasks) outcomes.push(report(await runPoint(task)));
+  } else {
+    const pool = new Piscina({
+      filename: WORKER,
+      maxThreads: Math.min(options.jobs, tasks.length),
+      minThreads: 1,
+    });
+    try {
+      outcomes = await Promise.all(tasks.map(async (task) => report((await pool.run(task)) as PointOutcome)));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  progress?.stop();
+  const rows = outcomes.map((o) => o.row).sort((a, b) => a.index - b.index);
+  const files = await writeSweepFiles(dir, rows, options.synth ?? []);
+  return {
+    rows,
+    computed: outcomes.filter((o) => o.computed).length,
+    cached: outcomes.filter((o) => !o.computed).length,
+    files,
+  };
+}
+
+/** sweep.json (an array of rows), sweep.csv and the plots, each written atomically. */
+export async function writeSweepFiles(
+  dir: string,
+  rows: readonly SweepRow[],
+  targets: readonly string[],
+): Promise<string[]> {
+  const files = new Map<string, string>([
+    ["sweep.json", `${JSON.stringify(rows, null, 2)}\n`],
+    ["sweep.csv", toCsv(rows, targets)],
+    ...(await sweepPlots(rows, targets)),
+  ]);
+  for (const [name, contents] of files) {
+    const temp = join(dir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(temp, contents);
+    renameSync(temp, join(dir, name));
+  }
+  return [...files.keys()];
+}
+
+/** A sweep directory is new, empty, or made by pwlgen (its marker file), unless --force. */
+export function claimDirectory(dir: string, force: boolean): void {
+  if (existsSync(dir) && !existsSync(join(dir, MARKER)) && readdirSync(dir).length > 0 && !force) {
+    throw new UserError(
+      "--out-dir",
+      dir,
+      `exists and is not a ${TOOL_NAME} sweep directory; choose another or pass --force`,
+    );
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ tool: TOOL_NAME, kind: "sweep" })}\n`);
+}
+
+/** Reads the rows of a sweep directory (for merge). */
+export function readSweepRows(dir: string): SweepRow[] {
+  const path = join(dir, "sweep.json");
+  if (!existsSync(path))
+    throw new UserError("DIR", dir, "has no sweep.json; give directories written by pwlgen sweep");
+  return JSON.parse(readFileSync(path, "utf8")) as SweepRow[];
+}
+
+export type { SweepPoint };

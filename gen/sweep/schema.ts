@@ -1,0 +1,111 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import { SYNTH_TARGETS } from "../synth/yosys.js";
+import { designShape, runShape } from "../spec/schema.js";
+
+/**
+ * `pwlgen sweep` options: every design field becomes a list (comma-separated on the
+ * command line, an array or a comma-separated string in a sweep spec file), and the sweep
+ * runs the product of the lists. Each element is validated by the same schema as
+ * `pwlgen gen`, so a bad value names the option and the value before anything runs.
+ */
+const listOf = (element: z.ZodType, what: string) =>
+  z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).transform((value, ctx) => {
+    const items = (Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : [value])
+      .map((item) => (typeof item === "string" ? item.trim() : item))
+      .filter((item) => item !== "");
+    if (items.length === 0) {
+      ctx.addIssue({ code: "custom", message: `is empty; give one or more ${what}, separated by commas` });
+      return z.NEVER;
+    }
+    for (const item of items) {
+      const parsed = element.safeParse(item);
+      if (!parsed.success) {
+        ctx.addIssue({
+          code: "custom",
+          message: `has ${JSON.stringify(item)}, which ${parsed.error.issues[0]?.message ?? "is not valid"}`,
+        });
+        return z.NEVER;
+      }
+    }
+    return items.map(String);
+  });
+
+const SHARD = /^(\d+)\/(\d+)$/;
+
+export const sweepShape = {
+  function: listOf(designShape.function.unwrap(), "function names").describe(
+    "functions to sweep, e.g. sigmoid,tanh,gelu,silu",
+  ),
+  maxError: listOf(designShape.maxError.unwrap(), "bounds")
+    .optional()
+    .describe("bounds, e.g. 2^-6,2^-8,2^-10 (or --segments)"),
+  segments: listOf(designShape.segments.unwrap(), "segment budgets")
+    .optional()
+    .describe("segment budgets instead of bounds, e.g. 4,8,16"),
+  in: listOf(designShape.in, "formats").describe("input formats, e.g. s4.12"),
+  out: listOf(designShape.out, "formats").describe("output formats, e.g. s4.12"),
+  method: listOf(designShape.method, "methods")
+    .default(["optimal"])
+    .describe("methods: optimal,lsq-greedy,uniform"),
+  symmetry: listOf(designShape.symmetry, "settings")
+    .default(["auto"])
+    .describe("symmetry settings: auto,off"),
+  pipeline: listOf(designShape.pipeline, "depths").default(["0"]).describe("pipeline depths, e.g. 0,2"),
+  rounding: designShape.rounding,
+  synth: listOf(z.enum(SYNTH_TARGETS), "targets")
+    .optional()
+    .describe(`synthesize every point for these targets (${SYNTH_TARGETS.join(", ")})`),
+  fmax: z.boolean().default(false).describe("with --synth ice40: place and route each point for Fmax (slow)"),
+  verify: runShape.verify.describe("lint and simulate every point against its golden model"),
+  simulator: runShape.simulator,
+  jobs: z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 256) {
+        ctx.addIssue({ code: "custom", message: "must be an integer from 1 to 256" });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .default(availableParallelism())
+    .describe("points run in parallel on worker threads (default: the core count)"),
+  shard: z
+    .string()
+    .superRefine((text, ctx) => {
+      const match = SHARD.exec(text);
+      if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) {
+        ctx.addIssue({ code: "custom", message: "is not a shard; write i/n with 1 <= i <= n, e.g. 2/4" });
+      }
+    })
+    .optional()
+    .describe(
+      "run only the i-th of n deterministic slices (i/n), for CI matrix jobs; join them with sweep merge",
+    ),
+  outDir: z.string().min(1).default("rtl-out/sweep").describe("output directory"),
+  force: runShape.force.describe("use an output directory that pwlgen did not make"),
+};
+
+export const sweepSchema = z
+  .object(sweepShape)
+  .strict()
+  .superRefine((spec, ctx) => {
+    if ((spec.maxError === undefined) === (spec.segments === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [spec.maxError === undefined ? "maxError" : "segments"],
+        message:
+          spec.maxError === undefined
+            ? "is required: give bounds (--max-error) or segment budgets (--segments)"
+            : "cannot be combined with --max-error: give one of them",
+      });
+    }
+  });
+
+export type SweepOptions = z.output<typeof sweepSchema>;
+
+export function parseShard(shard: string | undefined): { index: number; count: number } {
+  const match = shard ? SHARD.exec(shard) : null;
+  return match ? { index: Number(match[1]), count: Number(match[2]) } : { index: 1, count: 1 };
+}

@@ -1,0 +1,292 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../gen/cli.js";
+import type { SweepRow } from "../../gen/sweep/row.js";
+
+/**
+ * pwlgen sweep as a user runs it: verified and synthesized points whose rows match their
+ * manifests, plots, resumption from the cache, shards that merge into the unsharded run,
+ * and failures recorded in rows instead of stopping the sweep.
+ */
+const root = mkdtempSync(join(tmpdir(), "pwlgen-sweep-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<number> {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return await main(args);
+  } finally {
+    console.log = log;
+  }
+}
+
+const rowsOf = (dir: string): SweepRow[] =>
+  JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as SweepRow[];
+
+const base = [
+  "sweep",
+  "--function",
+  "sigmoid,tanh",
+  "--max-error",
+  "2^-6,2^-8",
+  "--method",
+  "optimal,lsq-greedy,uniform",
+];
+const formats = ["--in", "s4.8", "--out", "s2.10"];
+
+describe("pwlgen sweep --verify --synth ice40", () => {
+  const dir = join(root, "full");
+
+  it("verifies and synthesizes every point; rows match the manifests; optimal <= lsq-greedy <= uniform", async () => {
+    const code = await run([
+      ...base,
+      ...formats,
+      "--verify",
+      "--simulator",
+      "verilator",
+      "--synth",
+      "ice40",
+      "--jobs",
+      "2",
+      "--out-dir",
+      dir,
+    ]);
+    expect(code).toBe(0);
+    const rows = rowsOf(dir);
+    expect(rows).toHaveLength(12);
+    expect(rows.map((r) => r.index)).toEqual([...Array(12).keys()]);
+    for (const row of rows) {
+      expect(row.status).toBe("ok");
+      expect(row.verified).toBe(true);
+      const manifest = JSON.parse(readFileSync(join(dir, row.unit, "manifest.json"), "utf8"));
+      expect(row.segments).toBe(manifest.segments);
+      expect(row.errorsMax).toBe(manifest.errors.max);
+      expect(row.errorsMean).toBe(manifest.errors.mean);
+      expect(row.romBits).toBe(manifest.hardware.romBits);
+      expect(row.specHash).toBe(manifest.specHash);
+      expect(row.lut).toBe(manifest.synthesis.ice40.lut);
+      expect(row.lut).toBeGreaterThan(0);
+      expect(manifest.verification.every((v: { passed: boolean }) => v.passed)).toBe(true);
+    }
+    for (const fn of ["sigmoid", "tanh"]) {
+      for (const bound of [2 ** -6, 2 ** -8]) {
+        const count = (method: string) =>
+          rows.find((r) => r.function === fn && r.maxErrorBound === bound && r.method === method)!.segments!;
+        expect(count("optimal")).toBeLessThanOrEqual(count("lsq-greedy"));
+        expect(count("lsq-greedy")).toBeLessThanOrEqual(count("uniform"));
+      }
+    }
+    const csv = readFileSync(join(dir, "sweep.csv"), "utf8").split("\n");
+    const header = csv[0]!.split(",");
+    for (const column of [
+      "function",
+      "method",
+      "in",
+      "out",
+      "maxErrorBound",
+      "segments",
+      "errorsMax",
+      "errorsMean",
+      "romBits",
+      "latency",
+      "verified",
+      "lut",
+      "carry",
+      "dsp",
+      "ff",
+      "specHash",
+    ]) {
+      expect(header).toContain(column);
+    }
+    expect(csv.filter(Boolean)).toHaveLength(13);
+    for (const plot of ["segments-vs-error.svg", "cost-vs-error.svg"]) {
+      const svg = readFileSync(join(dir, plot), "utf8");
+      expect(svg.startsWith("<svg")).toBe(true);
+      for (const method of ["optimal", "lsq-greedy", "uniform"]) expect(svg).toContain(method);
+    }
+  });
+
+  it("a rerun recomputes nothing and writes the same bytes", async () => {
+    const before = readFileSync(join(dir, "sweep.json"), "utf8");
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      expect(
+        await main([
+          ...base,
+          ...formats,
+          "--verify",
+          "--simulator",
+          "verilator",
+          "--synth",
+          "ice40",
+          "--out-dir",
+          dir,
+        ]),
+      ).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join("\n")).toContain("12 points (0 computed, 12 from cache)");
+    expect(readFileSync(join(dir, "sweep.json"), "utf8")).toBe(before);
+  });
+});
+
+describe("shards, merge, resume, failures", () => {
+  const args = [...base, "--in", "s4.8", "--out", "s2.10,u1.10", "--jobs", "2"];
+
+  it("two shards merged equal the unsharded run, byte for byte", async () => {
+    expect(await run([...args, "--shard", "1/2", "--out-dir", join(root, "s1")])).toBe(0);
+    expect(await run([...args, "--shard", "2/2", "--out-dir", join(root, "s2")])).toBe(0);
+    expect(rowsOf(join(root, "s1")).every((r) => r.index % 2 === 0)).toBe(true);
+    expect(
+      await run(["sweep", "merge", join(root, "s1"), join(root, "s2"), "--out-dir", join(root, "merged")]),
+    ).toBe(0);
+    expect(await run([...args, "--out-dir", join(root, "whole")])).toBe(0);
+    for (const file of ["sweep.json", "sweep.csv", "segments-vs-error.svg"]) {
+      expect(readFileSync(join(root, "merged", file), "utf8")).toBe(
+        readFileSync(join(root, "whole", file), "utf8"),
+      );
+    }
+    expect(readdirSync(join(root, "merged", "points")).sort()).toEqual(
+      readdirSync(join(root, "whole", "points")).sort(),
+    );
+  });
+
+  it("an interrupted sweep resumes: the points a shard finished come from the cache", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      expect(await main([...args, "--out-dir", join(root, "s1")])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join("\n")).toContain("24 points (12 computed, 12 from cache)");
+  });
+
+  it("an infeasible point is recorded in its row and the sweep goes on", async () => {
+    const dir = join(root, "infeasible");
+    expect(
+      await run([
+        "sweep",
+        "--function",
+        "sigmoid",
+        "--max-error",
+        "2^-8,2^-14",
+        "--in",
+        "s4.8",
+        "--out",
+        "u1.10",
+        "--out-dir",
+        dir,
+      ]),
+    ).toBe(0);
+    const [ok, infeasible] = rowsOf(dir);
+    expect(ok!.status).toBe("ok");
+    expect(infeasible!.status).toBe("infeasible");
+    expect(infeasible!.message).toMatch(/below half an output ulp/);
+    expect(infeasible!.maxErrorBound).toBe(2 ** -14);
+    expect(infeasible!.segments).toBeNull();
+  });
+
+  it("bad sweep options exit 2 naming the option and the value", async () => {
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      expect(
+        await main([
+          "sweep",
+          "--function",
+          "sigmoid,sigmod",
+          "--max-error",
+          "2^-8",
+          "--in",
+          "s4.8",
+          "--out",
+          "u1.10",
+          "--out-dir",
+          join(root, "bad"),
+        ]),
+      ).toBe(2);
+      expect(
+        await main([
+          "sweep",
+          "--function",
+          "sigmoid",
+          "--max-error",
+          "2^-8",
+          "--in",
+          "s4.8",
+          "--out",
+          "u1.10",
+          "--shard",
+          "3/2",
+        ]),
+      ).toBe(2);
+    } finally {
+      console.error = error;
+    }
+    expect(errors[0]).toMatch(/^pwlgen: error: --function: "sigmoid,sigmod" has "sigmod", which/);
+    expect(errors[1]).toMatch(/^pwlgen: error: --shard: "3\/2" is not a shard/);
+  });
+});
+
+describe("pwlgen synth", () => {
+  it("prints cell counts as JSON, records them, and a larger design costs more", async () => {
+    const small = join(root, "synth-small");
+    const large = join(root, "synth-large");
+    const gen = (bound: string, dir: string) =>
+      run([
+        "gen",
+        "--function",
+        "tanh",
+        "--in",
+        "s3.9",
+        "--out",
+        "s1.11",
+        "--max-error",
+        bound,
+        "--symmetry",
+        "off",
+        "--out-dir",
+        dir,
+      ]);
+    expect(await gen("2^-5", small)).toBe(0);
+    expect(await gen("2^-11", large)).toBe(0);
+    const counts = (dir: string) => {
+      const out = execFileSync(
+        process.execPath,
+        ["bin/pwlgen.js", "synth", dir, "--target", "xc7", "--json"],
+        { encoding: "utf8" },
+      );
+      return JSON.parse(out) as {
+        target: string;
+        lut: number;
+        carry: number;
+        dsp: number;
+        ff: number;
+        cells: Record<string, number>;
+      };
+    };
+    const a = counts(small);
+    const b = counts(large);
+    expect(a.target).toBe("xc7");
+    expect(a.lut).toBeGreaterThan(0);
+    expect(a.lut).toBe(
+      Object.entries(a.cells)
+        .filter(([t]) => /^LUT\d$/.test(t))
+        .reduce((s, [, n]) => s + n, 0),
+    );
+    expect(b.lut).toBeGreaterThan(a.lut);
+    const manifest = JSON.parse(readFileSync(join(large, "manifest.json"), "utf8"));
+    expect(manifest.synthesis.xc7.lut).toBe(b.lut);
+    expect(readFileSync(join(large, "report.md"), "utf8")).toMatch(/## Synthesis[\s\S]*\| xc7 \| \d+ \|/);
+  });
+});
