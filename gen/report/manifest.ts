@@ -60,6 +60,8 @@ export function manifest(
     })),
     specHash: design.specHash,
     spec: JSON.parse(canonicalJson(specJson(spec))) as object,
+    // The frozen IR itself, so tools (pwlgen train --design) can rebuild the golden model.
+    ir: design,
   };
 }
 

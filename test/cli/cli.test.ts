@@ -21,7 +21,7 @@ const BIN = join(ROOT, "bin", "pwlgen.js");
 const SMALL = ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6"];
 const SMALL_MODULE = "pwl_sigmoid_s4_8_u1_9";
 const unitFiles = (module: string): string[] =>
-  [`${module}.v`, `${module}_tb.v`, `${module}_vectors.hex`, "manifest.json", "report.md"].sort();
+  [`${module}.v`, `${module}_tb.v`, `${module}_vectors.hex`, "manifest.json", "report.md", "plot.svg"].sort();
 
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -121,7 +121,7 @@ function readVectors(dir: string, manifest: Manifest): { x: number; y: number }[
 }
 
 describe("pwlgen gen: a good spec", () => {
-  it("writes exactly <module>.v, <module>_tb.v, <module>_vectors.hex, manifest.json, report.md and exits 0", async () => {
+  it("writes exactly <module>.v, <module>_tb.v, <module>_vectors.hex, manifest.json, report.md, plot.svg and exits 0", async () => {
     const out = join(tempDir(), "unit");
     const result = await run(["gen", ...SMALL, "--out-dir", out]);
     expect(result.stderr).toEqual([]);
@@ -363,7 +363,7 @@ describe("pwlgen gen: determinism", () => {
     expect((await run(["gen", ...flags, "--out-dir", a])).code).toBe(0);
     expect((await run(["gen", ...flags, "--out-dir", b])).code).toBe(0);
     expect(listing(a)).toEqual(listing(b));
-    expect(listing(a)).toHaveLength(5);
+    expect(listing(a)).toHaveLength(6);
     for (const name of listing(a)) {
       expect(readFileSync(join(b, name)).equals(readFileSync(join(a, name))), name).toBe(true);
     }
