@@ -15,6 +15,8 @@ import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
 import { mergeCommand, sweepCommand } from "./commands/sweep.js";
 import { synthCommand, synthShape } from "./commands/synth.js";
+import { trainCommand } from "./commands/train.js";
+import { trainShape } from "./train/train.js";
 import { sweepShape } from "./sweep/schema.js";
 import { type Verification, verifyUnit } from "../sim/verify.js";
 
@@ -138,6 +140,26 @@ export async function main(args: readonly string[]): Promise<number> {
       },
     )
     .command(
+      "train",
+      "train an MLP with the exact activation and with the PWL unit (f, and f' as slope or PWL)",
+      (y) =>
+        y
+          .options(yargsOptions(trainShape))
+          .option("spec", {
+            type: "string",
+            requiresArg: true,
+            describe: "read options from a JSON or YAML file",
+          })
+          .example(
+            "$0 train --function sigmoid --in s4.12 --out u1.15 --max-error 2^-8 --dataset moons",
+            "exact vs pwl-slope vs pwl-pwl on two moons, 5 seeds",
+          )
+          .example("$0 train --design rtl-out/pwl_tanh_s3_13_s1_15 --dataset iris", "reuse a generated unit"),
+      async (argv) => {
+        exitCode = await trainCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
       "list",
       "list the functions --function accepts, with parameters, symmetry and formula",
       {},
@@ -145,7 +167,7 @@ export async function main(args: readonly string[]): Promise<number> {
         console.log(listFunctions());
       },
     )
-    .demandCommand(1, "give a command: gen, sim, synth, sweep or list")
+    .demandCommand(1, "give a command: gen, sim, synth, sweep, train or list")
     .help();
   try {
     await cli.parseAsync();

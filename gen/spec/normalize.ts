@@ -1,4 +1,5 @@
-import { formatName, ulp } from "../fixed/format.js";
+import { type FixFormat, formatName, ulp } from "../fixed/format.js";
+import { type BoundSpec, boundText } from "./bound.js";
 import { canonicalHash } from "./load.js";
 import { type DesignSpec, defaultModuleName } from "./schema.js";
 
@@ -7,26 +8,33 @@ import { type DesignSpec, defaultModuleName } from "./schema.js";
  * ulps), with every default filled in: what manifest.json records and --spec reads back.
  */
 export function specJson(spec: DesignSpec): Record<string, unknown> {
+  const format = (f: FixFormat | undefined): string | undefined => f && formatName(f);
+  const bound = (b: BoundSpec | undefined): string | number | undefined =>
+    b && (b.kind === "ulp" ? boundText(b) : b.value);
   return {
     ...spec,
     in: formatName(spec.in),
     out: formatName(spec.out),
-    maxError:
-      spec.maxError && (spec.maxError.kind === "ulp" ? `${spec.maxError.value}ulp` : spec.maxError.value),
-    slopeFormat: spec.slopeFormat && formatName(spec.slopeFormat),
-    interceptFormat: spec.interceptFormat && formatName(spec.interceptFormat),
+    maxError: bound(spec.maxError),
+    slopeFormat: format(spec.slopeFormat),
+    interceptFormat: format(spec.interceptFormat),
+    dout: format(spec.dout),
+    dmaxError: bound(spec.dmaxError),
     module: spec.module ?? defaultModuleName(spec),
   };
 }
 
 /**
  * The spec hash: SHA-256 of the canonical JSON of the normalized spec. Key order, defaults
- * left out or spelled out, and how the bound is written (2^-10, 0.0009765625, 32ulp of a
+ * left out or spelled out, and how a bound is written (2^-10, 0.0009765625, 32ulp of a
  * 15-fraction-bit output) do not change it.
  */
 export function specHash(spec: DesignSpec): string {
-  const bound =
-    spec.maxError &&
-    (spec.maxError.kind === "ulp" ? spec.maxError.value * ulp(spec.out) : spec.maxError.value);
-  return canonicalHash({ ...specJson(spec), maxError: bound });
+  const real = (b: BoundSpec | undefined, format: FixFormat | undefined): number | undefined =>
+    b && (b.kind === "ulp" ? b.value * ulp(format ?? spec.out) : b.value);
+  return canonicalHash({
+    ...specJson(spec),
+    maxError: real(spec.maxError, spec.out),
+    dmaxError: real(spec.dmaxError, spec.dout),
+  });
 }
