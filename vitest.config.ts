@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers, both run by `npm test` and in CI: fast unit tests, and cosimulation in Icarus
-// Verilog and Verilator (slow: each Verilator build is a C++ compile).
+// Three tiers, all run by `npm test` and in CI: fast unit tests; fuzzing and property
+// tests (thousands of cases); cosimulation in Icarus Verilog and Verilator (slow: each
+// Verilator build is a C++ compile).
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +11,13 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"],
           testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "fuzz",
+          include: ["test/fuzz/**/*.test.ts"],
+          testTimeout: 900_000,
         },
       },
       {

@@ -3,10 +3,19 @@
  * designs. Prints a table and writes bench-results.json. Wall-clock numbers on a shared
  * machine are noisy: each case reports the median of several runs after a warm-up.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { generate } from "../gen/generate.js";
+import { fileURLToPath } from "node:url";
+import { parseFormat } from "../gen/fixed/format.js";
+import { generate, tabulateFunction } from "../gen/generate.js";
+import { sigmoid } from "../gen/functions/sigmoid.js";
+import { countOptimal } from "../gen/segment/optimal.js";
+import { computeTargets } from "../gen/segment/targets.js";
+import { writeUnit } from "../gen/write.js";
+import { verifyUnit } from "../sim/verify.js";
+import { bruteForceMinimum } from "../test/support/bruteforce.js";
 import type { DesignSpecInput } from "../gen/spec/schema.js";
 import { runSweep } from "../gen/sweep/run.js";
 import { sweepSchema } from "../gen/sweep/schema.js";
@@ -79,6 +88,106 @@ for (const r of results) {
   const target = "targetSeconds" in r ? `< ${r.targetSeconds} s: ${r.withinTarget ? "met" : "MISSED"}` : "";
   console.log(`| ${r.name} | ${r.segments} | ${r.medianSeconds.toFixed(3)} | ${target} |`);
 }
+/** Generation time and peak memory by input width, each in its own process. */
+const widths = [12, 16, 20, 24].map((bits) => {
+  const script = join(fileURLToPath(new URL(".", import.meta.url)), "width-case.js");
+  return JSON.parse(execFileSync(process.execPath, [script, String(bits)], { encoding: "utf8" })) as {
+    inputBits: number;
+    codes: number;
+    segments: number;
+    seconds: number;
+    peakRssMB: number;
+  };
+});
+console.log("\n| input bits | codes | segments | seconds | peak RSS (MB) |");
+console.log("|---:|---:|---:|---:|---:|");
+for (const w of widths)
+  console.log(`| ${w.inputBits} | ${w.codes} | ${w.segments} | ${w.seconds} | ${w.peakRssMB} |`);
+
+/** The segmenter against its brute-force twin on small formats (same answer, different cost). */
+function twinRatio(): { cases: number; segmenterSeconds: number; bruteForceSeconds: number; ratio: number } {
+  const cases = [
+    ["s3.4", "u1.6", 2 ** -5, "s0.5", "s2.6"],
+    ["s4.4", "u1.6", 2 ** -6, "u-1.6", "u1.6"],
+    ["s4.5", "u1.7", 2 ** -6, "s-1.6", "s1.6"],
+  ] as const;
+  let fast = 0;
+  let slow = 0;
+  for (const [i, o, bound, slope, intercept] of cases) {
+    const input = parseFormat(i)!;
+    const output = parseFormat(o)!;
+    const reference = tabulateFunction(sigmoid, input);
+    const targets = computeTargets(reference, output, bound, "saturate");
+    if (!targets.ok) throw new Error("bench case infeasible");
+    const problem = {
+      input,
+      first: -(2 ** (input.intBits + input.fracBits - 1)),
+      output,
+      rounding: "half-up" as const,
+      overflow: "saturate" as const,
+      bound,
+      reference,
+      targets: targets.targets,
+    };
+    const formats = {
+      input,
+      output,
+      rounding: "half-up" as const,
+      overflow: "saturate" as const,
+      slope: parseFormat(slope)!,
+      intercept: parseFormat(intercept)!,
+    };
+    let t = performance.now();
+    let a = 0;
+    for (let r = 0; r < 200; r++) a = countOptimal(problem, formats);
+    fast += (performance.now() - t) / 1000 / 200;
+    t = performance.now();
+    const b = bruteForceMinimum(problem, formats);
+    slow += (performance.now() - t) / 1000;
+    if (a !== b) throw new Error(`twin disagrees: ${a} vs ${b}`);
+  }
+  return {
+    cases: cases.length,
+    segmenterSeconds: Number(fast.toFixed(5)),
+    bruteForceSeconds: Number(slow.toFixed(3)),
+    ratio: Math.round(slow / fast),
+  };
+}
+const twin = twinRatio();
+console.log(
+  `\nsegmenter vs brute-force twin (${twin.cases} small cases, same counts): ${twin.segmenterSeconds} s vs ${twin.bruteForceSeconds} s, ${twin.ratio}x faster`,
+);
+
+/** Cosimulation throughput of a 16-bit unit (65536 vectors), build included, per simulator. */
+async function cosimRates(): Promise<
+  Record<string, { vectors: number; seconds: number; vectorsPerSecond: number }>
+> {
+  const dir = mkdtempSync(join(tmpdir(), "pwlgen-bench-cosim-"));
+  try {
+    const written = await writeUnit(
+      generate({ function: "tanh", in: "s3.13", out: "s1.15", maxError: "1e-3", pipeline: 2 }),
+      { outDir: join(dir, "unit") },
+    );
+    const rates: Record<string, { vectors: number; seconds: number; vectorsPerSecond: number }> = {};
+    for (const simulator of ["iverilog", "verilator"] as const) {
+      const result = (await verifyUnit(written.dir, simulator, { lint: false })).results[0]!;
+      rates[simulator] = {
+        vectors: result.vectors,
+        seconds: Number(result.seconds.toFixed(2)),
+        vectorsPerSecond: Math.round(result.vectors / result.seconds),
+      };
+    }
+    return rates;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const cosim = await cosimRates();
+console.log("\n| simulator | vectors | seconds (build + run) | vectors/s |");
+console.log("|---|---:|---:|---:|");
+for (const [name, r] of Object.entries(cosim))
+  console.log(`| ${name} | ${r.vectors} | ${r.seconds} | ${r.vectorsPerSecond} |`);
+
 /**
  * Sweep throughput: sigmoid, tanh, gelu, silu x 2^-6 .. 2^-12 x three methods (84 points,
  * s4.12 -> s4.12) on worker threads, without synthesis, then the same with --verify

@@ -10,4 +10,5 @@ try {
   }
   throw error;
 }
+cli.installSignalHandlers();
 process.exitCode = await cli.main(process.argv.slice(2));

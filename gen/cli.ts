@@ -5,11 +5,11 @@ import { formatName, ulp } from "./fixed/format.js";
 import { type PwlChannel, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
-import { checkReplaceable } from "./output/write.js";
+import { checkReplaceable, discardStaged } from "./output/write.js";
 import { showReal } from "./spec/bound.js";
 import { yargsOptions, valuesFromArgv } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
-import { parseOptions, readSpecFile } from "./spec/load.js";
+import { parseOptions, readSpecFile, specFileOption } from "./spec/load.js";
 import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
@@ -32,6 +32,23 @@ const simSchema = z.object(simShape).strict();
 
 const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written), 3 a required tool is missing.`;
 
+/**
+ * Interrupted runs leave nothing half-written: the output directory is only ever renamed
+ * into place complete, and on SIGINT or SIGTERM the temporary directory is removed too.
+ */
+export function installSignalHandlers(): void {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    process.once(signal, () => {
+      discardStaged();
+      console.error(`${TOOL_NAME}: interrupted; nothing was written`);
+      process.exit(code);
+    });
+  }
+}
+
 export async function main(args: readonly string[]): Promise<number> {
   let exitCode = 0;
   const cli = yargs([...args])
@@ -41,9 +58,13 @@ export async function main(args: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilog(EPILOG)
     .fail((message, error) => {
-      throw (
-        error ??
-        new UserError("command line", args.join(" "), message ? `is not valid: ${message}` : "is not valid")
+      // yargs' own complaints (a flag without its value, an unknown flag) are user errors;
+      // anything else thrown by a command is passed on untouched.
+      if (error && error.name !== "YError") throw error;
+      throw new UserError(
+        "command line",
+        args.join(" "),
+        `is not valid: ${message ?? error?.message ?? "see --help"}`,
       );
     })
     .command(
@@ -94,6 +115,7 @@ export async function main(args: readonly string[]): Promise<number> {
             "iCE40 cell counts as JSON",
           ),
       async (argv) => {
+        refuseExtraArguments(argv as Record<string, unknown>, 0);
         exitCode = await synthCommand(argv as Record<string, unknown>);
       },
     )
@@ -136,6 +158,7 @@ export async function main(args: readonly string[]): Promise<number> {
             "split and join",
           ),
       async (argv) => {
+        refuseExtraArguments(argv as Record<string, unknown>, 0);
         exitCode = await sweepCommand(argv as Record<string, unknown>);
       },
     )
@@ -156,6 +179,7 @@ export async function main(args: readonly string[]): Promise<number> {
           )
           .example("$0 train --design rtl-out/pwl_tanh_s3_13_s1_15 --dataset iris", "reuse a generated unit"),
       async (argv) => {
+        refuseExtraArguments(argv as Record<string, unknown>, 0);
         exitCode = await trainCommand(argv as Record<string, unknown>);
       },
     )
@@ -187,11 +211,19 @@ function reportError(error: unknown): number {
   return 1;
 }
 
+/** Commands take no positional arguments beyond their declared ones (e.g. after "--"). */
+function refuseExtraArguments(argv: Record<string, unknown>, declared: number): void {
+  const extra = ((argv._ as unknown[] | undefined) ?? []).slice(1 + declared);
+  if (extra.length > 0)
+    throw new UserError("command line", extra.map(String).join(" "), "is not an option of this command");
+}
+
 async function genCommand(argv: Record<string, unknown>): Promise<number> {
+  refuseExtraArguments(argv, 0);
   const started = performance.now();
   const shape = { ...designShape, ...runShape };
   const fromCli = valuesFromArgv(shape, argv);
-  const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
+  const specFile = specFileOption(argv);
   const file = specFile ? readSpecFile(specFile) : undefined;
   const values = { ...file?.values, ...fromCli };
   const options = parseOptions(genSchema, values, {
@@ -214,6 +246,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
 }
 
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
+  refuseExtraArguments(argv, 0);
   const fromCli = valuesFromArgv(simShape, argv);
   const options = parseOptions(simSchema, fromCli, { fromCli: new Set(Object.keys(fromCli)) });
   const verification = await verifyUnit(String(argv.dir), options.simulator, { lint: options.lint });

@@ -1,4 +1,13 @@
-import { type FixFormat, formatName, maxCode, minCode, quantize, toReal, width } from "./fixed/format.js";
+import {
+  type FixFormat,
+  formatName,
+  maxCode,
+  minCode,
+  quantize,
+  toReal,
+  ulp,
+  width,
+} from "./fixed/format.js";
 import { buildTable, type TableProvenance } from "./design/table.js";
 import { type PwlChannel, type PwlDesign, type SlopeTap, freeze } from "./design/ir.js";
 import { centralDifference, compileExpression } from "./functions/expression.js";
@@ -295,6 +304,7 @@ export function tabulateFunction(f: (x: number) => number, input: FixFormat): Fl
   const count = 2 ** width(input);
   const first = minCode(input);
   const values = new Float64Array(count);
-  for (let i = 0; i < count; i++) values[i] = f(toReal(first + i, input));
+  const step = ulp(input);
+  for (let i = 0; i < count; i++) values[i] = f((first + i) * step);
   return values;
 }

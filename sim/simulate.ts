@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { processExists, releaseTemporary, trackTemporary } from "../gen/output/write.js";
 import { UserError } from "../gen/spec/errors.js";
 import { parseTestbench } from "./testbench.js";
 import { findTool, requireTool, run } from "./tools.js";
@@ -42,14 +43,26 @@ export function readUnit(dir: string): UnitOnDisk {
 
 /** Builds and runs the unit's testbench in one simulator, in a scratch directory. */
 export async function simulate(unit: UnitOnDisk, simulator: Simulator): Promise<SimResult> {
-  const scratch = mkdtempSync(join(tmpdir(), `pwlgen-${simulator}-`));
+  removeStaleScratch();
+  const scratch = mkdtempSync(join(tmpdir(), `pwlgen-${simulator}-${process.pid}-`));
+  trackTemporary(scratch);
   const started = performance.now();
   try {
     const output =
       simulator === "iverilog" ? await runIcarus(unit, scratch) : await runVerilator(unit, scratch);
     return parseTestbench(simulator, output, (performance.now() - started) / 1000);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    releaseTemporary(scratch);
+  }
+}
+
+/** Scratch directories of simulations whose process was killed (kill -9 cannot be caught). */
+function removeStaleScratch(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const match = /^pwlgen-(iverilog|verilator)-(\d+)-/.exec(entry);
+    if (match && Number(match[2]) !== process.pid && !processExists(Number(match[2]))) {
+      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    }
   }
 }
 

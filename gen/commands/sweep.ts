@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import { parseOptions, readSpecFile } from "../spec/load.js";
+import { parseOptions, readSpecFile, specFileOption } from "../spec/load.js";
 import { valuesFromArgv } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
@@ -9,7 +9,7 @@ import { sweepSchema, sweepShape } from "../sweep/schema.js";
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const fromCli = valuesFromArgv(sweepShape, argv);
-  const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
+  const specFile = specFileOption(argv);
   const file = specFile ? readSpecFile(specFile) : undefined;
   const options = parseOptions(
     sweepSchema,

@@ -1,14 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { valuesFromArgv } from "../spec/cli-options.js";
-import { parseOptions, readSpecFile } from "../spec/load.js";
+import { parseOptions, readSpecFile, specFileOption } from "../spec/load.js";
 import { trainJson, trainMarkdown, trainPlot } from "../train/report.js";
 import { train, trainSchema, trainShape } from "../train/train.js";
 
 /** `pwlgen train`: trains, prints the table, writes train.json, train.md and train.svg. */
 export async function trainCommand(argv: Record<string, unknown>): Promise<number> {
   const fromCli = valuesFromArgv(trainShape, argv);
-  const specFile = typeof argv.spec === "string" ? argv.spec : undefined;
+  const specFile = specFileOption(argv);
   const file = specFile ? readSpecFile(specFile) : undefined;
   const options = parseOptions(
     trainSchema,

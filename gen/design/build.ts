@@ -1,5 +1,5 @@
-import { bitsFor, maxCode, minCode, width } from "../fixed/format.js";
-import { type DatapathFormats, accumulate, datapathShape, preOverflow } from "../segment/datapath.js";
+import { bitsFor, maxCode, minCode, roundShift, width } from "../fixed/format.js";
+import { type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
 import type { FitProblem, Segment } from "../segment/problem.js";
 import type { PwlChannel, Select } from "./ir.js";
@@ -24,10 +24,12 @@ export function buildChannel(
   let accMax = 0;
   let qMin = 0;
   let qMax = 0;
+  const step = 2 ** shape.interceptShift;
   for (const segment of segments) {
+    const aligned = segment.intercept * step;
     for (let i = segment.start; i <= segment.end; i++) {
-      const acc = accumulate(segment.slope, segment.intercept, first + i, shape);
-      const q = preOverflow(acc, shape);
+      const acc = segment.slope * (first + i) + aligned;
+      const q = roundShift(acc, shape.productShift, shape.shiftRounding);
       accMin = Math.min(accMin, acc);
       accMax = Math.max(accMax, acc);
       qMin = Math.min(qMin, q);

@@ -12,10 +12,10 @@ import {
 } from "../fixed/format.js";
 import { boundForBudget, smallestBoundWithFormats, smallestReachableBound } from "../quantize/bound.js";
 import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
-import type { DatapathFormats } from "../segment/datapath.js";
+import { type DatapathFormats, datapathProblem } from "../segment/datapath.js";
 import { type Fold, foldTargets, foldedCodeCount } from "../segment/fold.js";
 import type { FitProblem, MethodName, SegmentationMethod } from "../segment/problem.js";
-import { computeTargets } from "../segment/targets.js";
+import { type TargetResult, computeTargets } from "../segment/targets.js";
 import { domainBits } from "../segment/uniform.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
@@ -75,13 +75,21 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   const domain = folded ? tabulateMagnitudes(request.f, input) : reference;
   const first = folded ? 0 : minCode(input);
   const base = { input, first, output, rounding: request.rounding, overflow: request.overflow };
+  // The full-range targets of the last bound asked for, shared with the unfolded comparison.
+  let cached: { bound: number; full: TargetResult } | undefined;
+  const fullTargetsAt = (bound: number): TargetResult => {
+    if (cached?.bound !== bound)
+      cached = { bound, full: computeTargets(reference, output, bound, request.overflow) };
+    return cached.full;
+  };
   const problemAt = (bound: number): FitProblem | undefined => {
-    const full = computeTargets(reference, output, bound, request.overflow);
+    const full = fullTargetsAt(bound);
     if (!full.ok) return undefined;
     const targets = folded ? foldTargets(full.targets, input, output, fold, request.overflow) : full;
     return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
   };
   const floor = smallestReachableBound(reference, output);
+  checkFormatLimits(request, problemAt(Math.max(floor, ulp(output))));
 
   let bound: number;
   if (request.target.kind === "budget") {
@@ -137,14 +145,17 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
       ampleSegments: choice.ampleSegments,
       ampleSlopeFracBits: choice.ampleSlopeFracBits,
       ...(request.target.kind === "budget" ? { segmentBudget: request.target.segments } : {}),
-      ...(folded ? { unfolded: unfoldedCost(request, bound) } : {}),
+      ...(folded ? { unfolded: unfoldedCost(request, bound, fullTargetsAt(bound)) } : {}),
     },
   };
 }
 
 /** The same table without folding, with formats of its own: what symmetry saves. */
-function unfoldedCost(request: TableRequest, bound: number): { segments: number; romBits: number } {
-  const full = computeTargets(request.reference, request.output, bound, request.overflow);
+function unfoldedCost(
+  request: TableRequest,
+  bound: number,
+  full: TargetResult,
+): { segments: number; romBits: number } {
   if (!full.ok) throw new Error("internal: the unfolded table is infeasible where the folded one is not");
   const problem: FitProblem = {
     input: request.input,
@@ -167,7 +178,8 @@ function unfoldedCost(request: TableRequest, bound: number): { segments: number;
 /** f at the magnitudes 0 .. 2^(w-1) of a signed input (the last is -minCode). */
 function tabulateMagnitudes(f: (x: number) => number, input: FixFormat): Float64Array {
   const values = new Float64Array(foldedCodeCount(input));
-  for (let t = 0; t < values.length; t++) values[t] = f(toReal(t, input));
+  const step = ulp(input);
+  for (let t = 0; t < values.length; t++) values[t] = f(t * step);
   return values;
 }
 
@@ -188,6 +200,19 @@ function checkFixedFormats(request: TableRequest): void {
       `has more fraction bits than input + slope (${accFrac})`,
     );
   }
+}
+
+/** Fixed formats must keep every datapath value exact in doubles (datapathProblem). */
+function checkFormatLimits(request: TableRequest, problem: FitProblem | undefined): void {
+  const { fixed, labels } = request;
+  if (!problem || (!fixed.slope && !fixed.intercept)) return;
+  const limit = datapathProblem(ampleFormats(problem, fixed));
+  if (limit === undefined) return;
+  const field = fixed.slope ? labels.slope : labels.intercept;
+  const value = formatName((fixed.slope ?? fixed.intercept)!);
+  const other =
+    fixed.slope && fixed.intercept ? ` with ${labels.intercept} ${formatName(fixed.intercept)}` : "";
+  throw new UserError(field, value, `${limit}${other}; pwlgen keeps every datapath value below 2^51`);
 }
 
 /**

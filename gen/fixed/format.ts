@@ -21,7 +21,9 @@ export type Rounding = (typeof ROUNDING_MODES)[number];
 export const OVERFLOW_MODES = ["saturate", "wrap"] as const;
 export type Overflow = (typeof OVERFLOW_MODES)[number];
 
-const FORMAT_PATTERN = /^([su])(-?\d+)\.(\d+)$/;
+const FORMAT_PATTERN = /^([su])(-?\d{1,3})\.(\d{1,3})$/;
+/** Integer and fraction bits beyond this are never meaningful (and would lose exactness). */
+const MAX_FIELD_BITS = 64;
 
 /** Parses `s4.12` / `u1.15`; returns undefined when the text is not a format. */
 export function parseFormat(text: string): FixFormat | undefined {
@@ -32,7 +34,8 @@ export function parseFormat(text: string): FixFormat | undefined {
     intBits: Number(match[2]),
     fracBits: Number(match[3]),
   };
-  return width(format) >= 1 ? format : undefined;
+  const sane = Math.abs(format.intBits) <= MAX_FIELD_BITS && format.fracBits <= MAX_FIELD_BITS;
+  return sane && width(format) >= 1 ? format : undefined;
 }
 
 export function formatName(format: FixFormat): string {
@@ -68,13 +71,15 @@ export function maxReal(format: FixFormat): number {
   return toReal(maxCode(format), format);
 }
 
+const POWERS = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
 /**
  * Rounds an exact rational `numerator / 2^shift` (numerator an integer) to an integer.
  * This is the datapath's rounding step; the golden model and the segmenter both use it.
  */
 export function roundShift(numerator: number, shift: number, rounding: Rounding): number {
-  if (shift <= 0) return numerator * 2 ** -shift;
-  const scale = 2 ** shift;
+  if (shift <= 0) return numerator * POWERS[-shift]!;
+  const scale = POWERS[shift]!;
   const floor = Math.floor(numerator / scale);
   if (rounding === "truncate") return floor;
   const remainder = numerator - floor * scale;

@@ -39,7 +39,8 @@ export function measure(request: MeasureRequest): ErrorStats {
   let sumSquares = 0;
   const count = maxCode(input) - minCode(input) + 1;
   const first = minCode(input);
-  for (let x = first; x <= maxCode(input); x++) {
+  const last = maxCode(input);
+  for (let x = first; x <= last; x++) {
     const error = Math.abs(request.hardware(x) * step - request.reference[x - first]!);
     if (error > max) {
       max = error;

@@ -1,5 +1,4 @@
-import { overflowCode, roundShift } from "../fixed/format.js";
-import { maxCode, minCode } from "../fixed/format.js";
+import { maxCode, minCode, overflowCode, roundShift } from "../fixed/format.js";
 import type { PwlChannel, PwlDesign, SlopeTap } from "../design/ir.js";
 import { unfold } from "../segment/fold.js";
 
@@ -19,18 +18,44 @@ export function evaluateDerivative(design: PwlDesign, x: number): number {
 }
 
 export function evaluateChannel(channel: PwlChannel, x: number): number {
-  const negative = channel.fold.kind !== "none" && x < 0;
-  const t = channel.fold.kind === "none" ? x : Math.abs(x);
-  const segment = segmentIndex(channel, t);
-  const acc = channel.slopes[segment]! * t + channel.intercepts[segment]! * 2 ** channel.interceptShift;
-  let q = roundShift(acc, channel.productShift, channel.shiftRounding);
+  let evaluator = evaluators.get(channel);
+  if (!evaluator) {
+    evaluator = channelEvaluator(channel);
+    evaluators.set(channel, evaluator);
+  }
+  return evaluator(x);
+}
+
+const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
+
+/**
+ * A channel's datapath as a function of the input code, with the IR's constants read once:
+ *
+ *     t = x, or |x| for a folded table;  s = the segment t selects
+ *     acc = slopes[s] * t + intercepts[s] * 2^k;  q = acc / 2^shift, rounded as the IR says
+ *     clamp where the IR has clamp logic; keep the low output bits; unfold for negative x
+ */
+function channelEvaluator(channel: PwlChannel): (x: number) => number {
+  const folded = channel.fold.kind !== "none";
+  const step = 2 ** channel.interceptShift;
+  const s = channel.productShift;
+  const rounding = channel.shiftRounding;
   const lo = minCode(channel.output);
   const hi = maxCode(channel.output);
-  if (channel.saturateLow && q < lo) q = lo;
-  if (channel.saturateHigh && q > hi) q = hi;
-  // The hardware keeps the low output bits (without clamp logic, and after unfolding).
-  const y = overflowCode(q, channel.output, "wrap");
-  return negative ? overflowCode(unfold(channel.fold, y), channel.output, "wrap") : y;
+  const { saturateLow, saturateHigh, slopes, intercepts, output, fold } = channel;
+  return (x) => {
+    const t = folded ? Math.abs(x) : x;
+    const segment = segmentIndex(channel, t);
+    const acc = slopes[segment]! * t + intercepts[segment]! * step;
+    let q = roundShift(acc, s, rounding);
+    if (saturateLow && q < lo) q = lo;
+    if (saturateHigh && q > hi) q = hi;
+    // The hardware keeps the low output bits (without clamp logic, and after unfolding).
+    const y = q >= lo && q <= hi ? q : overflowCode(q, output, "wrap");
+    if (!folded || x >= 0) return y;
+    const u = unfold(fold, y);
+    return u >= lo && u <= hi ? u : overflowCode(u, output, "wrap");
+  };
 }
 
 function evaluateTap(y: PwlChannel, tap: SlopeTap, x: number): number {

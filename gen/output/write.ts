@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../spec/errors.js";
 import { TOOL_NAME } from "../paths.js";
@@ -18,7 +27,14 @@ export interface StagedDirectory {
 }
 
 export function checkReplaceable(target: string, force: boolean, label = "--out-dir"): void {
-  if (!existsSync(target)) return;
+  if (!existsSync(target)) {
+    // The nearest existing ancestor must be a directory we can create the target in.
+    let ancestor = dirname(resolve(target));
+    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+    if (!statSync(ancestor).isDirectory())
+      throw new UserError(label, target, `cannot be created: ${ancestor} is not a directory`);
+    return;
+  }
   if (!statSync(target).isDirectory()) throw new UserError(label, target, "exists and is not a directory");
   if (force || madeByPwlgen(target)) return;
   throw new UserError(
@@ -26,6 +42,27 @@ export function checkReplaceable(target: string, force: boolean, label = "--out-
     target,
     `exists and was not made by ${TOOL_NAME}; choose another directory or pass --force`,
   );
+}
+
+/**
+ * Temporary directories in use (staged outputs, simulator scratch), removed by
+ * discardStaged: the CLI's SIGINT/SIGTERM handler.
+ */
+const staging = new Set<string>();
+
+export function trackTemporary(path: string): void {
+  staging.add(path);
+}
+
+export function releaseTemporary(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+  staging.delete(path);
+}
+
+/** Removes every temporary directory this process is using (on SIGINT or SIGTERM). */
+export function discardStaged(): void {
+  for (const temp of staging) rmSync(temp, { recursive: true, force: true });
+  staging.clear();
 }
 
 export function stageDirectory(
@@ -36,10 +73,20 @@ export function stageDirectory(
   const finalPath = resolve(target);
   checkReplaceable(finalPath, force);
   const parent = dirname(finalPath);
-  mkdirSync(parent, { recursive: true });
   const temp = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${process.pid}.tmp`);
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
+  try {
+    mkdirSync(parent, { recursive: true });
+    removeStale(parent, basename(finalPath));
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+  } catch (error) {
+    throw new UserError(
+      "--out-dir",
+      target,
+      `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  staging.add(temp);
   const write = (name: string, contents: string): void => {
     if (name !== basename(name)) throw new Error(`internal: file name ${name} is not a plain name`);
     writeFileSync(join(temp, name), contents);
@@ -53,7 +100,10 @@ export function stageDirectory(
   return {
     path: temp,
     write,
-    discard: () => rmSync(temp, { recursive: true, force: true }),
+    discard: () => {
+      rmSync(temp, { recursive: true, force: true });
+      staging.delete(temp);
+    },
     commit: () => {
       const old = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${process.pid}.old`);
       const hadOld = existsSync(finalPath);
@@ -65,9 +115,36 @@ export function stageDirectory(
         rmSync(temp, { recursive: true, force: true });
         throw error;
       }
+      staging.delete(temp);
       if (hadOld) rmSync(old, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Leftovers of runs that were killed (kill -9 cannot be caught): temporary siblings of
+ * the target whose process no longer exists. The target itself was never touched.
+ */
+function removeStale(parent: string, name: string): void {
+  const pattern = new RegExp(
+    `^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.${TOOL_NAME}-(\\d+)\\.(tmp|old)$`,
+  );
+  for (const entry of readdirSync(parent)) {
+    const match = pattern.exec(entry);
+    const pid = Number(match?.[1]);
+    if (match && (pid === process.pid || !processExists(pid)))
+      rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function madeByPwlgen(dir: string): boolean {

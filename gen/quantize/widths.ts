@@ -26,6 +26,70 @@ export type FormatOutcome =
   /** Some code cannot be reached even alone with these formats. */
   | { readonly ok: false };
 
+/** Problems above this many codes search their widths on a decimated copy first. */
+export const PROXY_CODES = 2 ** 16 + 1;
+
+/**
+ * The coefficient formats for a problem (see searchFormats). Wide inputs (more than
+ * PROXY_CODES table codes) search on a decimated copy, every 2^d-th code, where each pass
+ * is 2^d times cheaper; the formats found there (the same real formats) are then checked
+ * at full resolution against the generous formats' count, one bit wider at a time if
+ * needed. The segment count is always verified exactly on every code; only the widths'
+ * narrowness is a search result, as it is for small inputs.
+ */
+export function chooseFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
+  if (problem.reference.length <= PROXY_CODES) return searchFormats(problem, count, fixed);
+  const ample = ampleFormats(problem, fixed);
+  const target = count(problem, ample);
+  if (target === Infinity) return { ok: false };
+  const proxy = searchFormats(decimate(problem), count, fixed);
+  if (proxy.ok) {
+    for (let extra = 0; extra <= 3; extra++) {
+      const slope = fixed.slope ?? widen(proxy.slope, extra);
+      const intercept = fixed.intercept ?? widen(proxy.intercept, extra);
+      const formats = { ...ample, slope, intercept };
+      if (datapathProblem(formats) !== undefined) continue;
+      const segments = count(problem, formats, target);
+      if (segments <= target) {
+        return {
+          ok: true,
+          slope,
+          intercept,
+          segments,
+          ampleSegments: target,
+          ampleSlopeFracBits: ample.slope.fracBits,
+        };
+      }
+    }
+  }
+  return searchFormats(problem, count, fixed);
+}
+
+/** One more integer and fraction bit per step. */
+function widen(format: FixFormat, bits: number): FixFormat {
+  return { signed: format.signed, intBits: format.intBits + bits, fracBits: format.fracBits + bits };
+}
+
+/** Every 2^d-th code of a problem, as a problem over an input with d fewer fraction bits. */
+export function decimate(problem: FitProblem): FitProblem {
+  const n = problem.reference.length;
+  const d = Math.ceil(Math.log2((n - 1) / (PROXY_CODES - 1)));
+  const step = 2 ** d;
+  const count = Math.floor((n - 1) / step) + 1;
+  const pick = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = values[i * step]!;
+    return out;
+  };
+  return {
+    ...problem,
+    input: { ...problem.input, fracBits: problem.input.fracBits - d },
+    first: problem.first / step,
+    reference: pick(problem.reference),
+    targets: { low: pick(problem.targets.low), high: pick(problem.targets.high) },
+  };
+}
+
 /**
  * Chooses the narrowest slope and intercept formats that keep the segment count of the
  * generous ("ample") formats. Every step is a binary search on a monotone property:
@@ -42,7 +106,7 @@ export type FormatOutcome =
  * formats as long as the ample slope precision is enough, which is why the ample
  * formats carry several bits more than the input range needs (see ampleFormats).
  */
-export function chooseFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
+export function searchFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
   const ample = ampleFormats(problem, fixed);
   const target = count(problem, ample);
   if (target === Infinity) return { ok: false };
@@ -119,8 +183,9 @@ export function ampleFormats(problem: FitProblem, fixed: FixedFormats = {}): Dat
   let largest = 0;
   for (let i = 0; i < reference.length; i++) {
     largest = Math.max(largest, Math.abs(reference[i]!));
-    if (i > 0) steepest = Math.max(steepest, Math.abs(reference[i]! - reference[i - 1]!) / ulp(input));
+    if (i > 0) steepest = Math.max(steepest, Math.abs(reference[i]! - reference[i - 1]!));
   }
+  steepest /= ulp(input);
   const slopeInt = Math.max(1, Math.ceil(Math.log2(2 * steepest + 1)) + 1);
   const inputSpan = Math.max(Math.abs(minReal(input)), Math.abs(maxReal(input)));
   const interceptInt =
@@ -129,14 +194,23 @@ export function ampleFormats(problem: FitProblem, fixed: FixedFormats = {}): Dat
         2 * steepest * inputSpan + largest + Math.max(Math.abs(minReal(output)), maxReal(output)) + 1,
       ),
     ) + 2;
-  let slopeFrac = output.fracBits + Math.max(0, Math.ceil(Math.log2(inputSpan))) + 6;
+  // The fewest slope fraction bits any datapath here can have: the product must reach the
+  // output's fraction bits, and a fixed intercept's.
+  const lowest = Math.max(
+    0,
+    output.fracBits - input.fracBits,
+    fixed.intercept ? fixed.intercept.fracBits - input.fracBits : 0,
+  );
+  let slopeFrac = Math.max(lowest, output.fracBits + Math.max(0, Math.ceil(Math.log2(inputSpan))) + 6);
   const base = { input, output, rounding: problem.rounding, overflow: problem.overflow };
   const make = (f: number): DatapathFormats => ({
     ...base,
     slope: fixed.slope ?? { signed: true, intBits: slopeInt, fracBits: f },
     intercept: fixed.intercept ?? { signed: true, intBits: interceptInt, fracBits: input.fracBits + f },
   });
-  while (slopeFrac > 0 && datapathProblem(make(slopeFrac)) !== undefined) slopeFrac--;
+  // Narrower than generous where the datapath's exactness limits demand it. A fixed format
+  // that breaks the limits by itself leaves the result invalid: table.ts reports that.
+  while (slopeFrac > lowest && datapathProblem(make(slopeFrac)) !== undefined) slopeFrac--;
   return make(slopeFrac);
 }
 

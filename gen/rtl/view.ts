@@ -432,10 +432,16 @@ function datapathView(
 
   const productTerm = resize(product, productWidth, accWidth, true);
   if (productTerm.dropped) unused.push(productTerm.dropped);
-  // The aligned intercept is {intercept, k zeros}, resized to the accumulator.
-  const interceptTerm = resize(intercept, width(interceptFormat), accWidth - k, interceptFormat.signed);
-  if (interceptTerm.dropped) unused.push(interceptTerm.dropped);
-  const aligned = k > 0 ? `{${interceptTerm.expr}, ${k}'b0}` : interceptTerm.expr;
+  // The aligned intercept is {intercept, k zeros}, resized to the accumulator. When k
+  // reaches the accumulator's width it is 0 modulo 2^width and drops out of the sum.
+  let aligned: string | undefined;
+  if (accWidth - k > 0) {
+    const interceptTerm = resize(intercept, width(interceptFormat), accWidth - k, interceptFormat.signed);
+    if (interceptTerm.dropped) unused.push(interceptTerm.dropped);
+    aligned = k > 0 ? `{${interceptTerm.expr}, ${k}'b0}` : interceptTerm.expr;
+  } else {
+    unused.push(intercept);
+  }
 
   const quotientWidth = accWidth - s;
   const quotientDecl = range(quotientWidth, true);
@@ -456,7 +462,7 @@ function datapathView(
   } else {
     roundComment =
       channel.rounding === "half-up"
-        ? `Round half up: the intercepts include +2^${s - 1}, so dropping ${s} fraction bits rounds.`
+        ? `Round half up, folded into the intercepts (chosen so that dropping ${s} fraction bits rounds).`
         : `Truncate: drop ${s} fraction bits.`;
     roundWires.push({ decl: quotientDecl, name: q, expr: truncated });
     unused.push(`${acc}[${s - 1}:0]`);
@@ -487,7 +493,13 @@ function datapathView(
   return {
     view: {
       comment: `${p}: multiply-add, acc = slope * t + (intercept << ${k}), ${accWidth} bits.`,
-      wires: [{ decl: range(accWidth, true), name: acc, expr: `${productTerm.expr} + ${aligned}` }],
+      wires: [
+        {
+          decl: range(accWidth, true),
+          name: acc,
+          expr: aligned ? `${productTerm.expr} + ${aligned}` : productTerm.expr,
+        },
+      ],
       roundComment,
       roundWires,
       saturateComment:

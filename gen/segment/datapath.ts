@@ -97,6 +97,21 @@ export function preOverflow(acc: number, shape: DatapathShape): number {
   return roundShift(acc, shape.productShift, shape.shiftRounding);
 }
 
+/** evaluateLine with the shape's constants read once, for loops over many codes. */
+export function lineEvaluator(shape: DatapathShape): (slope: number, intercept: number, x: number) => number {
+  const step = 2 ** shape.interceptShift;
+  const s = shape.productShift;
+  const rounding = shape.shiftRounding;
+  const lo = minCode(shape.output);
+  const hi = maxCode(shape.output);
+  const saturate = shape.overflow === "saturate";
+  return (slope, intercept, x) => {
+    const q = roundShift(slope * x + intercept * step, s, rounding);
+    if (q >= lo && q <= hi) return q;
+    return saturate ? (q < lo ? lo : hi) : overflowCode(q, shape.output, "wrap");
+  };
+}
+
 /** The full datapath for one input code and one coefficient pair. */
 export function evaluateLine(slope: number, intercept: number, x: number, shape: DatapathShape): number {
   const code = preOverflow(accumulate(slope, intercept, x, shape), shape);

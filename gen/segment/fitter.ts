@@ -9,16 +9,19 @@
  *     lo_i - m*x_i <= hi_j - m*x_j   for every pair of codes i, j
  *     lo_i - m*x_i <= Cmax*2^k,  Cmin*2^k <= hi_j - m*x_j
  *
- * Codes arrive in increasing x, so a new code T only lowers the largest feasible m (pairs
- * with earlier lower bounds) and raises the smallest (pairs with earlier upper bounds).
- * Only the upper convex hull of the earlier lower-bound points and the lower hull of the
- * upper-bound points matter; both are kept incrementally (Andrew's monotone chain) and
- * queried by binary search. The feasible slopes stay an integer interval [mLo, mHi].
+ * For a fixed m this says the intercept term must lie between G(m), the largest offset
+ * lo_i - m*x_i (or Cmin*2^k), and H(m), the smallest hi_j - m*x_j (or Cmax*2^k). Only the
+ * upper convex hull of the lower-bound points (x, lo) and the lower hull of the upper-bound
+ * points (x, hi) matter for G and H; both are kept incrementally (Andrew's monotone chain,
+ * codes arrive in increasing x) and queried by binary search. G is convex and H concave,
+ * so the feasible integer slopes, where H(m) - G(m) >= 0, are an interval.
  *
- * With k = 0 every integer m in that interval has an integer C (the bounds are integers),
- * so the test is exact. With k > 0 C must be a multiple of 2^k as well; a witness pair is
- * kept and, when a new code breaks it, the slopes in [mLo, mHi] are searched for a new
- * one, so the test stays exact.
+ * A witness pair that fits every code so far is kept; a new code that the witness also
+ * fits costs one multiply-add and two hull pushes. Otherwise the slack H - G, including the
+ * new code, is maximised exactly over the integer slopes. With k = 0 any slope of
+ * non-negative slack has an integer C (G and H are integers), so the test is exact; with
+ * k > 0 the feasible slopes are searched for a C that is a multiple of 2^k, so it stays
+ * exact.
  *
  * All arithmetic is on integers below 2^53 (see datapathProblem); hull orientation tests,
  * whose products can exceed that, split their factors (see orient).
@@ -40,10 +43,9 @@ export class LineFitter {
   private step = 1;
   private cMinAcc = 0;
   private cMaxAcc = 0;
-  private exactWithoutWitness = true;
-  /** The integer slopes that remain feasible. */
-  mLo = 0;
-  mHi = 0;
+  private slopeMin = 0;
+  private slopeMax = 0;
+  /** A pair that satisfies every code added so far (C a multiple of 2^k). */
   private witnessM = 0;
   private witnessC = 0;
   /** Number of codes in the current segment. */
@@ -55,46 +57,35 @@ export class LineFitter {
     this.step = 2 ** limits.interceptShift;
     this.cMinAcc = limits.interceptMin * this.step;
     this.cMaxAcc = limits.interceptMax * this.step;
-    this.exactWithoutWitness = limits.interceptShift === 0;
-    this.mLo = limits.slopeMin;
-    this.mHi = limits.slopeMax;
+    this.slopeMin = limits.slopeMin;
+    this.slopeMax = limits.slopeMax;
     this.witnessM = Math.max(limits.slopeMin, Math.min(0, limits.slopeMax));
     this.witnessC = limits.interceptMin;
     this.size = 0;
   }
 
-  /** Adds the next code (larger x than all before); false, with no change, if infeasible. */
+  /**
+   * Adds the next code (larger x than all before); false, with no change, if infeasible.
+   * Most codes only check the witness line and extend the hulls; when the witness misses
+   * the new code, the feasible slopes are searched exactly (see findWitness).
+   */
   tryAdd(x: number, lo: number, hi: number): boolean {
     if (lo > hi) return false;
-    let mLo = this.mLo;
-    let mHi = this.mHi;
-    // Pairs with the intercept's range.
-    if (x > 0) {
-      if (hi !== Infinity) mHi = Math.min(mHi, floorDiv(hi - this.cMinAcc, x));
-      if (lo !== -Infinity) mLo = Math.max(mLo, ceilDiv(lo - this.cMaxAcc, x));
-    } else if (x < 0) {
-      if (hi !== Infinity) mLo = Math.max(mLo, ceilDiv(this.cMinAcc - hi, -x));
-      if (lo !== -Infinity) mHi = Math.min(mHi, floorDiv(this.cMaxAcc - lo, -x));
-    } else if (hi < this.cMinAcc || lo > this.cMaxAcc) {
-      return false;
+    const acc = this.witnessM * x + this.witnessC * this.step;
+    if (this.size === 0 || acc < lo || acc > hi) {
+      if (!this.findWitness(x, lo, hi)) return false;
     }
-    if (mLo > mHi) return false;
-    // Pairs with earlier codes.
-    if (hi !== Infinity && this.lower.size > 0) {
-      mHi = this.largestSlopeBelow(x, hi, mLo, mHi);
-      if (mHi < mLo) return false;
-    }
-    if (lo !== -Infinity && this.upper.size > 0) {
-      mLo = this.smallestSlopeAbove(x, lo, mLo, mHi);
-      if (mLo > mHi) return false;
-    }
-    if (!this.exactWithoutWitness && !this.keepWitness(x, lo, hi, mLo, mHi)) return false;
-    this.mLo = mLo;
-    this.mHi = mHi;
     if (lo !== -Infinity) this.lower.push(x, lo);
     if (hi !== Infinity) this.upper.push(x, hi);
     this.size++;
     return true;
+  }
+
+  /** The integer slopes that work for every code added so far: [mLo, mHi] (a non-empty interval). */
+  slopeRange(): [number, number] {
+    const m = this.witnessM;
+    const feasible = (v: number): boolean => this.slack(v, 0, -Infinity, Infinity) >= 0;
+    return [this.edge(m, -1, this.slopeMin, feasible), this.edge(m, 1, this.slopeMax, feasible)];
   }
 
   /** The stored intercepts that work with slope m for every code added so far. */
@@ -105,61 +96,133 @@ export class LineFitter {
   }
 
   /**
-   * Largest m in [mLo, mHi] with lo_i + m*(x - x_i) <= hi for every earlier lower-bound
-   * point i; mLo-1 if none. Newton-like descent over hull vertices: the vertex that binds
-   * at the current m gives the next m exactly, and each vertex binds at most once.
+   * H(m) - G(m): how much room slope m leaves the intercept (in accumulator units), over
+   * every code added so far and, if given, the code (x, lo, hi). G is the largest lower
+   * bound on the intercept term (lower hull offsets, the new code, Cmin*2^k), H the smallest
+   * upper bound. G is convex and H concave in m, so the slack is concave: the feasible
+   * slopes (slack >= 0) form an interval.
    */
-  private largestSlopeBelow(x: number, hi: number, mLo: number, mHi: number): number {
-    const lower = this.lower;
-    let m = mHi;
-    for (;;) {
-      const t = lower.argMax(m);
-      const vx = lower.x(t);
-      const vy = lower.y(t);
-      if (vy + m * (x - vx) <= hi) return m;
-      m = floorDiv(hi - vy, x - vx);
-      if (m < mLo) return mLo - 1;
-    }
+  private slack(m: number, x: number, lo: number, hi: number): number {
+    return this.high(m, x, hi) - this.low(m, x, lo);
   }
 
-  /** Smallest m in [mLo, mHi] with hi_j + m*(x - x_j) >= lo for every earlier upper-bound point j; mHi+1 if none. */
-  private smallestSlopeAbove(x: number, lo: number, mLo: number, mHi: number): number {
-    const upper = this.upper;
-    let m = mLo;
-    for (;;) {
-      const t = upper.argMin(m);
-      const vx = upper.x(t);
-      const vy = upper.y(t);
-      if (vy + m * (x - vx) >= lo) return m;
-      m = ceilDiv(lo - vy, x - vx);
-      if (m > mHi) return mHi + 1;
-    }
+  /** G(m): the largest lower bound on the intercept term, the new code (x, lo) included. */
+  private low(m: number, x: number, lo: number): number {
+    return Math.max(this.lower.maxOffset(m), lo - m * x, this.cMinAcc);
+  }
+
+  /** H(m): the smallest upper bound on the intercept term, the new code (x, hi) included. */
+  private high(m: number, x: number, hi: number): number {
+    return Math.min(this.upper.minOffset(m), hi - m * x, this.cMaxAcc);
   }
 
   /**
-   * Keeps (or finds) a pair (m, C) with C a multiple of 2^k that satisfies every code
-   * including the new one (x, lo, hi). Searches outward from the old witness's slope.
+   * Finds a pair that also fits the new code (x, lo, hi), or proves none exists. The slack
+   * is concave in m, so its maximum over the slope range is found by bisection on the sign
+   * of slack(m+1) - slack(m); no pair exists if that maximum is negative. The witness is
+   * the maximising slope (the most room, so it tends to fit many codes to come).
+   *
+   * With k > 0 the intercept term must also be a multiple of 2^k. Among the feasible
+   * slopes [mLo, mHi], either the slopes are tried outward from the best one, or, when
+   * there are fewer candidate multiples v than slopes, each v is tried: the slopes that
+   * admit v are where the convex max(G(m) - v, v - H(m)) <= 0, found by bisection. Both
+   * are exhaustive, and the shorter list is walked.
    */
-  private keepWitness(x: number, lo: number, hi: number, mLo: number, mHi: number): boolean {
-    const accAt = this.witnessM * x + this.witnessC * this.step;
-    if (this.witnessM >= mLo && this.witnessM <= mHi && accAt >= lo && accAt <= hi) return true;
-    const start = Math.max(mLo, Math.min(mHi, this.witnessM));
-    for (let d = 0; start - d >= mLo || start + d <= mHi; d++) {
-      if (this.tryWitness(start - d, x, lo, hi, mLo, mHi)) return true;
-      if (d > 0 && this.tryWitness(start + d, x, lo, hi, mLo, mHi)) return true;
+  private findWitness(x: number, lo: number, hi: number): boolean {
+    const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi));
+    if (this.slack(best, x, lo, hi) < 0) return false;
+    if (this.step === 1) return this.tryWitness(best, x, lo, hi);
+    const feasible = (m: number): boolean => this.slack(m, x, lo, hi) >= 0;
+    const mLo = this.edge(best, -1, this.slopeMin, feasible);
+    const mHi = this.edge(best, 1, this.slopeMax, feasible);
+    const step = this.step;
+    const gMin = this.low(
+      this.argMin(mLo, mHi, (m) => this.low(m, x, lo)),
+      x,
+      lo,
+    );
+    const hMax = this.high(
+      this.argMin(mLo, mHi, (m) => -this.high(m, x, hi)),
+      x,
+      hi,
+    );
+    const vLo = Math.ceil(gMin / step);
+    const vHi = Math.floor(hMax / step);
+    if (vHi - vLo < mHi - mLo) {
+      const centre = Math.round((this.low(best, x, lo) + this.high(best, x, hi)) / 2 / step);
+      const start = Math.max(vLo, Math.min(vHi, centre));
+      for (let d = 0; start - d >= vLo || start + d <= vHi; d++) {
+        for (const v of d === 0 ? [start] : [start - d, start + d]) {
+          if (v < vLo || v > vHi) continue;
+          const miss = (m: number): number =>
+            Math.max(this.low(m, x, lo) - v * step, v * step - this.high(m, x, hi));
+          const m = this.argMin(mLo, mHi, miss);
+          if (miss(m) <= 0) {
+            this.witnessM = m;
+            this.witnessC = v;
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    for (let d = 0; best - d >= mLo || best + d <= mHi; d++) {
+      if (best - d >= mLo && this.tryWitness(best - d, x, lo, hi)) return true;
+      if (d > 0 && best + d <= mHi && this.tryWitness(best + d, x, lo, hi)) return true;
     }
     return false;
   }
 
-  private tryWitness(m: number, x: number, lo: number, hi: number, mLo: number, mHi: number): boolean {
-    if (m < mLo || m > mHi) return false;
-    const low = Math.max(this.lower.maxOffset(m), lo - m * x, this.cMinAcc);
-    const high = Math.min(this.upper.minOffset(m), hi - m * x, this.cMaxAcc);
+  /** The smallest integer m in [a, b] minimising a convex function (bisection on its slope). */
+  private argMin(a: number, b: number, f: (m: number) => number): number {
+    while (a < b) {
+      const mid = a + Math.floor((b - a) / 2);
+      if (f(mid + 1) < f(mid)) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  }
+
+  private tryWitness(m: number, x: number, lo: number, hi: number): boolean {
+    const low = this.low(m, x, lo);
+    const high = this.high(m, x, hi);
     const c = Math.ceil(low / this.step);
     if (c * this.step > high) return false;
     this.witnessM = m;
     this.witnessC = c;
     return true;
+  }
+
+  /** The pair that fits every code added so far. */
+  witness(): [slope: number, intercept: number] {
+    return [this.witnessM, this.witnessC];
+  }
+
+  /** The last slope from `from` (feasible) towards `limit` (direction +-1) that is feasible. */
+  private edge(from: number, direction: 1 | -1, limit: number, feasible: (m: number) => boolean): number {
+    if (from === limit || !feasible(from + direction)) return from;
+    let good = from + direction;
+    let stride = 2;
+    let bad = limit + direction;
+    for (;;) {
+      const probe = from + direction * stride;
+      if (direction * (probe - limit) > 0) {
+        if (feasible(limit)) return limit;
+        break;
+      }
+      if (!feasible(probe)) {
+        bad = probe;
+        break;
+      }
+      good = probe;
+      stride *= 2;
+    }
+    while (Math.abs(bad - good) > 1) {
+      const mid = good + direction * Math.floor(Math.abs(bad - good) / 2);
+      if (feasible(mid)) good = mid;
+      else bad = mid;
+    }
+    return good;
   }
 }
 
@@ -176,6 +239,7 @@ class Hull {
 
   clear(): void {
     this.size = 0;
+    this.finger = 0;
   }
 
   push(x: number, y: number): void {
@@ -197,17 +261,30 @@ class Hull {
     return this.ys[i]!;
   }
 
+  /** Where the last query ended: consecutive queries usually land on the same vertex. */
+  private finger = 0;
+
   /** Index of the point maximising y - m*x (upper hull: edge slopes decrease). */
   argMax(m: number): number {
     const xs = this.xs;
     const ys = this.ys;
+    const last = this.size - 1;
+    const f = this.finger < last ? this.finger : last;
+    // The finger is the answer when the edge before it rises faster than m and the edge after does not.
+    if (
+      (f === 0 || ys[f]! - ys[f - 1]! > m * (xs[f]! - xs[f - 1]!)) &&
+      (f === last || ys[f + 1]! - ys[f]! <= m * (xs[f + 1]! - xs[f]!))
+    ) {
+      return f;
+    }
     let a = 0;
-    let b = this.size - 1;
+    let b = last;
     while (a < b) {
       const mid = (a + b) >> 1;
       if (ys[mid + 1]! - ys[mid]! <= m * (xs[mid + 1]! - xs[mid]!)) b = mid;
       else a = mid + 1;
     }
+    this.finger = a;
     return a;
   }
 
@@ -215,13 +292,22 @@ class Hull {
   argMin(m: number): number {
     const xs = this.xs;
     const ys = this.ys;
+    const last = this.size - 1;
+    const f = this.finger < last ? this.finger : last;
+    if (
+      (f === 0 || ys[f]! - ys[f - 1]! < m * (xs[f]! - xs[f - 1]!)) &&
+      (f === last || ys[f + 1]! - ys[f]! >= m * (xs[f + 1]! - xs[f]!))
+    ) {
+      return f;
+    }
     let a = 0;
-    let b = this.size - 1;
+    let b = last;
     while (a < b) {
       const mid = (a + b) >> 1;
       if (ys[mid + 1]! - ys[mid]! >= m * (xs[mid + 1]! - xs[mid]!)) b = mid;
       else a = mid + 1;
     }
+    this.finger = a;
     return a;
   }
 

@@ -1,5 +1,5 @@
 import { ulp } from "../fixed/format.js";
-import { type DatapathShape, evaluateLine } from "./datapath.js";
+import { type DatapathShape, lineEvaluator } from "./datapath.js";
 import type { LineFitter } from "./fitter.js";
 import type { FitProblem } from "./problem.js";
 
@@ -42,6 +42,10 @@ export function chooseCoefficients(
   const mStar = sxx > 0 ? sxt / sxx : 0;
   const step = 2 ** shape.interceptShift;
   const outUlp = ulp(problem.output);
+  const output = lineEvaluator(shape);
+  // Long segments are scored on at most SCORED evenly spaced codes: the choice only ranks
+  // pairs that all meet the bound, and the sample keeps wide inputs fast.
+  const stride = Math.max(1, Math.floor(n / SCORED));
 
   let best: { slope: number; intercept: number; sse: number } | undefined;
   const consider = (m: number): void => {
@@ -50,29 +54,28 @@ export function chooseCoefficients(
     const cStar = Math.round((tMean - m * xMean) / step);
     for (const c of new Set([cStar - 1, cStar, cStar + 1].map((v) => Math.min(cHi, Math.max(cLo, v))))) {
       let sse = 0;
-      for (let i = start; i <= end; i++) {
-        const err = evaluateLine(m, c, xMin + i, shape) * outUlp - problem.reference[i]!;
+      for (let i = start; i <= end; i += stride) {
+        const err = output(m, c, xMin + i) * outUlp - problem.reference[i]!;
         sse += err * err;
       }
       if (best === undefined || better(sse, m, c, best)) best = { slope: m, intercept: c, sse };
     }
   };
 
-  const mNear = Math.max(fitter.mLo, Math.min(fitter.mHi, Math.round(mStar)));
+  const [mLo, mHi] = fitter.slopeRange();
+  const mNear = Math.max(mLo, Math.min(mHi, Math.round(mStar)));
   for (let d = -2; d <= 2; d++) {
     const m = mNear + d;
-    if (m >= fitter.mLo && m <= fitter.mHi) consider(m);
+    if (m >= mLo && m <= mHi) consider(m);
   }
   // With a coarse intercept (k > 0) the slopes near m* may all lack a valid intercept;
-  // the fitter guarantees one exists somewhere in [mLo, mHi].
-  for (let d = 3; best === undefined; d++) {
-    if (mNear - d < fitter.mLo && mNear + d > fitter.mHi) break;
-    if (mNear - d >= fitter.mLo) consider(mNear - d);
-    if (mNear + d <= fitter.mHi) consider(mNear + d);
-  }
+  // the fitter's witness always has one.
+  if (best === undefined) consider(fitter.witness()[0]);
   if (best === undefined) throw new Error("internal: a feasible segment has no coefficient pair");
   return { slope: best.slope, intercept: best.intercept };
 }
+
+const SCORED = 4096;
 
 /** Least squared error first; then the smaller slope and intercept, so choices are stable. */
 function better(

@@ -38,18 +38,26 @@ export function computeTargets(
   const saturate = overflow === "saturate";
   for (let i = 0; i < n; i++) {
     const f = reference[i]!;
-    const ok = (code: number): boolean => Math.abs(code * step - f) <= bound;
-    let lo = Math.ceil((f - bound) * scale);
-    while (ok(lo - 1)) lo--;
-    while (!ok(lo) && lo <= (f + bound) * scale) lo++;
-    let hi = Math.floor((f + bound) * scale);
-    while (ok(hi + 1)) hi++;
-    while (!ok(hi) && hi >= (f - bound) * scale) hi--;
-    lo = Math.max(lo, yMin);
-    hi = Math.min(hi, yMax);
-    if (!(lo <= hi && ok(lo) && ok(hi))) return { ok: false, index: i };
+    const ok = (y: number): boolean => Math.abs(y * step - f) <= bound;
+    // The smallest and largest output codes y with |y * step - f| <= bound (the withinBound
+    // test), from the rounded estimates clamped to the code range, then corrected a step or
+    // two (clamping first keeps huge bounds from walking past 2^53).
+    // Nothing in range (or f is NaN): infeasible without walking the range.
+    if (!((f + bound) * scale >= yMin - 1 && (f - bound) * scale <= yMax + 1)) return { ok: false, index: i };
+    let lo = clamp(Math.ceil((f - bound) * scale), yMin, yMax);
+    while (lo > yMin && ok(lo - 1)) lo--;
+    while (lo <= yMax && !ok(lo)) lo++;
+    let hi = clamp(Math.floor((f + bound) * scale), yMin, yMax);
+    while (hi < yMax && ok(hi + 1)) hi++;
+    while (hi >= yMin && !ok(hi)) hi--;
+    if (!(lo <= hi)) return { ok: false, index: i };
     low[i] = saturate && lo === yMin ? -Infinity : lo;
     high[i] = saturate && hi === yMax ? Infinity : hi;
   }
   return { ok: true, targets: { low, high } };
+}
+
+/** v clamped to [lo, hi]; NaN (from an infinite bound) becomes lo. */
+function clamp(v: number, lo: number, hi: number): number {
+  return v >= lo ? (v <= hi ? v : hi) : lo;
 }

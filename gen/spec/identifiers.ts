@@ -13,6 +13,31 @@ const KEYWORDS = new Set(
   weak0 weak1 while wire wor xnor xor`.split(/\s+/),
 );
 
+/**
+ * SystemVerilog (IEEE 1800-2017) adds these; tools such as Verilator read .v files with
+ * them reserved, so a module cannot be named after one either.
+ */
+const SYSTEMVERILOG_KEYWORDS = new Set(
+  `accept_on alias always_comb always_ff always_latch assert assume before bind bins binsof
+  bit break byte chandle checker class clocking const constraint context continue cover
+  covergroup coverpoint cross dist do endchecker endclass endclocking endgroup endinterface
+  endpackage endprogram endproperty endsequence enum eventually expect export extends extern
+  final first_match foreach forkjoin global iff ignore_bins illegal_bins implements implies
+  import inside int interconnect interface intersect join_any join_none let local logic
+  longint matches modport nettype new nexttime null package packed priority program property
+  protected pure rand randc randcase randsequence ref reject_on restrict return s_always
+  s_eventually s_nexttime s_until s_until_with sequence shortint shortreal soft solve static
+  string strong struct super sync_accept_on sync_reject_on tagged this throughout timeprecision
+  timeunit type typedef union unique unique0 until until_with untyped var virtual void
+  wait_order weak wildcard with within`.split(/\s+/),
+);
+
+/**
+ * Names the generated module uses inside: its ports and its signals (x..., y..., dy...,
+ * valid_q, unused_...). A module named like one of them would hide or shadow it.
+ */
+const RESERVED = /^(x|y|dy|clk|rst|in_valid|out_valid|valid_q|segment|(x|y|dy)_\w*|unused_\w*)$/;
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Why `name` cannot be a module (and file) name, or undefined if it can. */
@@ -21,6 +46,9 @@ export function moduleNameProblem(name: string): string | undefined {
     return "is not a Verilog identifier (letters, digits and _, not starting with a digit)";
   }
   if (KEYWORDS.has(name)) return "is a Verilog keyword";
+  if (SYSTEMVERILOG_KEYWORDS.has(name)) return "is a SystemVerilog keyword";
+  if (RESERVED.test(name))
+    return "is a name the generated module uses inside (x..., y..., dy..., clk, rst, valid_q, ...)";
   if (name.length > 128) return "is longer than 128 characters";
   return undefined;
 }

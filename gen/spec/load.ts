@@ -30,6 +30,14 @@ export interface SpecFile {
   readonly keys: ReadonlyMap<string, string>;
 }
 
+/** The --spec option of a command line, which may be given once. */
+export function specFileOption(argv: Record<string, unknown>): string | undefined {
+  if (Array.isArray(argv.spec)) {
+    throw new UserError("--spec", argv.spec.join(" "), "is given more than once; give one spec file");
+  }
+  return typeof argv.spec === "string" ? argv.spec : undefined;
+}
+
 /** Reads a JSON or YAML spec file; keys may be camelCase or kebab-case. */
 export function readSpecFile(path: string): SpecFile {
   let text: string;

@@ -1,5 +1,11 @@
-import { minCode } from "../../gen/fixed/format.js";
-import { type DatapathFormats, datapathShape, evaluateLine } from "../../gen/segment/datapath.js";
+import { maxCode, minCode } from "../../gen/fixed/format.js";
+import {
+  type DatapathFormats,
+  accumulate,
+  datapathShape,
+  evaluateLine,
+  preOverflow,
+} from "../../gen/segment/datapath.js";
 import type { FitProblem } from "../../gen/segment/problem.js";
 import { withinBound } from "../../gen/segment/targets.js";
 
@@ -13,7 +19,7 @@ import { withinBound } from "../../gen/segment/targets.js";
 export function bruteForceMinimum(problem: FitProblem, formats: DatapathFormats): number {
   const shape = datapathShape(formats);
   const n = problem.reference.length;
-  const xMin = minCode(problem.input);
+  const xMin = problem.first;
   // reach[a] = last code of the longest run from a that one pair keeps within the bound.
   const reach = Array.from({ length: n }, (_, a) => a - 1);
   for (let m = shape.slopeMin; m <= shape.slopeMax; m++) {
@@ -22,7 +28,11 @@ export function bruteForceMinimum(problem: FitProblem, formats: DatapathFormats)
       let runEnd = -1;
       for (let b = n - 1; b >= 0; b--) {
         const y = evaluateLine(m, c, xMin + b, shape);
-        const ok = withinBound(y, problem.reference[b]!, problem.output, problem.bound);
+        // In wrap mode a design has no clamp logic and must never wrap (pwlgen's definition).
+        const q = preOverflow(accumulate(m, c, xMin + b, shape), shape);
+        const inRange =
+          shape.overflow === "saturate" || (q >= minCode(shape.output) && q <= maxCode(shape.output));
+        const ok = inRange && withinBound(y, problem.reference[b]!, problem.output, problem.bound);
         if (!ok) runEnd = -1;
         else if (runEnd < 0) runEnd = b;
         if (runEnd > reach[b]!) reach[b] = runEnd;

@@ -96,6 +96,18 @@ const twinCases: (ProblemCase & { slope: string; intercept: string })[] = [
     overflow: "wrap",
   },
   { f: Math.tanh, input: "s4.5", output: "s1.7", bound: 2 ** -5, slope: "s1.4", intercept: "s1.5" },
+  // Wrap mode: designs must never wrap (found by review: a wrapping twin allowed 7 here).
+  {
+    f: Math.tanh,
+    input: "s3.4",
+    output: "s2.5",
+    bound: 0.04512,
+    slope: "s3.2",
+    intercept: "u2.5",
+    overflow: "wrap",
+  },
+  // A coarse intercept (k > 0) with a wide slope range.
+  { f: sigmoid, input: "s3.4", output: "u1.8", bound: 2 ** -6, slope: "s6.6", intercept: "u1.5" },
 ];
 
 describe("segment count equals the brute-force minimum", () => {

@@ -41,7 +41,7 @@ module pwl_sigmoid_s4_8_u1_10 (
 
   // y: multiply-add, acc = slope * t + (intercept << 5), 16 bits.
   wire signed [15:0] y_acc = y_product[15:0] + {{{1{1'b0}}, y_intercept}, 5'b0};
-  // Round half up: the intercepts include +2^4, so dropping 5 fraction bits rounds.
+  // Round half up, folded into the intercepts (chosen so that dropping 5 fraction bits rounds).
   wire signed [10:0] y_q = y_acc[15:5];
   // No saturation logic: every rounded value already lies in u1.10.
   wire [10:0] y_result = y_q[10:0];

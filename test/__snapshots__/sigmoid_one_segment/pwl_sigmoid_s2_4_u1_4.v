@@ -29,7 +29,7 @@ module pwl_sigmoid_s2_4_u1_4 (
 
   // y: multiply-add, acc = slope * t + (intercept << 2), 12 bits.
   wire signed [11:0] y_acc = y_product[11:0] + {{{1{1'b0}}, y_intercept}, 2'b0};
-  // Round half up: the intercepts include +2^6, so dropping 7 fraction bits rounds.
+  // Round half up, folded into the intercepts (chosen so that dropping 7 fraction bits rounds).
   wire signed [4:0] y_q = y_acc[11:7];
   // No saturation logic: every rounded value already lies in u1.4.
   wire [4:0] y_result = y_q[4:0];
