@@ -7,9 +7,8 @@ import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
 import { checkReplaceable, discardStaged } from "./output/write.js";
 import { showReal } from "./spec/bound.js";
-import { yargsOptions, valuesFromArgv } from "./spec/cli-options.js";
+import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
-import { parseOptions, readSpecFile, specFileOption } from "./spec/load.js";
 import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
@@ -222,15 +221,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const started = performance.now();
   const shape = { ...designShape, ...runShape };
-  const fromCli = valuesFromArgv(shape, argv);
-  const specFile = specFileOption(argv);
-  const file = specFile ? readSpecFile(specFile) : undefined;
-  const values = { ...file?.values, ...fromCli };
-  const options = parseOptions(genSchema, values, {
-    specFile,
-    fromCli: new Set(Object.keys(fromCli)),
-    ...(file ? { fileKeys: file.keys } : {}),
-  });
+  const options = commandOptions(genSchema, shape, argv);
   const { outDir, verify, simulator, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
@@ -247,8 +238,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
 
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
-  const fromCli = valuesFromArgv(simShape, argv);
-  const options = parseOptions(simSchema, fromCli, { fromCli: new Set(Object.keys(fromCli)) });
+  const options = commandOptions(simSchema, simShape, argv);
   const verification = await verifyUnit(String(argv.dir), options.simulator, { lint: options.lint });
   printVerification(verification);
   return verification.passed ? 0 : 1;

@@ -1,6 +1,5 @@
 import cliProgress from "cli-progress";
-import { parseOptions, readSpecFile, specFileOption } from "../spec/load.js";
-import { valuesFromArgv } from "../spec/cli-options.js";
+import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
 import { type SweepProgress, runSweep } from "../sweep/run.js";
@@ -8,18 +7,7 @@ import { sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
-  const fromCli = valuesFromArgv(sweepShape, argv);
-  const specFile = specFileOption(argv);
-  const file = specFile ? readSpecFile(specFile) : undefined;
-  const options = parseOptions(
-    sweepSchema,
-    { ...file?.values, ...fromCli },
-    {
-      specFile,
-      fromCli: new Set(Object.keys(fromCli)),
-      ...(file ? { fileKeys: file.keys } : {}),
-    },
-  );
+  const options = commandOptions(sweepSchema, sweepShape, argv);
   const started = performance.now();
   const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
   const counts = { ok: 0, infeasible: 0, failed: 0 };

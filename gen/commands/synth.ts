@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { parseOptions } from "../spec/load.js";
-import { valuesFromArgv } from "../spec/cli-options.js";
+import { commandOptions } from "../spec/cli-options.js";
 import { synthUnit } from "../synth/unit.js";
 import { SYNTH_TARGETS } from "../synth/yosys.js";
 
@@ -19,8 +18,7 @@ export const synthShape = {
 const synthSchema = z.object(synthShape).strict();
 
 export async function synthCommand(argv: Record<string, unknown>): Promise<number> {
-  const fromCli = valuesFromArgv(synthShape, argv);
-  const options = parseOptions(synthSchema, fromCli, { fromCli: new Set(Object.keys(fromCli)) });
+  const options = commandOptions(synthSchema, synthShape, argv);
   const [result] = await synthUnit(String(argv.dir), [options.target], { fmax: options.fmax });
   if (!result) return 1;
   if (options.json) {

@@ -1,24 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { valuesFromArgv } from "../spec/cli-options.js";
-import { parseOptions, readSpecFile, specFileOption } from "../spec/load.js";
+import { commandOptions } from "../spec/cli-options.js";
 import { trainJson, trainMarkdown, trainPlot } from "../train/report.js";
 import { train, trainSchema, trainShape } from "../train/train.js";
 
 /** `pwlgen train`: trains, prints the table, writes train.json, train.md and train.svg. */
 export async function trainCommand(argv: Record<string, unknown>): Promise<number> {
-  const fromCli = valuesFromArgv(trainShape, argv);
-  const specFile = specFileOption(argv);
-  const file = specFile ? readSpecFile(specFile) : undefined;
-  const options = parseOptions(
-    trainSchema,
-    { ...file?.values, ...fromCli },
-    {
-      specFile,
-      fromCli: new Set(Object.keys(fromCli)),
-      ...(file ? { fileKeys: file.keys } : {}),
-    },
-  );
+  const options = commandOptions(trainSchema, trainShape, argv);
   const started = performance.now();
   const result = train(options);
   const files: [string, string][] = [

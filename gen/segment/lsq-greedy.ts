@@ -1,4 +1,5 @@
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
+import { leastSquaresLine } from "./lsq.js";
 import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
 
 /**
@@ -75,29 +76,11 @@ function fit(
   start: number,
   end: number,
 ): { slope: number; intercept: number } | undefined {
-  const s = shape.productShift;
-  const toAcc = 2 ** (problem.output.fracBits + s);
-  const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
-  const count = end - start + 1;
-  let xMean = 0;
-  let tMean = 0;
-  for (let i = start; i <= end; i++) {
-    xMean += problem.first + i;
-    tMean += problem.reference[i]! * toAcc + centre;
-  }
-  xMean /= count;
-  tMean /= count;
-  let sxx = 0;
-  let sxt = 0;
-  for (let i = start; i <= end; i++) {
-    const dx = problem.first + i - xMean;
-    sxx += dx * dx;
-    sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
-  }
+  const line = leastSquaresLine(problem, shape, start, end);
   const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-  const slope = clamp(Math.round(sxx > 0 ? sxt / sxx : 0), shape.slopeMin, shape.slopeMax);
+  const slope = clamp(Math.round(line.slope), shape.slopeMin, shape.slopeMax);
   const intercept = clamp(
-    Math.round((tMean - slope * xMean) / 2 ** shape.interceptShift),
+    Math.round((line.tMean - slope * line.xMean) / 2 ** shape.interceptShift),
     shape.interceptMin,
     shape.interceptMax,
   );

@@ -20,26 +20,8 @@ export function chooseCoefficients(
   end: number,
 ): { slope: number; intercept: number } {
   const xMin = problem.first;
-  const s = shape.productShift;
-  const toAcc = 2 ** (problem.output.fracBits + s);
-  const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
   const n = end - start + 1;
-  let xMean = 0;
-  let tMean = 0;
-  for (let i = start; i <= end; i++) {
-    xMean += xMin + i;
-    tMean += problem.reference[i]! * toAcc + centre;
-  }
-  xMean /= n;
-  tMean /= n;
-  let sxx = 0;
-  let sxt = 0;
-  for (let i = start; i <= end; i++) {
-    const dx = xMin + i - xMean;
-    sxx += dx * dx;
-    sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
-  }
-  const mStar = sxx > 0 ? sxt / sxx : 0;
+  const { slope: mStar, xMean, tMean } = leastSquaresLine(problem, shape, start, end);
   const step = 2 ** shape.interceptShift;
   const outUlp = ulp(problem.output);
   const output = lineEvaluator(shape);
@@ -76,6 +58,39 @@ export function chooseCoefficients(
 }
 
 const SCORED = 4096;
+
+/**
+ * The real least-squares line through f over the codes [start, end], in accumulator units,
+ * aimed at the centre of each output code's rounding bin (for a truncating shift, half a
+ * bin above f). Returns its slope and the means it passes through.
+ */
+export function leastSquaresLine(
+  problem: FitProblem,
+  shape: DatapathShape,
+  start: number,
+  end: number,
+): { slope: number; xMean: number; tMean: number } {
+  const s = shape.productShift;
+  const toAcc = 2 ** (problem.output.fracBits + s);
+  const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
+  const n = end - start + 1;
+  let xMean = 0;
+  let tMean = 0;
+  for (let i = start; i <= end; i++) {
+    xMean += problem.first + i;
+    tMean += problem.reference[i]! * toAcc + centre;
+  }
+  xMean /= n;
+  tMean /= n;
+  let sxx = 0;
+  let sxt = 0;
+  for (let i = start; i <= end; i++) {
+    const dx = problem.first + i - xMean;
+    sxx += dx * dx;
+    sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
+  }
+  return { slope: sxx > 0 ? sxt / sxx : 0, xMean, tMean };
+}
 
 /** Least squared error first; then the smaller slope and intercept, so choices are stable. */
 function better(

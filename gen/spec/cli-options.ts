@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Options } from "yargs";
-import { kebab } from "./load.js";
+import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
 
 /**
  * yargs options from a zod shape, so the schema stays the single source of names, help
@@ -48,4 +48,23 @@ export function valuesFromArgv(shape: z.ZodRawShape, argv: Record<string, unknow
     if (argv[key] !== undefined) values[key] = argv[key];
   }
   return values;
+}
+
+/**
+ * A command's options: its --spec file's values (if any), overridden by the flags given,
+ * validated by its schema (errors name the flag, or the file and key, and the value).
+ */
+export function commandOptions<S extends z.ZodType>(
+  schema: S,
+  shape: z.ZodRawShape,
+  argv: Record<string, unknown>,
+): z.output<S> {
+  const fromCli = valuesFromArgv(shape, argv);
+  const specFile = specFileOption(argv);
+  const file = specFile ? readSpecFile(specFile) : undefined;
+  return parseOptions(
+    schema,
+    { ...file?.values, ...fromCli },
+    { specFile, fromCli: new Set(Object.keys(fromCli)), ...(file ? { fileKeys: file.keys } : {}) },
+  );
 }
