@@ -14,7 +14,7 @@ import { centralDifference, compileExpression } from "./functions/expression.js"
 import { findFunction } from "./functions/registry.js";
 import type { Symmetry } from "./functions/types.js";
 import { type ErrorStats, measure } from "./model/accuracy.js";
-import { evaluateChannel, evaluateDerivative, segmentIndex } from "./model/golden.js";
+import { channelFunction, evaluateDerivative, segmentIndex } from "./model/golden.js";
 import { TOOL_VERSION } from "./paths.js";
 import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
 import { METHODS } from "./segment/methods.js";
@@ -178,7 +178,7 @@ function measureChannel(design: PwlDesign, channel: PwlChannel, reference: Float
   return measure({
     input: design.input,
     output: channel.output,
-    hardware: (x) => evaluateChannel(channel, x),
+    hardware: channelFunction(channel),
     reference,
     segment: (x) => segmentIndex(channel, channel.fold.kind === "none" ? x : Math.abs(x)),
     segments: channel.breakpoints.length,
@@ -190,7 +190,7 @@ function withMeasuredBound(channel: PwlChannel, spec: DesignSpec, reference: Flo
   const accuracy = measure({
     input: spec.in,
     output: channel.output,
-    hardware: (x) => evaluateChannel(channel, x),
+    hardware: channelFunction(channel),
     reference,
     segment: () => 0,
     segments: 1,

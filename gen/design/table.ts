@@ -89,7 +89,7 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
     return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
   };
   const floor = smallestReachableBound(reference, output);
-  checkFormatLimits(request, problemAt(Math.max(floor, ulp(output))));
+  if (fixed.slope || fixed.intercept) checkFormatLimits(request, problemAt(Math.max(floor, ulp(output))));
 
   let bound: number;
   if (request.target.kind === "budget") {
@@ -145,10 +145,15 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
       ampleSegments: choice.ampleSegments,
       ampleSlopeFracBits: choice.ampleSlopeFracBits,
       ...(request.target.kind === "budget" ? { segmentBudget: request.target.segments } : {}),
-      ...(folded ? { unfolded: unfoldedCost(request, bound, fullTargetsAt(bound)) } : {}),
+      // The comparison doubles the work; above 20 input bits it is left out.
+      ...(folded && width(input) <= UNFOLDED_COMPARISON_BITS
+        ? { unfolded: unfoldedCost(request, bound, fullTargetsAt(bound)) }
+        : {}),
     },
   };
 }
+
+const UNFOLDED_COMPARISON_BITS = 20;
 
 /** The same table without folding, with formats of its own: what symmetry saves. */
 function unfoldedCost(

@@ -18,12 +18,17 @@ export function evaluateDerivative(design: PwlDesign, x: number): number {
 }
 
 export function evaluateChannel(channel: PwlChannel, x: number): number {
+  return channelFunction(channel)(x);
+}
+
+/** A channel's golden model as a function of the input code (for loops over every code). */
+export function channelFunction(channel: PwlChannel): (x: number) => number {
   let evaluator = evaluators.get(channel);
   if (!evaluator) {
     evaluator = channelEvaluator(channel);
     evaluators.set(channel, evaluator);
   }
-  return evaluator(x);
+  return evaluator;
 }
 
 const evaluators = new WeakMap<PwlChannel, (x: number) => number>();

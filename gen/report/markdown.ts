@@ -125,7 +125,7 @@ function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelRep
     const unfolded = provenance.unfolded;
     const saving = unfolded
       ? `; without folding: ${unfolded.segments} segments, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${unfolded.segments - 1} comparators` : ""} (saves ${unfolded.segments - hw.segments} segments, ${unfolded.romBits - hw.romBits} ROM bits)`
-      : "";
+      : " (the comparison without folding is not computed above 20 input bits)";
     const how =
       channel.fold.kind === "odd"
         ? "y(-x) = -y(x)"

@@ -38,18 +38,17 @@ export function computeTargets(
   const saturate = overflow === "saturate";
   for (let i = 0; i < n; i++) {
     const f = reference[i]!;
-    const ok = (y: number): boolean => Math.abs(y * step - f) <= bound;
     // The smallest and largest output codes y with |y * step - f| <= bound (the withinBound
     // test), from the rounded estimates clamped to the code range, then corrected a step or
     // two (clamping first keeps huge bounds from walking past 2^53).
     // Nothing in range (or f is NaN): infeasible without walking the range.
     if (!((f + bound) * scale >= yMin - 1 && (f - bound) * scale <= yMax + 1)) return { ok: false, index: i };
     let lo = clamp(Math.ceil((f - bound) * scale), yMin, yMax);
-    while (lo > yMin && ok(lo - 1)) lo--;
-    while (lo <= yMax && !ok(lo)) lo++;
+    while (lo > yMin && Math.abs((lo - 1) * step - f) <= bound) lo--;
+    while (lo <= yMax && !(Math.abs(lo * step - f) <= bound)) lo++;
     let hi = clamp(Math.floor((f + bound) * scale), yMin, yMax);
-    while (hi < yMax && ok(hi + 1)) hi++;
-    while (hi >= yMin && !ok(hi)) hi--;
+    while (hi < yMax && Math.abs((hi + 1) * step - f) <= bound) hi++;
+    while (hi >= yMin && !(Math.abs(hi * step - f) <= bound)) hi--;
     if (!(lo <= hi)) return { ok: false, index: i };
     low[i] = saturate && lo === yMin ? -Infinity : lo;
     high[i] = saturate && hi === yMax ? Infinity : hi;
