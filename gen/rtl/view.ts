@@ -11,7 +11,7 @@ import {
 import type { Fold } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
-import { index, literal, range, resize } from "./verilog.js";
+import { belowConstant, index, literal, range, resize } from "./verilog.js";
 
 /**
  * The Verilog view model: every name, width, literal and expression the templates print,
@@ -30,6 +30,8 @@ export interface ModuleView {
   readonly ports: readonly PortView[];
   readonly inputCut: CutView | false;
   readonly fold: FoldView | false;
+  /** x with its sign bit inverted, the unsigned key of comparator trees over a signed x. */
+  readonly key: Declared | false;
   readonly channels: readonly ChannelView[];
   readonly romCut: CutView | false;
   readonly productCut: CutView | false;
@@ -51,6 +53,11 @@ export interface Declared {
   readonly expr: string;
 }
 
+/** A segment-select wire, with what it compares in input codes (empty for none). */
+export interface SelectWire extends Declared {
+  readonly comment: string;
+}
+
 export interface RegisterView {
   readonly decl: string;
   readonly name: string;
@@ -70,7 +77,7 @@ export interface FoldView {
 export interface ChannelView {
   readonly selectComment: string;
   /** Wires that compute the segment index (tree nodes, or the top-bit slice), last = the index. */
-  readonly select: readonly Declared[];
+  readonly select: readonly SelectWire[];
   readonly rom: RomView;
   readonly multiply: Declared;
   readonly datapath: DatapathView;
@@ -168,6 +175,24 @@ export function moduleView(design: PwlDesign): ModuleView {
       : false;
   const tableInputOf = (channel: PwlChannel): Signal => (isFolded(channel) ? magnitude : x);
 
+  // Comparator trees compare unsigned keys with constants: |x|, or for a signed x the key
+  // x - min(x), which is x with its sign bit inverted (the constants move up by 2^(w-1)).
+  const usesTree = (channel: PwlChannel): boolean =>
+    segmentCount(channel) > 1 && channel.select.kind !== "uniform";
+  const signedTable = (channel: PwlChannel): boolean => tableInput(design.input, channel).signed;
+  const keySignal: Signal = { name: "x_key", decl: range(xWidth, false) };
+  const key: Declared | false = tables.some((t) => usesTree(t) && signedTable(t))
+    ? {
+        decl: keySignal.decl,
+        name: keySignal.name,
+        expr: `{~${x.name}[${xWidth - 1}], ${x.name}[${xWidth - 2}:0]}`,
+      }
+    : false;
+  const compareKeyOf = (channel: PwlChannel): CompareKey =>
+    signedTable(channel)
+      ? { name: keySignal.name, offset: 2 ** (xWidth - 1) }
+      : { name: tableInputOf(channel).name, offset: 0 };
+
   // Selection and ROMs.
   const unused: string[][] = tables.map(() => []);
   const channelParts = tables.map((channel) => ({
@@ -176,6 +201,7 @@ export function moduleView(design: PwlDesign): ModuleView {
     ...selectAndRom(
       channel,
       tableInputOf(channel).name,
+      compareKeyOf(channel),
       design.input,
       channel === design.y ? tap : undefined,
     ),
@@ -291,6 +317,7 @@ export function moduleView(design: PwlDesign): ModuleView {
     ports: ports.map((line, i) => ({ line, last: i === ports.length - 1 })),
     inputCut,
     fold,
+    key,
     channels: channelParts.map((part, i) => ({
       selectComment: part.selectComment,
       select: part.select,
@@ -323,18 +350,25 @@ export function cutPoints(stages: number): {
   return { output: stages >= 1, rom: stages >= 2, product: stages >= 3, input: stages >= 4 };
 }
 
+/** The unsigned key a comparator tree compares, and what its constants add to input codes. */
+interface CompareKey {
+  readonly name: string;
+  readonly offset: number;
+}
+
 function selectAndRom(
   channel: PwlChannel,
   tableInputName: string,
+  compareKey: CompareKey,
   input: FixFormat,
   tap: SlopeTap | undefined,
-): { selectComment: string; select: Declared[]; rom: RomView } {
+): { selectComment: string; select: SelectWire[]; rom: RomView } {
   const p = channel.port;
   const n = segmentCount(channel);
   const indexWidth = Math.max(1, Math.ceil(Math.log2(n)));
   const indexName = `${p}_segment`;
   const inputType = tableInput(input, channel);
-  const select: Declared[] = [];
+  const select: SelectWire[] = [];
   let selectComment: string;
   if (n === 1) {
     selectComment = `${p}: a single segment, no segment select.`;
@@ -356,7 +390,7 @@ function selectAndRom(
     } else {
       expr = indexBits === 1 ? `${tableInputName}[${w - 1}]` : `${tableInputName}[${w - 1}:${w - indexBits}]`;
     }
-    select.push({ decl: range(indexWidth, false), name: indexName, expr });
+    select.push({ decl: range(indexWidth, false), name: indexName, expr, comment: "" });
     selectComment = `${p}: uniform segments, addressed by the top ${indexBits} bit${indexBits > 1 ? "s" : ""} of the table input (no comparators).`;
   } else {
     const build = (lo: number, hi: number): string => {
@@ -365,16 +399,18 @@ function selectAndRom(
       const left = build(lo, mid);
       const right = build(mid, hi);
       const name = `${p}_sel_${lo}_${hi - 1}`;
-      const threshold = literal(channel.breakpoints[mid]!, inputType.width, inputType.signed);
+      const threshold = channel.breakpoints[mid]!;
+      const below = belowConstant(compareKey.name, threshold + compareKey.offset, inputType.width);
       select.push({
         decl: range(indexWidth, false),
         name,
-        expr: `(${tableInputName} < ${threshold}) ? ${left} : ${right}`,
+        expr: `${below} ? ${left} : ${right}`,
+        comment: `${isFolded(channel) ? "|x|" : "x"} < ${threshold} (${toReal(threshold, input)})`,
       });
       return name;
     };
     const root = build(0, n);
-    select.push({ decl: range(indexWidth, false), name: indexName, expr: root });
+    select.push({ decl: range(indexWidth, false), name: indexName, expr: root, comment: "" });
     const hw = hardwareSummary(input, channel);
     selectComment = `${p}: segment select, a balanced comparator tree: ${hw.comparators} comparators, depth ${hw.treeDepth}.`;
   }

@@ -15,11 +15,11 @@ module pwl_sigmoid_s4_8_u1_10 (
   wire [11:0] x_mag = x_neg ? (~x + 12'h001) : x;
 
   // y: segment select, a balanced comparator tree: 5 comparators, depth 3.
-  wire [2:0] y_sel_0_1 = (x_mag < 12'h0f0) ? 3'd0 : 3'd1;
-  wire [2:0] y_sel_0_2 = (x_mag < 12'h1a6) ? y_sel_0_1 : 3'd2;
-  wire [2:0] y_sel_3_4 = (x_mag < 12'h390) ? 3'd3 : 3'd4;
-  wire [2:0] y_sel_3_5 = (x_mag < 12'h540) ? y_sel_3_4 : 3'd5;
-  wire [2:0] y_sel_0_5 = (x_mag < 12'h27e) ? y_sel_0_2 : y_sel_3_5;
+  wire [2:0] y_sel_0_1 = (~|x_mag[11:8] & ~&x_mag[7:4]) ? 3'd0 : 3'd1; // |x| < 240 (0.9375)
+  wire [2:0] y_sel_0_2 = (~|x_mag[11:9] & (~&x_mag[8:7] | (~x_mag[6] & (~x_mag[5] | (~|x_mag[4:3] & ~&x_mag[2:1]))))) ? y_sel_0_1 : 3'd2; // |x| < 422 (1.6484375)
+  wire [2:0] y_sel_3_4 = (~|x_mag[11:10] & (~&x_mag[9:7] | (~|x_mag[6:5] & ~x_mag[4]))) ? 3'd3 : 3'd4; // |x| < 912 (3.5625)
+  wire [2:0] y_sel_3_5 = (~x_mag[11] & (~x_mag[10] | (~x_mag[9] & (~x_mag[8] | (~x_mag[7] & ~x_mag[6]))))) ? y_sel_3_4 : 3'd5; // |x| < 1344 (5.25)
+  wire [2:0] y_sel_0_5 = (~|x_mag[11:10] & (~x_mag[9] | (~|x_mag[8:7] & ~&x_mag[6:1]))) ? y_sel_0_2 : y_sel_3_5; // |x| < 638 (2.4921875)
   wire [2:0] y_segment = y_sel_0_5;
 
   // y: coefficient ROM, slope u-2.7, intercept u0.10 (6 entries).

@@ -25,10 +25,10 @@ module pwl_tanh_s3_7_s1_9 (
   wire [9:0] x_mag = x_neg ? (~x_q0 + 10'h001) : x_q0;
 
   // y: segment select, a balanced comparator tree: 4 comparators, depth 3.
-  wire [2:0] y_sel_0_1 = (x_mag < 10'h03f) ? 3'd0 : 3'd1;
-  wire [2:0] y_sel_0_2 = (x_mag < 10'h06e) ? y_sel_0_1 : 3'd2;
-  wire [2:0] y_sel_3_4 = (x_mag < 10'h0ee) ? 3'd3 : 3'd4;
-  wire [2:0] y_sel_0_4 = (x_mag < 10'h0a1) ? y_sel_0_2 : y_sel_3_4;
+  wire [2:0] y_sel_0_1 = (~|x_mag[9:6] & ~&x_mag[5:0]) ? 3'd0 : 3'd1; // |x| < 63 (0.4921875)
+  wire [2:0] y_sel_0_2 = (~|x_mag[9:7] & (~&x_mag[6:5] | (~x_mag[4] & ~&x_mag[3:1]))) ? y_sel_0_1 : 3'd2; // |x| < 110 (0.859375)
+  wire [2:0] y_sel_3_4 = (~|x_mag[9:8] & (~&x_mag[7:5] | (~x_mag[4] & ~&x_mag[3:1]))) ? 3'd3 : 3'd4; // |x| < 238 (1.859375)
+  wire [2:0] y_sel_0_4 = (~|x_mag[9:8] & (~x_mag[7] | (~x_mag[6] & (~x_mag[5] | (~|x_mag[4:1] & ~x_mag[0]))))) ? y_sel_0_2 : y_sel_3_4; // |x| < 161 (1.2578125)
   wire [2:0] y_segment = y_sel_0_4;
 
   // y: coefficient ROM, slope u0.6, intercept u0.8 (5 entries).
