@@ -5,7 +5,7 @@ import { formatName, ulp } from "./fixed/format.js";
 import { type PwlChannel, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
-import { checkReplaceable, discardStaged } from "./output/write.js";
+import { checkReplaceable, discardStaged, interruptedNote } from "./output/write.js";
 import { showReal } from "./spec/bound.js";
 import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
@@ -42,14 +42,22 @@ export function installSignalHandlers(): void {
   ] as const) {
     process.once(signal, () => {
       discardStaged();
-      console.error(`${TOOL_NAME}: interrupted; nothing was written`);
+      console.error(`${TOOL_NAME}: interrupted; ${interruptedNote()}`);
       process.exit(code);
     });
   }
 }
 
+const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
+
 export async function main(args: readonly string[]): Promise<number> {
   let exitCode = 0;
+  const first = args[0];
+  if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
+    return reportError(
+      new UserError("command", first, `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")}`),
+    );
+  }
   const cli = yargs([...args])
     .scriptName(TOOL_NAME)
     .version(TOOL_VERSION)
@@ -190,7 +198,7 @@ export async function main(args: readonly string[]): Promise<number> {
         console.log(listFunctions());
       },
     )
-    .demandCommand(1, "give a command: gen, sim, synth, sweep, train or list")
+    .demandCommand(1, `give a command: ${COMMANDS.join(", ")}`)
     .help();
   try {
     await cli.parseAsync();

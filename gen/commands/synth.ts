@@ -15,7 +15,13 @@ export const synthShape = {
     .describe("ice40: place and route the registered design with nextpnr-ice40 and report Fmax"),
   json: z.boolean().default(false).describe("print the counts as JSON"),
 };
-const synthSchema = z.object(synthShape).strict();
+const synthSchema = z
+  .object(synthShape)
+  .strict()
+  .refine((options) => !options.fmax || options.target === "ice40", {
+    path: ["fmax"],
+    message: "needs --target ice40 (Fmax is placed and routed on an iCE40)",
+  });
 
 export async function synthCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(synthSchema, synthShape, argv);

@@ -8,7 +8,9 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { homedir, tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { threadId } from "node:worker_threads";
 import { UserError } from "../spec/errors.js";
 import { TOOL_NAME } from "../paths.js";
 
@@ -27,21 +29,51 @@ export interface StagedDirectory {
 }
 
 export function checkReplaceable(target: string, force: boolean, label = "--out-dir"): void {
-  if (!existsSync(target)) {
-    // The nearest existing ancestor must be a directory we can create the target in.
-    let ancestor = dirname(resolve(target));
-    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
-    if (!statSync(ancestor).isDirectory())
-      throw new UserError(label, target, `cannot be created: ${ancestor} is not a directory`);
-    return;
-  }
-  if (!statSync(target).isDirectory()) throw new UserError(label, target, "exists and is not a directory");
+  if (!checkCreatable(target, label)) return;
   if (force || madeByPwlgen(target)) return;
   throw new UserError(
     label,
     target,
     `exists and was not made by ${TOOL_NAME}; choose another directory or pass --force`,
   );
+}
+
+/**
+ * Whether an output directory exists (false: it can be created). Refuses a path that
+ * exists and is not a directory, one below a file, and, --force or not, the current
+ * directory, any directory above it, the home directory and the root: replacing those
+ * would delete the user's own files.
+ */
+export function checkCreatable(target: string, label = "--out-dir"): boolean {
+  const path = resolve(target);
+  const rel = relative(path, process.cwd());
+  if (
+    rel === "" ||
+    (!rel.startsWith("..") && !rel.startsWith("/")) ||
+    path === homedir() ||
+    dirname(path) === path
+  ) {
+    throw new UserError(
+      label,
+      target,
+      "is the current directory, one above it, the home directory or the root; give a directory of its own",
+    );
+  }
+  if (!existsSync(path)) {
+    // The nearest existing ancestor must be a directory we can create the target in.
+    let ancestor = dirname(path);
+    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+    if (!statSync(ancestor).isDirectory())
+      throw new UserError(label, target, `cannot be created: ${ancestor} is not a directory`);
+    return false;
+  }
+  if (!statSync(path).isDirectory()) throw new UserError(label, target, "exists and is not a directory");
+  return true;
+}
+
+/** This thread's suffix for temporary names: the process id, and the worker thread's id. */
+function owner(): string {
+  return threadId === 0 ? `${process.pid}` : `${process.pid}-${threadId}`;
 }
 
 /**
@@ -59,10 +91,38 @@ export function releaseTemporary(path: string): void {
   staging.delete(path);
 }
 
-/** Removes every temporary directory this process is using (on SIGINT or SIGTERM). */
+/** Directories where worker threads of this process stage outputs (sweep points). */
+const workerParents = new Set<string>();
+
+export function trackWorkerStaging(parent: string): void {
+  workerParents.add(parent);
+}
+
+/** What an interrupted run leaves: nothing, or a sweep's finished points. */
+export function interruptedNote(): string {
+  return workerParents.size > 0
+    ? "finished sweep points are kept; run the same command again to resume"
+    : "nothing was written";
+}
+
+/**
+ * Removes every temporary directory this process is using (on SIGINT or SIGTERM),
+ * including those its worker threads staged in the tracked parents.
+ */
 export function discardStaged(): void {
   for (const temp of staging) rmSync(temp, { recursive: true, force: true });
   staging.clear();
+  // Worker threads' staged outputs, and their simulators' scratch directories.
+  if (workerParents.size === 0) return;
+  const remove = (parent: string, pattern: RegExp): void => {
+    if (!existsSync(parent)) return;
+    for (const entry of readdirSync(parent)) {
+      if (pattern.test(entry)) rmSync(join(parent, entry), { recursive: true, force: true });
+    }
+  };
+  for (const parent of workerParents)
+    remove(parent, new RegExp(`^\\..*\\.${TOOL_NAME}-${process.pid}(-\\d+)?\\.(tmp|old)$`));
+  remove(tmpdir(), new RegExp(`^${TOOL_NAME}-[a-z]+-${process.pid}-`));
 }
 
 export function stageDirectory(
@@ -73,7 +133,7 @@ export function stageDirectory(
   const finalPath = resolve(target);
   checkReplaceable(finalPath, force);
   const parent = dirname(finalPath);
-  const temp = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${process.pid}.tmp`);
+  const temp = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${owner()}.tmp`);
   try {
     mkdirSync(parent, { recursive: true });
     removeStale(parent, basename(finalPath));
@@ -105,7 +165,7 @@ export function stageDirectory(
       staging.delete(temp);
     },
     commit: () => {
-      const old = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${process.pid}.old`);
+      const old = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${owner()}.old`);
       const hadOld = existsSync(finalPath);
       if (hadOld) renameSync(finalPath, old);
       try {
@@ -127,12 +187,13 @@ export function stageDirectory(
  */
 function removeStale(parent: string, name: string): void {
   const pattern = new RegExp(
-    `^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.${TOOL_NAME}-(\\d+)\\.(tmp|old)$`,
+    `^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.${TOOL_NAME}-(\\d+)(-\\d+)?\\.(tmp|old)$`,
   );
   for (const entry of readdirSync(parent)) {
     const match = pattern.exec(entry);
     const pid = Number(match?.[1]);
-    if (match && (pid === process.pid || !processExists(pid)))
+    const thread = match?.[2] ? Number(match[2].slice(1)) : 0;
+    if (match && ((pid === process.pid && thread === threadId) || !processExists(pid)))
       rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { Options } from "yargs";
+import { UserError } from "./errors.js";
 import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
+
+/** Options that exclude each other: a flag for one replaces the spec file's value of any. */
+const ALTERNATIVES: readonly (readonly string[])[] = [["maxError", "segments"]];
 
 /**
  * yargs options from a zod shape, so the schema stays the single source of names, help
@@ -28,6 +32,8 @@ export function yargsOptions(shape: z.ZodRawShape): Record<string, Options> {
         .filter(Boolean)
         .join(" "),
       requiresArg: property.type !== "boolean",
+      // Each command's own options: `sweep merge` does not inherit `sweep`'s.
+      global: false,
     };
   }
   return options;
@@ -45,7 +51,15 @@ interface JsonProperty {
 export function valuesFromArgv(shape: z.ZodRawShape, argv: Record<string, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(shape)) {
-    if (argv[key] !== undefined) values[key] = argv[key];
+    const value = argv[key];
+    if (Array.isArray(value)) {
+      throw new UserError(
+        `--${kebab(key)}`,
+        value.map(String).join(" "),
+        "is given more than once; give it once",
+      );
+    }
+    if (value !== undefined) values[key] = value;
   }
   return values;
 }
@@ -62,9 +76,14 @@ export function commandOptions<S extends z.ZodType>(
   const fromCli = valuesFromArgv(shape, argv);
   const specFile = specFileOption(argv);
   const file = specFile ? readSpecFile(specFile) : undefined;
+  const fileValues = { ...file?.values };
+  // A flag overrides the file, including the file's choice between alternatives.
+  for (const group of ALTERNATIVES) {
+    if (group.some((key) => key in fromCli)) for (const key of group) delete fileValues[key];
+  }
   return parseOptions(
     schema,
-    { ...file?.values, ...fromCli },
+    { ...fileValues, ...fromCli },
     { specFile, fromCli: new Set(Object.keys(fromCli)), ...(file ? { fileKeys: file.keys } : {}) },
   );
 }

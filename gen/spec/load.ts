@@ -61,6 +61,13 @@ export function readSpecFile(path: string): SpecFile {
     throw new UserError("--spec", path, "must hold an object of fields (function, in, out, ...)");
   }
   const entries = Object.entries(data);
+  const seen = new Map<string, string>();
+  for (const [key] of entries) {
+    const first = seen.get(camel(key));
+    if (first !== undefined)
+      throw new UserError(`--spec ${path}`, key, `repeats ${JSON.stringify(first)}; give each field once`);
+    seen.set(camel(key), key);
+  }
   return {
     values: Object.fromEntries(entries.map(([key, value]) => [camel(key), value])),
     keys: new Map(entries.map(([key]) => [camel(key), key])),
@@ -94,16 +101,26 @@ function label(key: string, sources: OptionSources): string {
   return `${sources.specFile}: ${sources.fileKeys?.get(key) ?? key}`;
 }
 
-function reason(issue: z.core.$ZodIssue): string {
+/** What a zod issue says, in the words of a one-line message (after the field and value). */
+export function reason(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_value":
       return `is not one of: ${issue.values.map(String).join(", ")}`;
     case "invalid_type":
       return issue.expected === "int" ? "must be an integer" : `must be ${article(issue.expected)}`;
     case "too_small":
-      return `must be at least ${String(issue.minimum)}`;
+      if (issue.origin === "string")
+        return Number(issue.minimum) <= 1
+          ? "must not be empty"
+          : `must have at least ${String(issue.minimum)} characters`;
+      return issue.inclusive === false
+        ? `must be greater than ${String(issue.minimum)}`
+        : `must be at least ${String(issue.minimum)}`;
     case "too_big":
-      return `must be at most ${String(issue.maximum)}`;
+      if (issue.origin === "string") return `must have at most ${String(issue.maximum)} characters`;
+      return issue.inclusive === false
+        ? `must be less than ${String(issue.maximum)}`
+        : `must be at most ${String(issue.maximum)}`;
     case "invalid_union":
       return "must be a number or a string";
     default:

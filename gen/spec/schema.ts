@@ -206,6 +206,9 @@ function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
   if (spec.derivative !== undefined && spec.derivative !== "none" && spec.dout === undefined) {
     problem("dout", `is required with --derivative ${spec.derivative}: the format of dy, e.g. s1.15`);
   }
+  if (spec.dout !== undefined && (spec.derivative === undefined || spec.derivative === "none")) {
+    problem("dout", "applies only with --derivative slope or pwl");
+  }
   if (spec.dmaxError !== undefined && spec.derivative !== "pwl") {
     problem("dmaxError", "applies only to --derivative pwl");
   }

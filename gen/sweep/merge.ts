@@ -2,13 +2,16 @@ import { cpSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { canonicalJson } from "../spec/load.js";
 import { UserError } from "../spec/errors.js";
-import { claimDirectory, readSweepRows, writeSweepFiles } from "./run.js";
+import { parseShard } from "./schema.js";
+import { claimDirectory, readSweep, writeSweepFiles } from "./run.js";
 import type { SweepRow } from "./row.js";
 
 /**
- * `pwlgen sweep merge DIR... --out-dir D`: joins the shards of a sweep. Rows are combined
- * by point number (a point in two shards must have the same row), sorted, and written with
- * the point directories, so D looks exactly like the unsharded sweep's directory.
+ * `pwlgen sweep merge DIR... --out-dir D`: joins the shards of a sweep. Every shard 1/n
+ * .. n/n of the same sweep must be given once (their markers say which slice of how many
+ * points each holds), and a point in two shards must have the same row. All of that is
+ * checked before anything is written; then D gets the rows, sorted, with the point
+ * directories, so it looks exactly like the unsharded sweep's directory.
  */
 export async function mergeSweeps(
   dirs: readonly string[],
@@ -17,34 +20,69 @@ export async function mergeSweeps(
 ): Promise<SweepRow[]> {
   if (dirs.length === 0) throw new UserError("DIR", "", "is missing: give the sweep directories to merge");
   const target = resolve(outDir);
-  claimDirectory(target, force);
-  const byIndex = new Map<number, SweepRow>();
-  const targets = new Set<string>();
-  for (const dir of dirs) {
-    for (const row of readSweepRows(dir)) {
+  const shards = dirs.map((dir) => ({ dir, ...readSweep(dir) }));
+  const count = parseShard(shards[0]!.marker.shard).count;
+  const total = shards[0]!.marker.points;
+  const taken = new Map<number, string>();
+  for (const shard of shards) {
+    const { index, count: n } = parseShard(shard.marker.shard);
+    if (n !== count || shard.marker.points !== total) {
+      throw new UserError(
+        "DIR",
+        shard.dir,
+        `is shard ${shard.marker.shard ?? "?"} of ${shard.marker.points ?? "?"} points, not one of ${count} shards of ${total ?? "?"} points like ${shards[0]!.dir}`,
+      );
+    }
+    const other = taken.get(index);
+    if (other !== undefined)
+      throw new UserError("DIR", shard.dir, `is shard ${index}/${n} again (as ${other})`);
+    taken.set(index, shard.dir);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !taken.has(i));
+  if (missing.length > 0) {
+    throw new UserError(
+      "DIR",
+      dirs.join(" "),
+      `leave out shard ${missing.map((i) => `${i}/${count}`).join(", ")}; merge needs every shard of the sweep`,
+    );
+  }
+
+  const byIndex = new Map<number, { row: SweepRow; dir: string }>();
+  for (const { dir, rows } of shards) {
+    for (const row of rows) {
       const existing = byIndex.get(row.index);
-      if (existing && canonicalJson(existing) !== canonicalJson(row)) {
+      if (existing && canonicalJson(existing.row) !== canonicalJson(row)) {
         throw new UserError(
           "DIR",
           dir,
           `disagrees with another shard on point ${row.index}; were they run with the same options?`,
         );
       }
-      byIndex.set(row.index, row);
-      Object.keys(row.synth).forEach((t) => targets.add(t));
-      if (row.unit && resolve(dir) !== target && existsSync(join(dir, row.unit))) {
-        cpSync(join(dir, row.unit), join(target, row.unit), { recursive: true });
-      }
+      byIndex.set(row.index, { row, dir });
     }
   }
-  const rows = [...byIndex.values()].sort((a, b) => a.index - b.index);
-  const order = firstRowTargets(rows, targets);
-  await writeSweepFiles(target, rows, order);
+  if (total !== undefined && byIndex.size !== total) {
+    throw new UserError(
+      "DIR",
+      dirs.join(" "),
+      `hold ${byIndex.size} of the sweep's ${total} points; was a shard interrupted?`,
+    );
+  }
+
+  claimDirectory(target, force, { shard: "1/1", points: byIndex.size }, outDir);
+  const entries = [...byIndex.values()].sort((a, b) => a.row.index - b.row.index);
+  for (const { row, dir } of entries) {
+    if (row.unit && resolve(dir) !== target && existsSync(join(dir, row.unit))) {
+      cpSync(join(dir, row.unit), join(target, row.unit), { recursive: true });
+    }
+  }
+  const rows = entries.map((e) => e.row);
+  await writeSweepFiles(target, rows, synthTargets(rows));
   return rows;
 }
 
-/** The synth targets in the order the sweep listed them (the first row's order). */
-function firstRowTargets(rows: readonly SweepRow[], targets: Set<string>): string[] {
+/** The synth targets in the order the sweep listed them (the first synthesized row's order). */
+function synthTargets(rows: readonly SweepRow[]): string[] {
   const first = rows.find((row) => Object.keys(row.synth).length > 0);
-  return first ? Object.keys(first.synth) : [...targets];
+  return first ? Object.keys(first.synth) : [];
 }

@@ -14,7 +14,8 @@ export interface SweepPoint {
   readonly key: string;
 }
 
-export function sweepPoints(options: SweepOptions): SweepPoint[] {
+/** The points of the sweep's shard, and how many the whole sweep has. */
+export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; total: number } {
   const bounds: { maxError?: string; segments?: string }[] = options.maxError
     ? options.maxError.map((maxError) => ({ maxError }))
     : options.segments!.map((segments) => ({ segments }));
@@ -49,5 +50,8 @@ export function sweepPoints(options: SweepOptions): SweepPoint[] {
     }
   }
   const shard = parseShard(options.shard);
-  return points.filter((point) => point.index % shard.count === shard.index - 1);
+  return {
+    points: points.filter((point) => point.index % shard.count === shard.index - 1),
+    total: points.length,
+  };
 }

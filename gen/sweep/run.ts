@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { checkCreatable, trackWorkerStaging } from "../output/write.js";
 import { join, resolve } from "node:path";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
@@ -33,8 +42,9 @@ const WORKER = join(PACKAGE_ROOT, "dist", "gen", "sweep", "worker.js");
 
 export async function runSweep(options: SweepOptions, progress?: SweepProgress): Promise<SweepSummary> {
   const dir = resolve(options.outDir);
-  claimDirectory(dir, options.force);
-  const points = sweepPoints(options);
+  const { points, total } = sweepPoints(options);
+  claimDirectory(dir, options.force, { shard: options.shard ?? "1/1", points: total }, options.outDir);
+  trackWorkerStaging(join(dir, "points"));
   const tasks: PointTask[] = points.map((point) => ({
     point,
     dir,
@@ -95,25 +105,44 @@ export async function writeSweepFiles(
   return [...files.keys()];
 }
 
-/** A sweep directory is new, empty, or made by pwlgen (its marker file), unless --force. */
-export function claimDirectory(dir: string, force: boolean): void {
+/** What a sweep directory's marker records: which slice of how many points it holds. */
+export interface SweepMarker {
+  readonly shard: string;
+  readonly points: number;
+}
+
+/**
+ * A sweep directory is new, empty, or made by pwlgen (its marker file), unless --force;
+ * the marker records the shard, for merge.
+ */
+export function claimDirectory(dir: string, force: boolean, marker: SweepMarker, given: string = dir): void {
+  checkCreatable(given);
   if (existsSync(dir) && !existsSync(join(dir, MARKER)) && readdirSync(dir).length > 0 && !force) {
     throw new UserError(
       "--out-dir",
-      dir,
+      given,
       `exists and is not a ${TOOL_NAME} sweep directory; choose another or pass --force`,
     );
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, MARKER), `${JSON.stringify({ tool: TOOL_NAME, kind: "sweep" })}\n`);
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ tool: TOOL_NAME, kind: "sweep", ...marker })}\n`);
 }
 
-/** Reads the rows of a sweep directory (for merge). */
-export function readSweepRows(dir: string): SweepRow[] {
+/** A sweep directory's marker and rows (for merge). */
+export function readSweep(dir: string): { marker: Partial<SweepMarker>; rows: SweepRow[] } {
   const path = join(dir, "sweep.json");
-  if (!existsSync(path))
+  if (!existsSync(path) || !statSync(dir).isDirectory())
     throw new UserError("DIR", dir, "has no sweep.json; give directories written by pwlgen sweep");
-  return JSON.parse(readFileSync(path, "utf8")) as SweepRow[];
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, MARKER), "utf8")) as Partial<SweepMarker>;
+    return { marker, rows: JSON.parse(readFileSync(path, "utf8")) as SweepRow[] };
+  } catch {
+    throw new UserError(
+      "DIR",
+      dir,
+      `is not a complete ${TOOL_NAME} sweep directory (sweep.json or ${MARKER} unreadable)`,
+    );
+  }
 }
 
 export type { SweepPoint };

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { SYNTH_TARGETS } from "../synth/yosys.js";
 import { designShape, runShape } from "../spec/schema.js";
+import { canonicalJson, reason } from "../spec/load.js";
 
 /**
  * `pwlgen sweep` options: every design field becomes a list (comma-separated on the
@@ -18,12 +19,24 @@ const listOf = (element: z.ZodType, what: string) =>
       ctx.addIssue({ code: "custom", message: `is empty; give one or more ${what}, separated by commas` });
       return z.NEVER;
     }
+    const seen = new Map<string, string | number>();
     for (const item of items) {
       const parsed = element.safeParse(item);
-      if (!parsed.success) {
+      if (parsed.success) {
+        // The same point twice would be computed twice (and race for its directory).
+        const same = seen.get(canonicalJson(parsed.data));
+        if (same !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message: `lists ${JSON.stringify(String(same))}${String(same) === String(item) ? " twice" : ` and ${JSON.stringify(String(item))}, which are the same`}; give each once`,
+          });
+          return z.NEVER;
+        }
+        seen.set(canonicalJson(parsed.data), item);
+      } else {
         ctx.addIssue({
           code: "custom",
-          message: `has ${JSON.stringify(item)}, which ${parsed.error.issues[0]?.message ?? "is not valid"}`,
+          message: `has ${JSON.stringify(item)}, which ${parsed.error.issues[0] ? reason(parsed.error.issues[0]) : "is not valid"}`,
         });
         return z.NEVER;
       }
@@ -99,6 +112,13 @@ export const sweepSchema = z
           spec.maxError === undefined
             ? "is required: give bounds (--max-error) or segment budgets (--segments)"
             : "cannot be combined with --max-error: give one of them",
+      });
+    }
+    if (spec.fmax && !(spec.synth ?? []).includes("ice40")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fmax"],
+        message: "needs --synth ice40 (Fmax is placed and routed on an iCE40)",
       });
     }
   });

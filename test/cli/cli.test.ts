@@ -312,6 +312,13 @@ describe("pwlgen gen: bad specs exit 2 with one error line and write nothing", (
       ["--max-error"],
     ],
     ["module that is a Verilog keyword", [...SMALL, "--module", "wire"], ["--module", "wire"]],
+    ["a flag given twice", [...SMALL, "--max-error", "2^-7"], ["--max-error", "given more than once"]],
+    ["--dout without --derivative", [...SMALL, "--dout", "s1.8"], ["--dout", "s1.8", "--derivative"]],
+    [
+      "an empty --expr",
+      ["--expr", "", "--in", "s4.8", "--out", "u1.9", "--max-error", "2^-6"],
+      ["--expr", "must not be empty"],
+    ],
   ];
 
   it.each(cases)("%s", async (_what, flags, mentions) => {
@@ -506,6 +513,116 @@ describe("pwlgen list and bad command lines", () => {
 
   it("no subcommand at all exits 2", async () => {
     expectUserError(await run([]));
+  });
+
+  it("an unknown command is named as a command, with the commands there are", async () => {
+    const line = expectUserError(await run(["frobnicate", "--x"]));
+    expect(line).toContain(`command: "frobnicate" is not a pwlgen command`);
+    expect(line).toContain("gen, sim, synth, sweep, train, list");
+  });
+
+  it("options of a zero or positive number say which (--lr 0: greater than 0)", async () => {
+    const line = expectUserError(await run(["train", ...SMALL, "--lr", "0"]));
+    expect(line).toContain(`--lr: "0" must be greater than 0`);
+  });
+});
+
+describe("output directories that must never be replaced", () => {
+  it.each([".", "..", "/"])(
+    "--out-dir %s is refused even with --force, and nothing is touched",
+    async (dir) => {
+      const parent = tempDir();
+      const inner = join(parent, "inner");
+      mkdirSync(inner);
+      writeFileSync(join(inner, "keep.txt"), "mine");
+      const cwd = process.cwd();
+      process.chdir(inner);
+      try {
+        const line = expectUserError(await run(["gen", ...SMALL, "--out-dir", dir, "--force"]));
+        expect(line).toContain(`--out-dir: "${dir}" is the current directory`);
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(readdirSync(inner)).toEqual(["keep.txt"]);
+      expect(readdirSync(parent)).toEqual(["inner"]);
+    },
+  );
+});
+
+describe("spec files: one value per field, flags win", () => {
+  it("a field spelled twice (maxError and max-error) is refused", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.json");
+    writeFileSync(
+      spec,
+      JSON.stringify({ function: "sigmoid", in: "s4.8", out: "u1.9", maxError: 0.01, "max-error": 0.02 }),
+    );
+    const line = expectUserError(await run(["gen", "--spec", spec, "--out-dir", join(parent, "u")]));
+    expect(line).toContain(`"max-error" repeats "maxError"`);
+    expect(listing(parent)).toEqual(["spec.json"]);
+  });
+
+  it("--segments on the command line replaces the file's max-error", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.yaml");
+    writeFileSync(spec, "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^-6\n");
+    const out = join(parent, "u");
+    const result = await run(["gen", "--spec", spec, "--segments", "3", "--out-dir", out]);
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { segments: number };
+    expect(manifest.segments).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("pwlgen sweep: bad lists and directories exit 2 and write nothing", () => {
+  const base = ["sweep", "--in", "s4.8", "--out", "u1.9", "--jobs", "1"];
+  const cases: [string, string[], string[]][] = [
+    [
+      "a function listed twice",
+      ["--function", "sigmoid,sigmoid", "--max-error", "2^-6"],
+      [`lists "sigmoid" twice`],
+    ],
+    [
+      "two spellings of one bound",
+      ["--function", "sigmoid", "--max-error", "2^-4,0.0625"],
+      [`lists "2^-4" and "0.0625", which are the same`],
+    ],
+    [
+      "an unknown function in a list",
+      ["--function", "sigmoid,foo", "--max-error", "2^-6"],
+      [`has "foo", which is not one of: sigmoid`],
+    ],
+    [
+      "--fmax without --synth ice40",
+      ["--function", "sigmoid", "--max-error", "2^-6", "--fmax"],
+      ["--fmax", "--synth ice40"],
+    ],
+  ];
+  it.each(cases)("%s", async (_what, flags, mentions) => {
+    const parent = tempDir();
+    const line = expectUserError(await run([...base, ...flags, "--out-dir", join(parent, "s")]));
+    for (const text of mentions) expect(line).toContain(text);
+    expect(listing(parent)).toEqual([]);
+  });
+
+  it("--out-dir naming a file, or a path below a file, is refused before any work", async () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, "afile"), "");
+    for (const dir of ["afile", "afile/x"]) {
+      const out = join(parent, dir);
+      expect(
+        expectUserError(
+          await run([...base, "--function", "sigmoid", "--max-error", "2^-6", "--out-dir", out]),
+        ),
+      ).toContain("--out-dir");
+      expect(expectUserError(await run(["sweep", "merge", parent, "--out-dir", out]))).toContain("DIR");
+    }
+    expect(listing(parent)).toEqual(["afile"]);
+  });
+
+  it("sweep merge takes none of sweep's options", async () => {
+    const line = expectUserError(await run(["sweep", "merge", "a", "--function", "tanh"]));
+    expect(line).toContain("function");
   });
 });
 

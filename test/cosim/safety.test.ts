@@ -98,6 +98,59 @@ describe("a killed run leaves the previous output intact", () => {
   });
 });
 
+describe("an interrupted sweep", () => {
+  it("SIGINT while worker threads stage points removes their temporary directories and keeps finished points", async () => {
+    const out = join(root, "sweep");
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/pwlgen.js",
+        "sweep",
+        "--function",
+        "sigmoid,tanh,gelu,silu",
+        "--max-error",
+        "2^-8,2^-10",
+        "--in",
+        "s4.14",
+        "--out",
+        "s2.14",
+        "--verify",
+        "--simulator",
+        "iverilog",
+        "--jobs",
+        "2",
+        "--out-dir",
+        out,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const staged = (): string[] => {
+      try {
+        return readdirSync(join(out, "points")).filter((name) => name.endsWith(".tmp"));
+      } catch {
+        return [];
+      }
+    };
+    // Wait until a point is being staged (it verifies for a while), then interrupt.
+    for (let i = 0; i < 600 && staged().length === 0 && child.exitCode === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(staged().length).toBeGreaterThan(0);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr.trim()).toBe(
+      "pwlgen: interrupted; finished sweep points are kept; run the same command again to resume",
+    );
+    expect(staged()).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`pwlgen-iverilog-${child.pid}-`))).toEqual(
+      [],
+    );
+  });
+});
+
 describe("determinism", () => {
   const specs = [
     ["--function", "sigmoid", "--in", "s4.10", "--out", "u1.12", "--max-error", "2^-9"],

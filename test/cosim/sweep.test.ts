@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -156,6 +156,30 @@ describe("shards, merge, resume, failures", () => {
     expect(readdirSync(join(root, "merged", "points")).sort()).toEqual(
       readdirSync(join(root, "whole", "points")).sort(),
     );
+  });
+
+  it("merge refuses a missing, repeated or foreign shard, and a file as --out-dir, writing nothing", async () => {
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => errors.push(line);
+    const s1 = join(root, "s1");
+    const s2 = join(root, "s2");
+    const out = join(root, "refused");
+    try {
+      expect(await run(["sweep", "merge", s1, "--out-dir", out])).toBe(2);
+      expect(await run(["sweep", "merge", s1, s1, "--out-dir", out])).toBe(2);
+      expect(await run(["sweep", "merge", s1, join(root, "whole"), "--out-dir", out])).toBe(2);
+      writeFileSync(out, "");
+      expect(await run(["sweep", "merge", s1, s2, "--out-dir", out])).toBe(2);
+    } finally {
+      console.error = error;
+      rmSync(out, { force: true });
+    }
+    expect(errors[0]).toContain("leave out shard 2/2");
+    expect(errors[1]).toContain("is shard 1/2 again");
+    expect(errors[2]).toContain("is shard 1/1 of 24 points, not one of 2 shards of 24 points");
+    expect(errors[3]).toContain(`--out-dir: "${out}" exists and is not a directory`);
+    expect(existsSync(out)).toBe(false);
   });
 
   it("an interrupted sweep resumes: the points a shard finished come from the cache", async () => {
