@@ -82,7 +82,9 @@ export function parseOptions<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(values);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  // An unknown key is the likelier mistake (a misspelled field) than the field it leaves missing.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
     const written = sources.fromCli.has(key) ? `--${kebab(key)}` : (sources.fileKeys?.get(key) ?? key);

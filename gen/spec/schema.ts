@@ -25,9 +25,17 @@ const formatField = (what: string, maxBits: number) =>
   z.string().transform((text, ctx): FixFormat => {
     const format = parseFormat(text);
     if (!format) {
+      // Spelled like a format but no usable width: say so rather than "not a format".
+      const fields = /^\s*[su](-?\d+)\.(\d+)\s*$/.exec(text);
+      const bits = fields ? Number(fields[1]) + Number(fields[2]) : undefined;
       ctx.addIssue({
         code: "custom",
-        message: `is not a fixed-point format; write s<int>.<frac> or u<int>.<frac>, e.g. s4.12 or u1.15`,
+        message:
+          bits === undefined
+            ? `is not a fixed-point format; write s<int>.<frac> or u<int>.<frac>, e.g. s4.12 or u1.15`
+            : bits < 1
+              ? `is ${bits} bits wide; a format needs at least 1 bit`
+              : `is ${bits} bits wide; ${what} formats hold at most ${maxBits} bits`,
       });
       return z.NEVER;
     }

@@ -313,6 +313,16 @@ describe("pwlgen gen: bad specs exit 2 with one error line and write nothing", (
     ],
     ["module that is a Verilog keyword", [...SMALL, "--module", "wire"], ["--module", "wire"]],
     ["a flag given twice", [...SMALL, "--max-error", "2^-7"], ["--max-error", "given more than once"]],
+    [
+      "a format of no width",
+      ["--function", "sigmoid", "--in", "u0.0", "--out", "u1.9", "--max-error", "2^-6"],
+      [`--in: "u0.0" is 0 bits wide`],
+    ],
+    [
+      "a format far too wide",
+      ["--function", "sigmoid", "--in", "s99.99", "--out", "u1.9", "--max-error", "2^-6"],
+      [`--in: "s99.99" is 198 bits wide; input formats hold at most 24 bits`],
+    ],
     ["--dout without --derivative", [...SMALL, "--dout", "s1.8"], ["--dout", "s1.8", "--derivative"]],
     [
       "an empty --expr",
@@ -560,6 +570,14 @@ describe("spec files: one value per field, flags win", () => {
     const line = expectUserError(await run(["gen", "--spec", spec, "--out-dir", join(parent, "u")]));
     expect(line).toContain(`"max-error" repeats "maxError"`);
     expect(listing(parent)).toEqual(["spec.json"]);
+  });
+
+  it("a file of one unknown key is told about that key, not about a missing field", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.json");
+    writeFileSync(spec, JSON.stringify({ a: 1 }));
+    const line = expectUserError(await run(["gen", "--spec", spec, "--out-dir", join(parent, "u")]));
+    expect(line).toContain(`"a" is not a known field`);
   });
 
   it("--segments on the command line replaces the file's max-error", async () => {
