@@ -30,8 +30,6 @@ export interface ModuleView {
   readonly ports: readonly PortView[];
   readonly inputCut: CutView | false;
   readonly fold: FoldView | false;
-  /** x with its sign bit inverted, the unsigned key of comparator trees over a signed x. */
-  readonly key: Declared | false;
   readonly channels: readonly ChannelView[];
   readonly romCut: CutView | false;
   readonly productCut: CutView | false;
@@ -175,23 +173,12 @@ export function moduleView(design: PwlDesign): ModuleView {
       : false;
   const tableInputOf = (channel: PwlChannel): Signal => (isFolded(channel) ? magnitude : x);
 
-  // Comparator trees compare unsigned keys with constants: |x|, or for a signed x the key
-  // x - min(x), which is x with its sign bit inverted (the constants move up by 2^(w-1)).
-  const usesTree = (channel: PwlChannel): boolean =>
-    segmentCount(channel) > 1 && channel.select.kind !== "uniform";
-  const signedTable = (channel: PwlChannel): boolean => tableInput(design.input, channel).signed;
-  const keySignal: Signal = { name: "x_key", decl: range(xWidth, false) };
-  const key: Declared | false = tables.some((t) => usesTree(t) && signedTable(t))
-    ? {
-        decl: keySignal.decl,
-        name: keySignal.name,
-        expr: `{~${x.name}[${xWidth - 1}], ${x.name}[${xWidth - 2}:0]}`,
-      }
-    : false;
+  // Comparator trees compare |x|, or a signed x as its offset x - min(x) (the constants
+  // then move up by 2^(w-1); belowConstant inverts the top bit).
   const compareKeyOf = (channel: PwlChannel): CompareKey =>
-    signedTable(channel)
-      ? { name: keySignal.name, offset: 2 ** (xWidth - 1) }
-      : { name: tableInputOf(channel).name, offset: 0 };
+    tableInput(design.input, channel).signed
+      ? { name: tableInputOf(channel).name, offset: 2 ** (xWidth - 1), signed: true }
+      : { name: tableInputOf(channel).name, offset: 0, signed: false };
 
   // Selection and ROMs.
   const unused: string[][] = tables.map(() => []);
@@ -317,7 +304,6 @@ export function moduleView(design: PwlDesign): ModuleView {
     ports: ports.map((line, i) => ({ line, last: i === ports.length - 1 })),
     inputCut,
     fold,
-    key,
     channels: channelParts.map((part, i) => ({
       selectComment: part.selectComment,
       select: part.select,
@@ -350,10 +336,11 @@ export function cutPoints(stages: number): {
   return { output: stages >= 1, rom: stages >= 2, product: stages >= 3, input: stages >= 4 };
 }
 
-/** The unsigned key a comparator tree compares, and what its constants add to input codes. */
+/** The signal a comparator tree compares, and what its constants add to input codes. */
 interface CompareKey {
   readonly name: string;
   readonly offset: number;
+  readonly signed: boolean;
 }
 
 function selectAndRom(
@@ -400,7 +387,12 @@ function selectAndRom(
       const right = build(mid, hi);
       const name = `${p}_sel_${lo}_${hi - 1}`;
       const threshold = channel.breakpoints[mid]!;
-      const below = belowConstant(compareKey.name, threshold + compareKey.offset, inputType.width);
+      const below = belowConstant(
+        compareKey.name,
+        threshold + compareKey.offset,
+        inputType.width,
+        compareKey.signed,
+      );
       select.push({
         decl: range(indexWidth, false),
         name,

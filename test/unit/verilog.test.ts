@@ -10,6 +10,7 @@ function evaluate(expr: string, key: number): boolean {
     )
     .replace(/~\|k\[(\d+):(\d+)\]/g, (_, hi: string, lo: string) => String(slice(+hi, +lo) === 0))
     .replace(/~k\[(\d+)\]/g, (_, i: string) => String(slice(+i, +i) === 0))
+    .replace(/k\[(\d+)\]/g, (_, i: string) => String(slice(+i, +i) === 1))
     .replace(/1'b0/g, "false")
     .replace(/ & /g, " && ")
     .replace(/ \| /g, " || ");
@@ -26,6 +27,20 @@ describe("comparisons against constants as bit logic", () => {
           expect(evaluate(expr, key), `${key} < ${value}`).toBe(key < value);
       }
     }
+  });
+
+  it("a signed key against its offset constant: x < c for every two's complement x and c up to 7 bits", () => {
+    for (let width = 1; width <= 7; width++) {
+      const half = 2 ** (width - 1);
+      for (let c = -half; c < half; c++) {
+        const expr = belowConstant("k", c + half, width, true);
+        for (let x = -half; x < half; x++) {
+          expect(evaluate(expr, x < 0 ? x + 2 * half : x), `${x} < ${c}`).toBe(x < c);
+        }
+      }
+    }
+    // Every key bit appears as itself: no wire of the inverted key is needed.
+    expect(belowConstant("k", 0b1100, 4, true)).toBe("(k[3] | ~k[2])");
   });
 
   it("reads as runs of the constant's bits from its lowest set bit", () => {
