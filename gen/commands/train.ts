@@ -1,12 +1,16 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkReplaceable, processExists, releaseTemporary, trackTemporary } from "../output/write.js";
 import { commandOptions } from "../spec/cli-options.js";
-import { trainJson, trainMarkdown, trainPlot } from "../train/report.js";
+import { UserError } from "../spec/errors.js";
+import { TRAIN_TOOL, trainJson, trainMarkdown, trainPlot } from "../train/report.js";
 import { train, trainSchema, trainShape } from "../train/train.js";
 
 /** `pwlgen train`: trains, prints the table, writes train.json, train.md and train.svg. */
 export async function trainCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(trainSchema, trainShape, argv);
+  // Refuse an output directory we may not write before spending time on training.
+  checkOutDir(options.outDir, options.force);
   const started = performance.now();
   const result = train(options);
   const files: [string, string][] = [
@@ -14,20 +18,82 @@ export async function trainCommand(argv: Record<string, unknown>): Promise<numbe
     ["train.md", trainMarkdown(result)],
     ["train.svg", await trainPlot(result)],
   ];
-  mkdirSync(options.outDir, { recursive: true });
-  for (const [name, contents] of files) {
-    const temp = join(options.outDir, `.${name}.${process.pid}.tmp`);
-    writeFileSync(temp, contents);
-    renameSync(temp, join(options.outDir, name));
-  }
+  writeFiles(options.outDir, files);
   console.log(
     trainMarkdown(result)
       .split("\n")
       .slice(4, 6 + result.variants.length)
       .join("\n"),
   );
+  for (const note of result.notes) console.log(note);
   console.log(
     `trained in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${options.outDir}/ (${files.map(([n]) => n).join(", ")})`,
   );
   return 0;
+}
+
+/** Temporary names of the files being written (`.train.json.<pid>.tmp`). */
+const TEMPORARY = /^\.train\.(json|md|svg)\.(\d+)\.tmp$/;
+
+/**
+ * train writes its three files into --out-dir beside whatever else is there, so it must
+ * own the directory: it does not exist yet, is empty, or holds a train.json of pwlgen
+ * train; anything else (a pwlgen gen unit, a user's folder) needs --force.
+ */
+function checkOutDir(outDir: string, force: boolean): void {
+  // With force, checkReplaceable only checks that outDir is, or can become, a directory.
+  checkReplaceable(outDir, true);
+  if (force || !existsSync(outDir) || madeByTrain(outDir)) return;
+  const entries = readdirSync(outDir).filter((name) => !TEMPORARY.test(name));
+  if (entries.length === 0) return;
+  throw new UserError(
+    "--out-dir",
+    outDir,
+    entries.includes("manifest.json")
+      ? "is a pwlgen gen unit directory; choose another directory, or pass --force to add the train files to it"
+      : "is not empty and was not written by pwlgen train; choose another directory or pass --force",
+  );
+}
+
+function madeByTrain(dir: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(join(dir, "train.json"), "utf8")) as {
+      tool?: { name?: string; command?: string };
+    };
+    return data.tool?.name === TRAIN_TOOL.name && data.tool.command === TRAIN_TOOL.command;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Each file goes to a temporary name first and all are renamed into place only when every
+ * one is written, so a failed run leaves the previous files; an interrupted one has its
+ * temporary files removed by the CLI's signal handler, and those of a killed one are
+ * removed by the next run.
+ */
+function writeFiles(outDir: string, files: readonly [string, string][]): void {
+  const temporary = files.map(([name]) => join(outDir, `.${name}.${process.pid}.tmp`));
+  let created: string | undefined;
+  try {
+    created = mkdirSync(outDir, { recursive: true });
+    for (const name of readdirSync(outDir)) {
+      const pid = Number(TEMPORARY.exec(name)?.[2]);
+      if (pid && !processExists(pid)) rmSync(join(outDir, name), { force: true });
+    }
+    files.forEach(([, contents], i) => {
+      trackTemporary(temporary[i]!);
+      writeFileSync(temporary[i]!, contents);
+    });
+    files.forEach(([name], i) => renameSync(temporary[i]!, join(outDir, name)));
+  } catch (error) {
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw new UserError(
+      "--out-dir",
+      outDir,
+      `cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  } finally {
+    temporary.forEach(releaseTemporary);
+  }
 }

@@ -15,6 +15,14 @@ export interface Dataset {
 
 export const DATASETS = ["moons", "circles", "spirals", "iris", "csv"] as const;
 export type DatasetName = (typeof DATASETS)[number];
+/** The seeded synthetic sets, the ones --samples and --noise apply to. */
+export const SYNTHETIC_DATASETS = ["moons", "circles", "spirals"] as const satisfies readonly DatasetName[];
+
+/**
+ * Fewest CSV rows training accepts: with any --test-fraction allowed (0.05 to 0.9), every
+ * seed's split then keeps at least one training and one test sample.
+ */
+export const MIN_CSV_ROWS = 10;
 
 export interface DatasetOptions {
   readonly dataset: DatasetName;
@@ -140,6 +148,13 @@ function csvDataset(path: string | undefined, label: string | undefined): Datase
     );
   }
   const featureColumns = header.map((_, c) => c).filter((c) => c !== labelColumn);
+  if (featureColumns.length === 0) {
+    throw new UserError(
+      "--csv",
+      path,
+      `has no feature columns besides the class column ${JSON.stringify(label)}`,
+    );
+  }
   const features = rows.map((row, r) =>
     Float64Array.from(
       featureColumns.map((c) => {
@@ -155,6 +170,13 @@ function csvDataset(path: string | undefined, label: string | undefined): Datase
       }),
     ),
   );
+  if (rows.length < MIN_CSV_ROWS) {
+    throw new UserError(
+      "--csv",
+      path,
+      `has ${rows.length} data row${rows.length === 1 ? "" : "s"}; training needs at least ${MIN_CSV_ROWS} (a training and a test split)`,
+    );
+  }
   return {
     name: `csv:${path}`,
     features,

@@ -1,14 +1,19 @@
 import type { TopLevelSpec } from "vega-lite";
+import { TOOL_NAME, TOOL_VERSION } from "../paths.js";
 import { renderSvg } from "../plot/render.js";
 import type { TrainOptions, TrainResult } from "./train.js";
 
 /**
  * train.json (the interface other tools read: dataset, function, seeds, variants with
  * name, accuracy {mean, std}, loss, backwardTimeRatio), a Markdown table, and the
- * learning curves.
+ * learning curves. train.json's tool field (command "train") marks a directory that
+ * pwlgen train may write into again.
  */
+export const TRAIN_TOOL = { name: TOOL_NAME, version: TOOL_VERSION, command: "train" } as const;
+
 export function trainJson(result: TrainResult, options: TrainOptions): object {
   return {
+    tool: TRAIN_TOOL,
     dataset: result.dataset,
     function: result.function,
     seeds: result.seeds,
@@ -53,6 +58,7 @@ export function trainMarkdown(result: TrainResult): string {
     "",
     "exact: double-precision f and f'. pwl-slope: the unit's f, and its active segment's slope as f'. pwl-pwl: the unit's f, and a separate PWL unit of f'.",
     "The time ratio is the time spent computing f' during back-propagation in one run, relative to exact (wall clock on this machine).",
+    ...(result.notes.length > 0 ? ["", ...result.notes] : []),
     "",
   ];
   return lines.join("\n");

@@ -10,18 +10,12 @@ import { type BoundSpec, boundText } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
 import { type DesignSpec, type DesignSpecInput, designSchema, designShape } from "../spec/schema.js";
 import { parseOptions } from "../spec/load.js";
-import { DATASETS, type Dataset, loadDataset } from "./datasets.js";
+import { DATASETS, type Dataset, type DatasetName, SYNTHETIC_DATASETS, loadDataset } from "./datasets.js";
 import { exactActivation, pwlActivation } from "./activations.js";
 import { type Activation, Gradients, Mlp, type Rng, adam, sgd } from "./mlp.js";
 
-/**
- * `pwlgen train`: does a PWL activation (and its derivative) train as well as the exact
- * one? The same MLP is trained with several seeds in three variants: exact f and f';
- * the unit's f with the active segment's slope as f' (pwl-slope); the unit's f with a
- * separate PWL of f' (pwl-pwl). The PWL variants use the golden model of the very unit that
- * would be built.
- */
-export const trainShape = {
+/** The options that define the PWL unit(s); --design DIR brings its own unit instead. */
+const unitShape = {
   function: designShape.function,
   expr: designShape.expr,
   alpha: designShape.alpha,
@@ -33,19 +27,34 @@ export const trainShape = {
   method: designShape.method,
   symmetry: designShape.symmetry,
   rounding: designShape.rounding,
-  design: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("reuse a unit written by pwlgen gen instead of generating one"),
-  derivative: z
-    .enum(["both", "slope", "pwl"])
-    .default("both")
-    .describe("which PWL variants to train besides exact: pwl-slope, pwl-pwl, or both"),
   dout: designShape.dout.describe(
     "format of the PWL derivative (default: signed, as wide as --out, 2 integer bits)",
   ),
   dmaxError: designShape.dmaxError.describe("bound of the PWL derivative (default: the bound of f)"),
+};
+
+/**
+ * `pwlgen train`: does a PWL activation (and its derivative) train as well as the exact
+ * one? The same MLP is trained with several seeds in three variants: exact f and f';
+ * the unit's f with the active segment's slope as f' (pwl-slope); the unit's f with a
+ * separate PWL of f' (pwl-pwl; left out for a --design unit that has none). The PWL variants
+ * use the golden model of the very unit that would be built.
+ */
+export const trainShape = {
+  ...unitShape,
+  design: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "reuse a unit written by pwlgen gen instead of generating one (options that define a unit cannot be added)",
+    ),
+  derivative: z
+    .enum(["both", "slope", "pwl"])
+    .default("both")
+    .describe(
+      "which PWL variants to train besides exact: pwl-slope, pwl-pwl, or both (with --design, pwl-pwl only if the unit has a --derivative pwl channel)",
+    ),
   dataset: z
     .enum(DATASETS)
     .default("moons")
@@ -71,11 +80,62 @@ export const trainShape = {
     .max(0.9)
     .default(0.3)
     .describe("share of the data held out for testing"),
-  outDir: z.string().min(1).default("rtl-out/train").describe("where train.json, train.md and train.svg go"),
+  outDir: z
+    .string()
+    .min(1)
+    .default("rtl-out/train")
+    .describe(
+      "where train.json, train.md and train.svg go: a new or empty directory, or one pwlgen train wrote (else --force)",
+    ),
+  force: z
+    .boolean()
+    .default(false)
+    .describe(
+      "write into an --out-dir that is not empty and was not written by pwlgen train (its train.* files are replaced, other files kept)",
+    ),
 };
 
-export const trainSchema = z.object(trainShape).strict();
+/**
+ * Options a run would ignore are refused: unit options with --design (it brings its own
+ * unit), dataset options with a dataset that does not use them. The check reads the values
+ * as given, before zod fills defaults, so only what the user wrote is refused.
+ */
+export const trainSchema = z.preprocess(refuseIgnoredOptions, z.object(trainShape).strict());
 export type TrainOptions = z.output<typeof trainSchema>;
+
+/** Which datasets use an option; the others would ignore it. */
+const csvOnly = { datasets: ["csv"], which: "--dataset csv" } as const;
+const syntheticOnly = {
+  datasets: SYNTHETIC_DATASETS,
+  which: `the synthetic datasets (${SYNTHETIC_DATASETS.join(", ")})`,
+} as const;
+const DATASET_OPTIONS = {
+  csv: csvOnly,
+  label: csvOnly,
+  samples: syntheticOnly,
+  noise: syntheticOnly,
+} satisfies Partial<Record<keyof typeof trainShape, { datasets: readonly DatasetName[]; which: string }>>;
+
+function refuseIgnoredOptions(values: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof values !== "object" || values === null) return values;
+  const given = values as Record<string, unknown>;
+  const refuse = (key: string, message: string): void => {
+    ctx.addIssue({ code: "custom", path: [key], message });
+  };
+  if (given.design !== undefined) {
+    for (const key of Object.keys(unitShape))
+      if (given[key] !== undefined) refuse(key, "cannot be combined with --design");
+  }
+  // An invalid --dataset is left to the schema, which names it.
+  const dataset = trainShape.dataset.safeParse(given.dataset);
+  if (dataset.success) {
+    for (const [key, { datasets, which }] of Object.entries(DATASET_OPTIONS)) {
+      if (given[key] !== undefined && !(datasets as readonly string[]).includes(dataset.data))
+        refuse(key, `applies only to ${which}, not to --dataset ${dataset.data}`);
+    }
+  }
+  return values;
+}
 
 export interface VariantResult {
   readonly name: "exact" | "pwl-slope" | "pwl-pwl";
@@ -103,6 +163,8 @@ export interface TrainResult {
   };
   readonly variants: readonly VariantResult[];
   readonly samples: { readonly train: number; readonly test: number; readonly features: number };
+  /** Why a variant --derivative asked for was left out (one line each). */
+  readonly notes: readonly string[];
 }
 
 export function train(options: TrainOptions): TrainResult {
@@ -115,8 +177,15 @@ export function train(options: TrainOptions): TrainResult {
   const variants: { name: VariantResult["name"]; activation: Activation }[] = [
     { name: "exact", activation: exact },
   ];
+  const notes: string[] = [];
   if (options.derivative !== "pwl") variants.push({ name: "pwl-slope", activation: designs.slope });
-  if (options.derivative !== "slope") variants.push({ name: "pwl-pwl", activation: designs.pwl });
+  if (options.derivative !== "slope") {
+    if (designs.pwl) variants.push({ name: "pwl-pwl", activation: designs.pwl });
+    else
+      notes.push(
+        `pwl-pwl left out: the unit in ${options.design} has no --derivative pwl channel (dy); generate it with --derivative pwl to train pwl-pwl`,
+      );
+  }
 
   const results = variants.map(({ name, activation }) => {
     const runs = seeds.map((seed) => runOnce(dataset, seed, hidden, activation, options));
@@ -158,13 +227,17 @@ export function train(options: TrainOptions): TrainResult {
       backwardTimeRatio: seconds[i]! / seconds[0]!,
     })),
     samples: splitSizes(dataset, options.testFraction),
+    notes,
   };
 }
 
-/** The exact activation and the PWL ones, from generated units or a unit directory. */
+/**
+ * The exact activation and the PWL ones, from generated units or a unit directory; no pwl
+ * activation when the unit directory has no PWL derivative channel.
+ */
 function activations(options: TrainOptions): {
   exact: Activation;
-  designs: { slope: Activation; pwl: Activation; unit: PwlDesign; functionName: string };
+  designs: { slope: Activation; pwl?: Activation; unit: PwlDesign; functionName: string };
 } {
   if (options.design) {
     const { design, spec } = readUnitDirectory(options.design);
@@ -177,12 +250,11 @@ function activations(options: TrainOptions): {
         "has no PWL derivative (dy); generate it with --derivative pwl, or train with --derivative slope",
       );
     }
-    const slope = pwlActivation(design, design.dy?.kind === "slope" ? "port" : "segment-slope");
     return {
       exact: exactActivation(fn.f, fn.derivative.f),
       designs: {
-        slope,
-        pwl: hasPwl ? pwlActivation(design, "port") : slope,
+        slope: pwlActivation(design, design.dy?.kind === "slope" ? "port" : "segment-slope"),
+        pwl: hasPwl ? pwlActivation(design, "port") : undefined,
         unit: design,
         functionName: fn.name,
       },

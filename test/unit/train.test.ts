@@ -1,13 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../gen/cli.js";
+import { trainJson } from "../../gen/train/report.js";
 import { type TrainResult, train, trainSchema } from "../../gen/train/train.js";
 
 /**
  * pwlgen train: the PWL unit trains as well as the exact activation at a reasonable bound,
- * visibly worse at a bound that must hurt, deterministically, and bad data is refused.
+ * visibly worse at a bound that must hurt, deterministically (all but the measured
+ * backwardTimeRatio), and bad data, options it would ignore and output directories it does
+ * not own are refused.
  */
 const dir = mkdtempSync(join(tmpdir(), "pwlgen-train-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,6 +27,12 @@ const options = (values: Record<string, unknown>) =>
   trainSchema.parse({ in: "s4.12", outDir: join(dir, "out"), ...values });
 
 const variant = (result: TrainResult, name: string) => result.variants.find((v) => v.name === name)!;
+
+/** train.json without backwardTimeRatio, the one measured (wall-clock) field. */
+const withoutTiming = (json: unknown): unknown =>
+  JSON.parse(JSON.stringify(json), (key: string, value: unknown) =>
+    key === "backwardTimeRatio" ? undefined : value,
+  );
 
 describe("training with the PWL unit", () => {
   const moons = train(options({ function: "sigmoid", out: "u1.15", maxError: "2^-8", dataset: "moons" }));
@@ -34,13 +51,11 @@ describe("training with the PWL unit", () => {
     expect(variant(moons, "pwl-slope").backwardTimeRatio).toBeGreaterThan(0);
   });
 
-  it("is deterministic for a given seed set", () => {
-    const again = train(options({ function: "sigmoid", out: "u1.15", maxError: "2^-8", dataset: "moons" }));
-    again.variants.forEach((v, i) => {
-      expect(v.accuracies).toEqual(moons.variants[i]!.accuracies);
-      expect(v.loss).toBe(moons.variants[i]!.loss);
-      expect(v.curve).toEqual(moons.variants[i]!.curve);
-    });
+  it("is deterministic for a given seed set: all of train.json but backwardTimeRatio", () => {
+    const parsed = options({ function: "sigmoid", out: "u1.15", maxError: "2^-8", dataset: "moons" });
+    const again = train(parsed);
+    expect(withoutTiming(trainJson(again, parsed))).toEqual(withoutTiming(trainJson(moons, parsed)));
+    again.variants.forEach((v, i) => expect(v.curve).toEqual(moons.variants[i]!.curve));
   });
 
   it("a bound that must hurt (one segment, no symmetry: a linear activation) drops accuracy clearly", () => {
@@ -65,17 +80,53 @@ describe("training with the PWL unit", () => {
 });
 
 describe("pwlgen train on the command line", () => {
-  const run = async (args: string[]): Promise<{ code: number; errors: string[] }> => {
+  const run = async (args: string[]): Promise<{ code: number; errors: string[]; lines: string[] }> => {
     const errors: string[] = [];
+    const lines: string[] = [];
     const log = console.log;
     const error = console.error;
-    console.log = () => undefined;
+    console.log = (text: string) => lines.push(...String(text).split("\n"));
     console.error = (line: string) => errors.push(line);
     try {
-      return { code: await main(["train", ...args]), errors };
+      return { code: await main(["train", ...args]), errors, lines };
     } finally {
       console.log = log;
       console.error = error;
+    }
+  };
+  /** A quick run: small unit, few epochs, one or two seeds. */
+  const quick = ["--epochs", "5", "--seeds", "2"];
+  const unitOptions = ["--function", "tanh", "--in", "s3.8", "--out", "s1.10", "--max-error", "2^-7"];
+  const refused = async (args: string[], message: RegExp): Promise<void> => {
+    const { code, errors } = await run(args);
+    expect(code, args.join(" ")).toBe(2);
+    expect(errors, args.join(" ")).toHaveLength(1);
+    expect(errors[0], args.join(" ")).toMatch(message);
+  };
+  /** A gen unit of tanh with no derivative channel (dy). */
+  const plainUnit = join(dir, "plain-unit");
+  const makePlainUnit = async (): Promise<void> => {
+    if (existsSync(plainUnit)) return;
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      expect(
+        await main([
+          "gen",
+          "--function",
+          "tanh",
+          "--in",
+          "s3.9",
+          "--out",
+          "s1.11",
+          "--max-error",
+          "2^-7",
+          "--out-dir",
+          plainUnit,
+        ]),
+      ).toBe(0);
+    } finally {
+      console.log = log;
     }
   };
 
@@ -101,6 +152,7 @@ describe("pwlgen train on the command line", () => {
     ]);
     expect(code).toBe(0);
     const json = JSON.parse(readFileSync(join(out, "train.json"), "utf8"));
+    expect(json.tool).toEqual({ name: "pwlgen", version: expect.any(String), command: "train" });
     expect(json.dataset).toBe("circles");
     expect(json.function).toBe("tanh");
     expect(json.seeds).toEqual([1, 2]);
@@ -209,6 +261,18 @@ describe("pwlgen train on the command line", () => {
         "class",
         /^pwlgen: error: --label: "class" has 1 distinct value .*needs exactly 2$/,
       ],
+      [
+        "no features",
+        `class\n${"x\ny\n".repeat(10)}`,
+        "class",
+        /^pwlgen: error: --csv: .* has no feature columns besides the class column "class"$/,
+      ],
+      [
+        "too few rows",
+        `a,b,class\n${"1,2,x\n3,4,y\n".repeat(2)}5,6,x\n`,
+        "class",
+        /^pwlgen: error: --csv: .* has 5 data rows; training needs at least 10 \(a training and a test split\)$/,
+      ],
     ];
     for (const [name, text, label, message] of cases) {
       const path = join(dir, `${name.replace(/ /g, "-")}.csv`);
@@ -235,5 +299,177 @@ describe("pwlgen train on the command line", () => {
       expect(errors, name).toHaveLength(1);
       expect(errors[0], name).toMatch(message);
     }
+    expect(existsSync(join(dir, "bad"))).toBe(false);
+
+    // The fewest rows accepted: every allowed --test-fraction keeps both splits non-empty.
+    const smallest = join(dir, "smallest.csv");
+    writeFileSync(smallest, `a,b,class\n${"1,2,x\n3,4,y\n".repeat(5)}`);
+    for (const fraction of ["0.05", "0.9"]) {
+      const { code } = await run([
+        ...unitOptions,
+        "--dataset",
+        "csv",
+        "--csv",
+        smallest,
+        "--label",
+        "class",
+        "--test-fraction",
+        fraction,
+        ...quick,
+        "--out-dir",
+        join(dir, `smallest-${fraction}`),
+      ]);
+      expect(code, fraction).toBe(0);
+      const json = JSON.parse(readFileSync(join(dir, `smallest-${fraction}`, "train.json"), "utf8"));
+      expect(json.samples.train, fraction).toBeGreaterThanOrEqual(1);
+      expect(json.samples.test, fraction).toBeGreaterThanOrEqual(1);
+    }
+  });
+  it("--design with a unit that has no PWL derivative leaves pwl-pwl out and says why", async () => {
+    await makePlainUnit();
+    const out = join(dir, "plain-train");
+    const { code, lines } = await run(["--design", plainUnit, ...quick, "--out-dir", out]);
+    expect(code).toBe(0);
+    const note = `pwl-pwl left out: the unit in ${plainUnit} has no --derivative pwl channel (dy); generate it with --derivative pwl to train pwl-pwl`;
+    expect(lines.filter((line) => line.startsWith("pwl-pwl left out"))).toEqual([note]);
+    const json = JSON.parse(readFileSync(join(out, "train.json"), "utf8"));
+    expect(json.variants.map((v: { name: string }) => v.name)).toEqual(["exact", "pwl-slope"]);
+    const markdown = readFileSync(join(out, "train.md"), "utf8");
+    expect(markdown).not.toContain("| pwl-pwl |");
+    expect(markdown).toContain(note);
+    // Asked for explicitly, pwl-pwl cannot be trained: refused, nothing written.
+    await refused(
+      ["--design", plainUnit, "--derivative", "pwl", "--out-dir", join(dir, "plain-pwl")],
+      /^pwlgen: error: --design: ".*" has no PWL derivative \(dy\); generate it with --derivative pwl, or train with --derivative slope$/,
+    );
+    expect(existsSync(join(dir, "plain-pwl"))).toBe(false);
+  });
+
+  it("refuses options that define the unit with --design, only when given", async () => {
+    await makePlainUnit();
+    const cases: [string, string][] = [
+      ["--function", "sigmoid"],
+      ["--expr", "x*sigmoid(x)"],
+      ["--alpha", "1"],
+      ["--beta", "2"],
+      ["--in", "s4.12"],
+      ["--out", "u1.15"],
+      ["--max-error", "2^-8"],
+      ["--segments", "8"],
+      ["--method", "optimal"],
+      ["--symmetry", "off"],
+      ["--rounding", "truncate"],
+      ["--dout", "s1.11"],
+      ["--dmax-error", "2^-6"],
+    ];
+    for (const [flag, value] of cases) {
+      await refused(
+        ["--design", plainUnit, flag, value, "--out-dir", join(dir, "conflict")],
+        new RegExp(
+          `^pwlgen: error: ${flag}: "${value.replace(/[*^()]/g, "\\$&")}" cannot be combined with --design$`,
+        ),
+      );
+    }
+    // From a spec file, the file and its key are named.
+    const spec = join(dir, "design-spec.yaml");
+    writeFileSync(spec, `design: ${plainUnit}\nfunction: sigmoid\n`);
+    await refused(
+      ["--spec", spec, "--out-dir", join(dir, "conflict")],
+      /^pwlgen: error: .*design-spec\.yaml: function: "sigmoid" cannot be combined with --design$/,
+    );
+    expect(existsSync(join(dir, "conflict"))).toBe(false);
+    // Defaults are not "given": the schema accepts --design alone and fills them in.
+    const parsed = trainSchema.parse({ design: plainUnit });
+    expect([parsed.method, parsed.symmetry, parsed.rounding]).toEqual(["optimal", "auto", "half-up"]);
+  });
+
+  it("refuses dataset options the chosen dataset would ignore", async () => {
+    const out = ["--out-dir", join(dir, "ignored")];
+    await refused(
+      [...unitOptions, "--dataset", "iris", "--csv", "f.csv", ...out],
+      /^pwlgen: error: --csv: "f\.csv" applies only to --dataset csv, not to --dataset iris$/,
+    );
+    await refused(
+      [...unitOptions, "--label", "class", ...out],
+      /^pwlgen: error: --label: "class" applies only to --dataset csv, not to --dataset moons$/,
+    );
+    await refused(
+      [...unitOptions, "--dataset", "iris", "--noise", "0.1", ...out],
+      /^pwlgen: error: --noise: "0\.1" applies only to the synthetic datasets \(moons, circles, spirals\), not to --dataset iris$/,
+    );
+    await refused(
+      [...unitOptions, "--dataset", "csv", "--csv", "f.csv", "--label", "c", "--samples", "100", ...out],
+      /^pwlgen: error: --samples: "100" applies only to the synthetic datasets .*, not to --dataset csv$/,
+    );
+    expect(existsSync(join(dir, "ignored"))).toBe(false);
+  });
+
+  it("checks --out-dir before training: a file, a path under a file", async () => {
+    const file = join(dir, "afile");
+    writeFileSync(file, "not a directory\n");
+    // --layers 2000 is refused during training: the --out-dir error shows it never started.
+    const late = ["--layers", "2000"];
+    await refused(
+      [...unitOptions, ...late, "--out-dir", file],
+      /^pwlgen: error: --out-dir: ".*afile" exists and is not a directory$/,
+    );
+    await refused(
+      [...unitOptions, ...late, "--out-dir", join(file, "x")],
+      /^pwlgen: error: --out-dir: ".*afile\/x" cannot be created: .*afile is not a directory$/,
+    );
+    expect(readFileSync(file, "utf8")).toBe("not a directory\n");
+    await refused(
+      [...unitOptions, ...late, "--out-dir", join(dir, "late")],
+      /^pwlgen: error: --layers: "2000" needs widths from 1 to 1024$/,
+    );
+    expect(existsSync(join(dir, "late"))).toBe(false);
+  });
+
+  it("writes only into a new or empty directory or its own, else needs --force", async () => {
+    await makePlainUnit();
+    const unitFiles = readdirSync(plainUnit).sort();
+    // A gen unit directory gets no train files mixed in without --force.
+    await refused(
+      ["--design", plainUnit, ...quick, "--out-dir", plainUnit],
+      /^pwlgen: error: --out-dir: ".*plain-unit" is a pwlgen gen unit directory; choose another directory, or pass --force to add the train files to it$/,
+    );
+    expect(readdirSync(plainUnit).sort()).toEqual(unitFiles);
+    // A user's directory with other files neither.
+    const mine = join(dir, "mine");
+    mkdirSync(mine);
+    writeFileSync(join(mine, "train.md"), "my notes\n");
+    await refused(
+      [...unitOptions, ...quick, "--out-dir", mine],
+      /^pwlgen: error: --out-dir: ".*mine" is not empty and was not written by pwlgen train; choose another directory or pass --force$/,
+    );
+    expect(readdirSync(mine)).toEqual(["train.md"]);
+    expect(readFileSync(join(mine, "train.md"), "utf8")).toBe("my notes\n");
+    // An empty directory, and then the same directory again (its train.json marks it).
+    const empty = join(dir, "empty");
+    mkdirSync(empty);
+    expect((await run([...unitOptions, ...quick, "--out-dir", empty])).code).toBe(0);
+    writeFileSync(join(empty, "notes.txt"), "kept\n");
+    expect((await run([...unitOptions, ...quick, "--out-dir", empty])).code).toBe(0);
+    expect(readdirSync(empty).sort()).toEqual(["notes.txt", "train.json", "train.md", "train.svg"]);
+    // --force adds the train files to a unit directory and keeps the unit's.
+    expect((await run(["--design", plainUnit, ...quick, "--out-dir", plainUnit, "--force"])).code).toBe(0);
+    expect(readdirSync(plainUnit).sort()).toEqual(
+      [...unitFiles, "train.json", "train.md", "train.svg"].sort(),
+    );
+  });
+
+  it("two runs of one command write the same files but for backwardTimeRatio", async () => {
+    const args = [...unitOptions, "--dataset", "spirals", ...quick];
+    const [a, b] = [join(dir, "same-a"), join(dir, "same-b")];
+    expect((await run([...args, "--out-dir", a])).code).toBe(0);
+    expect((await run([...args, "--out-dir", b])).code).toBe(0);
+    const read = (d: string, name: string): string => readFileSync(join(d, name), "utf8");
+    expect(withoutTiming(JSON.parse(read(a, "train.json")))).toEqual(
+      withoutTiming(JSON.parse(read(b, "train.json"))),
+    );
+    // train.md shows the ratio in the table's last column.
+    const table = (text: string): string => text.replace(/\| [\d.]+ \|$/gm, "| |");
+    expect(table(read(a, "train.md"))).toBe(table(read(b, "train.md")));
+    expect(read(a, "train.svg")).toBe(read(b, "train.svg"));
   });
 });
