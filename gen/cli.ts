@@ -24,8 +24,10 @@ import { type Verification, verifyUnit } from "../sim/verify.js";
  * failed (simulation mismatch, lint warning), 2 bad input, 3 a required tool is missing.
  */
 const simShape = {
-  simulator: runShape.simulator,
-  lint: z.boolean().default(true).describe("lint the module with verilator -Wall and iverilog -Wall first"),
+  simulator: runShape.simulator.describe("simulator(s) that lint the module and run its testbench"),
+  lint: runShape.lint.describe(
+    "lint the module first with -Wall in the chosen simulator(s) (verilator --lint-only, iverilog); --no-lint skips it",
+  ),
 };
 const simSchema = z.object(simShape).strict();
 
@@ -230,12 +232,12 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const started = performance.now();
   const shape = { ...designShape, ...runShape };
   const options = commandOptions(genSchema, shape, argv);
-  const { outDir, verify, simulator, force, ...spec } = options;
+  const { outDir, verify, simulator, lint, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
   const generation = generateFromSpec(spec);
   printSummary(generation);
-  const written = await writeUnit(generation, { outDir, force, verify, simulator });
+  const written = await writeUnit(generation, { outDir, force, verify, simulator, lint });
   if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -252,15 +254,20 @@ async function simCommand(argv: Record<string, unknown>): Promise<number> {
   return verification.passed ? 0 : 1;
 }
 
+const LINT_LABEL = { clean: "clean", warnings: "WARNINGS", errors: "ERRORS" } as const;
+
 function printVerification(verification: Verification): void {
   for (const result of verification.lint) {
-    console.log(`lint ${result.tool.padEnd(9)} ${result.clean ? "clean" : "WARNINGS"}  (${result.command})`);
+    console.log(`lint ${result.tool.padEnd(9)} ${LINT_LABEL[result.status]}  (${result.command})`);
     result.messages.slice(0, 10).forEach((message) => console.log(`  ${message}`));
   }
   for (const result of verification.results) {
+    const { failure } = result;
     console.log(
-      `${result.simulator.padEnd(9)} ${result.passed ? "PASS" : "FAIL"}  ${result.vectors} vectors, ` +
-        `${result.mismatches} mismatches, ${result.seconds.toFixed(1)} s`,
+      `${result.simulator.padEnd(9)} ${result.passed ? "PASS" : "FAIL"}  ` +
+        (failure
+          ? `${failure.stage === "compile" ? "compile error" : "no RESULT line"}: ${failure.message}`
+          : `${result.vectors} vectors, ${result.mismatches} mismatches, ${result.seconds.toFixed(1)} s`),
     );
     result.firstMismatches.forEach((line) => console.log(`  mismatch ${line}`));
   }

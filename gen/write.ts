@@ -12,6 +12,8 @@ export interface WriteOptions {
   /** Lint and simulate before the directory is committed; results go into manifest and report. */
   readonly verify?: boolean;
   readonly simulator?: SimulatorChoice;
+  /** With verify: lint the module first (default true). */
+  readonly lint?: boolean;
 }
 
 export interface Written {
@@ -35,7 +37,9 @@ export async function writeUnit(generation: Generation, options: WriteOptions = 
   try {
     let verification: Verification | undefined;
     if (options.verify) {
-      verification = await verifyUnit(staged.path, options.simulator ?? "all");
+      verification = await verifyUnit(staged.path, options.simulator ?? "all", {
+        lint: options.lint ?? true,
+      });
       for (const [name, contents] of renderDocuments(
         generation,
         unit.names,

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { MissingToolError } from "../gen/spec/errors.js";
+import type { Simulator } from "./types.js";
 
 /** Where each external tool comes from, for the message when it is missing. */
 const INSTALL: Record<string, string> = {
@@ -27,6 +28,30 @@ export function requireTool(name: string): string {
   const path = findTool(name);
   if (!path) throw new MissingToolError(`${name} is not installed; install ${INSTALL[name] ?? name}`);
   return path;
+}
+
+/** The programs a simulator needs: its compiler and, for Icarus Verilog, its runtime. */
+const SIMULATOR_TOOLS: Record<Simulator, readonly string[]> = {
+  iverilog: ["iverilog", "vvp"],
+  verilator: ["verilator"],
+};
+
+/** Fails with exit code 3 before any tool runs if a chosen simulator is not installed. */
+export function requireSimulators(simulators: readonly Simulator[]): void {
+  for (const simulator of simulators) SIMULATOR_TOOLS[simulator].forEach(requireTool);
+}
+
+/**
+ * The first line of a tool's output that reports an error (Verilator's `%Error: ...`,
+ * Icarus' `file:line: syntax error`, a C++ compiler's `error:`), else its first line:
+ * the one line a user needs to see why a build or run failed.
+ */
+export function firstErrorLine(output: string): string | undefined {
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.find((line) => /\berror\b/i.test(line)) ?? lines[0];
 }
 
 export interface RunOutput {

@@ -6,6 +6,11 @@ export interface SimResult {
   readonly passed: boolean;
   /** The first mismatch lines the testbench printed (x, expected, got). */
   readonly firstMismatches: readonly string[];
+  /**
+   * Why the run checked nothing: the sources did not compile (or elaborate), or the
+   * testbench stopped without its RESULT line. The message is the tool's first error line.
+   */
+  readonly failure?: { readonly stage: "compile" | "run"; readonly message: string };
   readonly seconds: number;
 }
 

@@ -1,5 +1,6 @@
 import { type LintResult, lintUnit } from "./lint.js";
-import { readUnit, simulate } from "./simulate.js";
+import { readUnit, requireUnitFiles, simulate } from "./simulate.js";
+import { requireSimulators } from "./tools.js";
 import { SIMULATORS, type SimResult, type Simulator } from "./types.js";
 
 export interface Verification {
@@ -13,7 +14,9 @@ export type SimulatorChoice = Simulator | "all";
 
 /**
  * The bit-exact check of a unit directory: lint the module, then run its testbench, which
- * compares the RTL with the golden model's vectors, in each chosen simulator.
+ * compares the RTL with the golden model's vectors, in each chosen simulator. Only the
+ * chosen simulators are needed, for lint too. Missing files (exit 2) and missing tools
+ * (exit 3) are found before any tool runs.
  */
 export async function verifyUnit(
   dir: string,
@@ -21,13 +24,14 @@ export async function verifyUnit(
   options: { lint?: boolean } = {},
 ): Promise<Verification> {
   const unit = readUnit(dir);
-  const lint = options.lint === false ? [] : await lintUnit(unit);
+  requireUnitFiles(unit, ["testbench", "vectors"]);
+  const chosen = simulators === "all" ? SIMULATORS : [simulators];
+  requireSimulators(chosen);
+  const lint = options.lint === false ? [] : await lintUnit(unit, chosen);
   const results: SimResult[] = [];
-  for (const simulator of simulators === "all" ? SIMULATORS : [simulators]) {
-    results.push(await simulate(unit, simulator));
-  }
+  for (const simulator of chosen) results.push(await simulate(unit, simulator));
   return {
-    passed: lint.every((result) => result.clean) && results.every((result) => result.passed),
+    passed: lint.every((result) => result.status === "clean") && results.every((result) => result.passed),
     lint,
     results,
   };

@@ -249,8 +249,17 @@ export const runShape = {
     .describe(
       "output directory (default rtl-out/<module>); replaced only if pwlgen made it, or with --force",
     ),
-  verify: z.boolean().default(false).describe("simulate the unit against the golden model before writing it"),
+  verify: z
+    .boolean()
+    .default(false)
+    .describe("lint and simulate the unit against the golden model before writing it"),
   simulator: z.enum(SIMULATORS).default("all").describe("simulator(s) for --verify"),
+  lint: z
+    .boolean()
+    .default(true)
+    .describe(
+      "with --verify, lint the module first with -Wall in the chosen simulator(s); --no-lint skips it",
+    ),
   force: z.boolean().default(false).describe("replace an output directory that pwlgen did not make"),
 };
 
