@@ -3,11 +3,12 @@ import type { SweepRow } from "../sweep/row.js";
 import { renderSvg } from "./render.js";
 
 /**
- * The sweep's plots, from its rows:
- *  - segments-vs-error.svg: segments against the bound (log), one line per method and
- *    function;
- *  - cost-vs-error.svg (when synthesized): LUTs and DSPs against the error reached, per
- *    target, with the Pareto front (no other point has both less error and fewer LUTs).
+ * The sweep's plots, from its rows, one panel per function so the methods compare at a
+ * glance:
+ *  - segments-vs-error.svg: segments against the bound (log axes), a line per method;
+ *  - cost-vs-error.svg (when synthesized): per target, LUTs and DSPs against the error
+ *    reached, a line per method, and on the LUT row the Pareto front (dashed: the points no
+ *    other point of that function beats on both error and LUTs).
  */
 export async function sweepPlots(
   rows: readonly SweepRow[],
@@ -19,95 +20,115 @@ export async function sweepPlots(
   return plots;
 }
 
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const PANEL = { width: 240, height: 200 } as const;
+const byFunction = { column: { field: "function", type: "nominal", title: null } } as const;
+
+/** A line per method and sweep setting (symmetry, formats, pipeline) within a panel. */
+function series(row: SweepRow): string {
+  return `${row.method}${row.symmetry === "off" ? " (no symmetry)" : ""} ${row.in}->${row.out} p${row.pipeline}`;
+}
+
+const logAxis = (field: string, title: string) =>
+  ({ field, type: "quantitative", scale: { type: "log" }, title }) as const;
+
 function segmentsVsError(rows: readonly SweepRow[]): TopLevelSpec {
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Segments against the error bound",
-    width: 560,
-    height: 360,
+    $schema: SCHEMA,
+    title: "Segments against the error bound, per function",
     data: {
       values: rows.map((row) => ({
         bound: row.maxErrorBound,
         segments: row.segments,
         method: row.method,
         function: row.function,
-        series: `${row.function} ${row.method}${row.symmetry === "off" ? " (no symmetry)" : ""} ${row.in}->${row.out} p${row.pipeline}`,
+        series: series(row),
       })),
     },
-    mark: { type: "line", point: true },
-    encoding: {
-      x: { field: "bound", type: "quantitative", scale: { type: "log" }, title: "max error bound" },
-      y: { field: "segments", type: "quantitative", scale: { type: "log" }, title: "segments" },
-      color: { field: "method", type: "nominal", title: "method" },
-      strokeDash: { field: "function", type: "nominal", title: "function" },
-      shape: { field: "function", type: "nominal", title: "function" },
-      detail: { field: "series", type: "nominal" },
+    facet: byFunction,
+    spec: {
+      ...PANEL,
+      mark: { type: "line", point: true },
+      encoding: {
+        x: logAxis("bound", "max error bound"),
+        y: logAxis("segments", "segments"),
+        color: { field: "method", type: "nominal", title: "method" },
+        detail: { field: "series", type: "nominal" },
+      },
     },
     config: { font: "sans-serif" },
   };
 }
 
 function costVsError(rows: readonly SweepRow[], targets: readonly string[]): TopLevelSpec {
-  const panels = targets.flatMap((target) =>
-    (["lut", "dsp"] as const).map((metric) => {
-      const points = rows
-        .filter((row) => row.synth[target])
-        .map((row) => ({
-          error: row.errorsMax,
-          cost: row.synth[target]![metric],
-          method: row.method,
-          function: row.function,
-        }));
-      return {
-        title: `${target}: ${metric === "lut" ? "LUTs" : "DSPs"} against the error reached${metric === "lut" ? " (lines: Pareto front per function)" : ""}`,
-        width: 520,
-        height: 260,
-        layer: [
-          {
-            data: { values: points },
-            mark: { type: "point" as const, filled: true },
-            encoding: {
-              x: {
-                field: "error",
-                type: "quantitative" as const,
-                scale: { type: "log" as const },
-                title: "max error",
-              },
-              y: { field: "cost", type: "quantitative" as const, title: metric === "lut" ? "LUTs" : "DSPs" },
-              color: { field: "method", type: "nominal" as const, title: "method" },
-              shape: { field: "function", type: "nominal" as const, title: "function" },
-            },
-          },
-          ...(metric === "lut"
-            ? [
-                {
-                  data: {
-                    values: [...new Set(points.map((p) => p.function))].flatMap((fn) =>
-                      paretoFront(points.filter((p) => p.function === fn)),
-                    ),
-                  },
-                  mark: {
-                    type: "line" as const,
-                    interpolate: "step-after" as const,
-                    color: "black",
-                    strokeDash: [4, 2],
-                  },
-                  encoding: {
-                    x: { field: "error", type: "quantitative" as const },
-                    y: { field: "cost", type: "quantitative" as const },
-                    detail: { field: "function", type: "nominal" as const },
-                  },
-                },
-              ]
-            : []),
-        ],
-      };
-    }),
-  );
+  const rowsFor = (target: string, metric: "lut" | "dsp") => {
+    const points = rows
+      .filter((row) => row.synth[target])
+      .map((row) => ({
+        error: row.errorsMax,
+        cost: row.synth[target]![metric],
+        method: row.method,
+        function: row.function,
+        series: series(row),
+        kind: "point",
+      }));
+    if (metric === "dsp") return points;
+    const fronts = [...new Set(points.map((p) => p.function))].flatMap((fn) =>
+      paretoFront(points.filter((p) => p.function === fn)).map((p) => ({ ...p, kind: "front" })),
+    );
+    return [...points, ...fronts];
+  };
+  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
+  const x = {
+    field: "error",
+    type: "quantitative",
+    scale: { type: "log" },
+    title: "max error reached",
+  } as const;
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "FPGA cost against error (Yosys estimates)",
-    vconcat: panels,
+    $schema: SCHEMA,
+    title: "FPGA cost against the error reached (Yosys estimates), per function",
+    vconcat: targets.flatMap((target) =>
+      (["lut", "dsp"] as const).map((metric) => ({
+        title: `${target}: ${metric === "lut" ? "LUTs (dashed: Pareto front)" : "DSPs"}`,
+        data: { values: rowsFor(target, metric) },
+        facet: byFunction,
+        spec: {
+          ...PANEL,
+          height: metric === "lut" ? PANEL.height : 80,
+          layer: [
+            {
+              transform: only("point"),
+              mark: { type: "line" as const, point: true },
+              encoding: {
+                x,
+                y: {
+                  field: "cost",
+                  type: "quantitative" as const,
+                  title: metric === "lut" ? "LUTs" : "DSPs",
+                },
+                color: { field: "method", type: "nominal" as const, title: "method" },
+                detail: { field: "series", type: "nominal" as const },
+              },
+            },
+            ...(metric === "lut"
+              ? [
+                  {
+                    transform: only("front"),
+                    mark: {
+                      type: "line" as const,
+                      interpolate: "step-after" as const,
+                      color: "black",
+                      strokeDash: [4, 2],
+                    },
+                    encoding: { x, y: { field: "cost", type: "quantitative" as const } },
+                  },
+                ]
+              : []),
+          ],
+        },
+      })),
+    ),
     config: { font: "sans-serif" },
   };
 }
