@@ -11,8 +11,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, it, expect, vi } from "vitest";
-import { main } from "../../gen/cli.js";
+import { afterAll, describe, it, expect } from "vitest";
+import { expectUserError, runCli as run } from "../support/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "bin", "pwlgen.js");
@@ -31,42 +31,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "pwlgen-cli-"));
   scratch.push(dir);
   return dir;
-}
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string[];
-  readonly stderr: string[];
-}
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function run(args: string[]): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => {
-    stdout.push(parts.map(String).join(" "));
-  });
-  const error = vi.spyOn(console, "error").mockImplementation((...parts: unknown[]) => {
-    stderr.push(parts.map(String).join(" "));
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
-/** The one-line error contract: exit 2, a single "pwlgen: error:" line, no stack trace. */
-function expectUserError(result: Run): string {
-  expect(result.code).toBe(2);
-  expect(result.stderr).toHaveLength(1);
-  const line = result.stderr[0]!;
-  expect(line).not.toContain("\n");
-  expect(line.startsWith("pwlgen: error:")).toBe(true);
-  expect(line).not.toContain("    at ");
-  return line;
 }
 
 interface FormatJson {
