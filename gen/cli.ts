@@ -17,7 +17,8 @@ import { synthCommand, synthShape } from "./commands/synth.js";
 import { trainCommand } from "./commands/train.js";
 import { trainShape } from "./train/train.js";
 import { sweepShape } from "./sweep/schema.js";
-import { type Verification, verifyUnit } from "../sim/verify.js";
+import { requireSimulators } from "../sim/tools.js";
+import { type Verification, chosenSimulators, verifyUnit } from "../sim/verify.js";
 
 /**
  * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
@@ -235,6 +236,8 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const { outDir, verify, simulator, lint, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
+  // And simulators --verify needs.
+  if (verify) requireSimulators(chosenSimulators(simulator));
   const generation = generateFromSpec(spec);
   printSummary(generation);
   const written = await writeUnit(generation, { outDir, force, verify, simulator, lint });

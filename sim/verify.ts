@@ -12,6 +12,10 @@ export interface Verification {
 
 export type SimulatorChoice = Simulator | "all";
 
+export function chosenSimulators(choice: SimulatorChoice): readonly Simulator[] {
+  return choice === "all" ? SIMULATORS : [choice];
+}
+
 /**
  * The bit-exact check of a unit directory: lint the module, then run its testbench, which
  * compares the RTL with the golden model's vectors, in each chosen simulator. Only the
@@ -25,7 +29,7 @@ export async function verifyUnit(
 ): Promise<Verification> {
   const unit = readUnit(dir);
   requireUnitFiles(unit, ["testbench", "vectors"]);
-  const chosen = simulators === "all" ? SIMULATORS : [simulators];
+  const chosen = chosenSimulators(simulators);
   requireSimulators(chosen);
   const lint = options.lint === false ? [] : await lintUnit(unit, chosen);
   const results: SimResult[] = [];

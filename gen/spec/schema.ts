@@ -266,5 +266,10 @@ export const runShape = {
 export const genSchema = z
   .object({ ...designShape, ...runShape })
   .strict()
-  .superRefine(checkCombinations);
+  .superRefine(checkCombinations)
+  .superRefine((options, ctx) => {
+    if (!options.lint && !options.verify) {
+      ctx.addIssue({ code: "custom", path: ["lint"], message: "applies only with --verify" });
+    }
+  });
 export type GenOptions = z.output<typeof genSchema>;

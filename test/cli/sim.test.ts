@@ -101,7 +101,8 @@ describe("--simulator chooses every tool a check needs, lint included", () => {
 
   it("gen takes --no-lint like sim; lint, a run option, stays out of the spec hash", async () => {
     const out = join(root, "nolint");
-    expect((await runCli(["gen", ...SMALL, "--out-dir", out, "--no-lint"])).code).toBe(0);
+    const args = ["gen", ...SMALL, "--out-dir", out, "--verify", "--simulator", "iverilog", "--no-lint"];
+    expect((await runCli(args)).code).toBe(0);
     const hash = (dir: string) =>
       (JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { specHash: string }).specHash;
     expect(hash(out)).toBe(hash(unit));
@@ -131,5 +132,21 @@ describe("--help describes each command's own options", () => {
     const text = help("gen");
     expect(text).toContain("--simulator simulator(s) for --verify");
     expect(text).toContain("--lint with --verify, lint the module first");
+  });
+});
+
+describe("pwlgen gen --verify: tools and options checked before the design is built", () => {
+  it("a missing simulator exits 3 naming it, and nothing is written", async () => {
+    const out = join(root, "no-tools");
+    const result = await withoutTools(["gen", ...SMALL, "--verify", "--out-dir", out]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr.join("\n")).toMatch(/verilator|iverilog/);
+    expect(() => readFileSync(join(out, "manifest.json"))).toThrow();
+  });
+
+  it("--no-lint without --verify is refused", async () => {
+    const line = expectUserError(await runCli(["gen", ...SMALL, "--no-lint", "--out-dir", join(root, "nl")]));
+    expect(line).toContain("--lint: false applies only with --verify");
   });
 });
