@@ -126,6 +126,12 @@ function refuseIgnoredOptions(values: unknown, ctx: z.RefinementCtx): unknown {
     for (const key of Object.keys(unitShape))
       if (given[key] !== undefined) refuse(key, "cannot be combined with --design");
   }
+  // The slope variant has no PWL derivative whose format or bound these would set.
+  if (given.derivative === "slope") {
+    for (const key of ["dout", "dmaxError"])
+      if (given[key] !== undefined)
+        refuse(key, "applies only to the pwl-pwl variant, not to --derivative slope");
+  }
   // An invalid --dataset is left to the schema, which names it.
   const dataset = trainShape.dataset.safeParse(given.dataset);
   if (dataset.success) {

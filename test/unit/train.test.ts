@@ -401,6 +401,10 @@ describe("pwlgen train on the command line", () => {
       [...unitOptions, "--dataset", "csv", "--csv", "f.csv", "--label", "c", "--samples", "100", ...out],
       /^pwlgen: error: --samples: "100" applies only to the synthetic datasets .*, not to --dataset csv$/,
     );
+    await refused(
+      [...unitOptions, "--derivative", "slope", "--dmax-error", "2^-8", ...out],
+      /^pwlgen: error: --dmax-error: "2\^-8" applies only to the pwl-pwl variant, not to --derivative slope$/,
+    );
     expect(existsSync(join(dir, "ignored"))).toBe(false);
   });
 
