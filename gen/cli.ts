@@ -12,6 +12,7 @@ import { MissingToolError, UserError } from "./spec/errors.js";
 import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
+import { counted } from "./text.js";
 import { mergeCommand, sweepCommand } from "./commands/sweep.js";
 import { synthCommand, synthShape } from "./commands/synth.js";
 import { trainCommand } from "./commands/train.js";
@@ -55,6 +56,20 @@ const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
 
 export async function main(args: readonly string[]): Promise<number> {
   let exitCode = 0;
+  // yargs keeps the last of a repeated switch (--lint --no-lint): refuse repeats, as for values.
+  const given = new Map<string, string[]>();
+  for (const arg of args) {
+    if (arg === "--") break;
+    if (!arg.startsWith("--")) continue;
+    const name = arg.slice(2).split("=")[0]!.replace(/^no-/, "");
+    const spellings = [...(given.get(name) ?? []), arg];
+    if (spellings.length > 1) {
+      return reportError(
+        new UserError(`--${name}`, spellings.join(" "), "is given more than once; give it once"),
+      );
+    }
+    given.set(name, spellings);
+  }
   const first = args[0];
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
     return reportError(
@@ -309,14 +324,14 @@ function printTable(
       ? ""
       : `, folded ${channel.fold.kind}${unfolded ? ` (${unfolded.segments} without folding)` : ""}`;
   console.log(
-    `  ${port}: ${hw.segments} segments (${method === "optimal" ? "minimum" : method}${folded}), ` +
+    `  ${port}: ${counted(hw.segments, "segment")} (${method === "optimal" ? "minimum" : method}${folded}), ` +
       `max error ${accuracy.max.toPrecision(4)} (${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}, ` +
       `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );
   console.log(
     `      slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ` +
       (channel.select.kind === "tree"
-        ? `${hw.comparators} comparators (depth ${hw.treeDepth})`
+        ? `${counted(hw.comparators, "comparator")} (depth ${hw.treeDepth})`
         : "no comparators (uniform)") +
       `, latency ${design.pipeline}`,
   );

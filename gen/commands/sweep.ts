@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import { counted } from "../text.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
@@ -13,10 +14,10 @@ export async function sweepCommand(argv: Record<string, unknown>): Promise<numbe
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
   console.log(
-    `${summary.rows.length} points (${summary.computed} computed, ${summary.cached} from cache): ` +
+    `${counted(summary.rows.length, "point")} (${summary.computed} computed, ${summary.cached} from cache): ` +
       `${counts.ok} ok, ${counts.infeasible} infeasible, ${counts.failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  console.log(`wrote ${options.outDir}/ (${summary.files.join(", ")})`);
+  console.log(`wrote ${options.outDir.replace(/\/+$/, "")}/ (${summary.files.join(", ")})`);
   return counts.failed > 0 ? 1 : 0;
 }
 
@@ -24,7 +25,9 @@ export async function mergeCommand(argv: Record<string, unknown>): Promise<numbe
   const dirs = (argv.dirs as string[] | undefined) ?? [];
   const outDir = typeof argv.outDir === "string" ? argv.outDir : "rtl-out/sweep-merged";
   const rows = await mergeSweeps(dirs, outDir, argv.force === true);
-  console.log(`merged ${dirs.length} sweep directories: ${rows.length} points into ${outDir}/`);
+  console.log(
+    `merged ${counted(dirs.length, "shard")}: ${counted(rows.length, "point")} into ${outDir.replace(/\/+$/, "")}/`,
+  );
   return 0;
 }
 
@@ -35,7 +38,7 @@ function describe(outcome: PointOutcome): string {
   const synth = Object.entries(row.synth)
     .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
     .join(", ");
-  return `${what}: ${row.segments} segments${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${outcome.computed ? "" : " (cached)"}`;
+  return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${outcome.computed ? "" : " (cached)"}`;
 }
 
 function lineProgress(): SweepProgress {

@@ -3,13 +3,14 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { threadId } from "node:worker_threads";
 import { UserError } from "../spec/errors.js";
 import { TOOL_NAME } from "../paths.js";
@@ -46,13 +47,9 @@ export function checkReplaceable(target: string, force: boolean, label = "--out-
  */
 export function checkCreatable(target: string, label = "--out-dir"): boolean {
   const path = resolve(target);
-  const rel = relative(path, process.cwd());
-  if (
-    rel === "" ||
-    (!rel.startsWith("..") && !rel.startsWith("/")) ||
-    path === homedir() ||
-    dirname(path) === path
-  ) {
+  const real = realPath(path);
+  const home = realPath(homedir());
+  if (containsOrIs(real, realPath(process.cwd())) || real === home || dirname(real) === real) {
     throw new UserError(
       label,
       target,
@@ -69,6 +66,20 @@ export function checkCreatable(target: string, label = "--out-dir"): boolean {
   }
   if (!statSync(path).isDirectory()) throw new UserError(label, target, "exists and is not a directory");
   return true;
+}
+
+/** A path with symbolic links resolved, for the part of it that exists. */
+export function realPath(target: string): string {
+  const path = resolve(target);
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return join(realpathSync(existing), relative(existing, path));
+}
+
+/** Whether `outer` is `inner` or a directory above it. */
+export function containsOrIs(outer: string, inner: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** This thread's suffix for temporary names: the process id, and the worker thread's id. */

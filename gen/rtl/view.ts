@@ -11,6 +11,7 @@ import {
 import type { Fold } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
+import { counted } from "../text.js";
 import { belowConstant, index, literal, range, resize } from "./verilog.js";
 
 /**
@@ -404,7 +405,7 @@ function selectAndRom(
     const root = build(0, n);
     select.push({ decl: range(indexWidth, false), name: indexName, expr: root, comment: "" });
     const hw = hardwareSummary(input, channel);
-    selectComment = `${p}: segment select, a balanced comparator tree: ${hw.comparators} comparators, depth ${hw.treeDepth}.`;
+    selectComment = `${p}: segment select, a balanced comparator tree: ${counted(hw.comparators, "comparator")}, depth ${hw.treeDepth}.`;
   }
 
   const columns = [

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { Options } from "yargs";
-import { UserError } from "./errors.js";
 import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
 
 /** Options that exclude each other: a flag for one replaces the spec file's value of any. */
@@ -51,15 +50,7 @@ interface JsonProperty {
 export function valuesFromArgv(shape: z.ZodRawShape, argv: Record<string, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(shape)) {
-    const value = argv[key];
-    if (Array.isArray(value)) {
-      throw new UserError(
-        `--${kebab(key)}`,
-        value.map(String).join(" "),
-        "is given more than once; give it once",
-      );
-    }
-    if (value !== undefined) values[key] = value;
+    if (argv[key] !== undefined) values[key] = argv[key];
   }
   return values;
 }

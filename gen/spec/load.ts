@@ -54,8 +54,21 @@ export function readSpecFile(path: string): SpecFile {
   try {
     data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    const first = String((error as Error).message).split("\n")[0];
+    const first = String((error as Error).message)
+      .split("\n")[0]!
+      .replace(/:$/, "");
     throw new UserError("--spec", path, `is not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${first}`);
+  }
+  if (path.endsWith(".json")) {
+    // JSON.parse keeps the last of repeated keys; the YAML parser (JSON is YAML) refuses them.
+    try {
+      parseYaml(text);
+    } catch (error) {
+      const first = String((error as Error).message)
+        .split("\n")[0]!
+        .replace(/:$/, "");
+      if (/unique/i.test(first)) throw new UserError("--spec", path, `repeats a key: ${first}`);
+    }
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UserError("--spec", path, "must hold an object of fields (function, in, out, ...)");

@@ -269,7 +269,7 @@ export const genSchema = z
   .superRefine(checkCombinations)
   .superRefine((options, ctx) => {
     if (!options.lint && !options.verify) {
-      ctx.addIssue({ code: "custom", path: ["lint"], message: "applies only with --verify" });
+      ctx.addIssue({ code: "custom", path: ["lint"], message: "(--no-lint) applies only with --verify" });
     }
   });
 export type GenOptions = z.output<typeof genSchema>;

@@ -1,4 +1,5 @@
 import { cpSync, existsSync } from "node:fs";
+import { containsOrIs, realPath } from "../output/write.js";
 import { join, resolve } from "node:path";
 import { canonicalJson } from "../spec/load.js";
 import { UserError } from "../spec/errors.js";
@@ -21,16 +22,40 @@ export async function mergeSweeps(
   if (dirs.length === 0) throw new UserError("DIR", "", "is missing: give the sweep directories to merge");
   const target = resolve(outDir);
   const shards = dirs.map((dir) => ({ dir, ...readSweep(dir) }));
-  const count = parseShard(shards[0]!.marker.shard).count;
-  const total = shards[0]!.marker.points;
+  for (const { dir } of shards) {
+    if (containsOrIs(realPath(dir), realPath(outDir))) {
+      throw new UserError(
+        "--out-dir",
+        outDir,
+        `is the sweep directory ${dir} or inside it; merge into a directory of its own`,
+      );
+    }
+  }
+  const first = shards[0]!;
+  const count = parseShard(first.marker.shard).count;
+  const total = first.marker.points;
   const taken = new Map<number, string>();
   for (const shard of shards) {
     const { index, count: n } = parseShard(shard.marker.shard);
+    if (shard.marker.sweep === undefined) {
+      throw new UserError(
+        "DIR",
+        shard.dir,
+        "was written by an older pwlgen that did not record its shard; run that shard again",
+      );
+    }
+    if (shard.marker.sweep !== first.marker.sweep) {
+      throw new UserError(
+        "DIR",
+        shard.dir,
+        `is a shard of another sweep than ${first.dir} (other functions, bounds, formats or options)`,
+      );
+    }
     if (n !== count || shard.marker.points !== total) {
       throw new UserError(
         "DIR",
         shard.dir,
-        `is shard ${shard.marker.shard ?? "?"} of ${shard.marker.points ?? "?"} points, not one of ${count} shards of ${total ?? "?"} points like ${shards[0]!.dir}`,
+        `is shard ${shard.marker.shard ?? "?"} of ${shard.marker.points ?? "?"} points, not one of ${count} shards of ${total ?? "?"} points like ${first.dir}`,
       );
     }
     const other = taken.get(index);
@@ -43,7 +68,7 @@ export async function mergeSweeps(
     throw new UserError(
       "DIR",
       dirs.join(" "),
-      `leave out shard ${missing.map((i) => `${i}/${count}`).join(", ")}; merge needs every shard of the sweep`,
+      `${dirs.length === 1 ? "lacks" : "lack"} shard ${missing.map((i) => `${i}/${count}`).join(", ")}; merge needs every shard of the sweep`,
     );
   }
 
@@ -69,7 +94,7 @@ export async function mergeSweeps(
     );
   }
 
-  claimDirectory(target, force, { shard: "1/1", points: byIndex.size }, outDir);
+  claimDirectory(target, force, { shard: "1/1", points: byIndex.size, sweep: first.marker.sweep! }, outDir);
   const entries = [...byIndex.values()].sort((a, b) => a.row.index - b.row.index);
   for (const { row, dir } of entries) {
     if (row.unit && resolve(dir) !== target && existsSync(join(dir, row.unit))) {

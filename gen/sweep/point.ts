@@ -3,14 +3,12 @@ import { join } from "node:path";
 import { generateFromSpec } from "../generate.js";
 import { parseBound } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
-import { parseOptions } from "../spec/load.js";
 import { specHash } from "../spec/normalize.js";
-import { designSchema } from "../spec/schema.js";
 import { synthUnit } from "../synth/unit.js";
 import type { SynthTarget } from "../synth/yosys.js";
 import { writeUnit } from "../write.js";
 import type { SimulatorChoice } from "../../sim/verify.js";
-import type { SweepPoint } from "./points.js";
+import { type SweepPoint, pointSpec } from "./points.js";
 import type { SweepRow } from "./row.js";
 
 /**
@@ -43,7 +41,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const rowPath = join(unitDir, "row.json");
   let hash: string | null = null;
   try {
-    const spec = parseOptions(designSchema, point.spec as Record<string, unknown>, { fromCli: new Set() });
+    const spec = pointSpec(point);
     hash = specHash(spec);
     const cached = readJson<SweepRow>(rowPath);
     if (cached && cached.specHash === hash && complete(cached, task)) {

@@ -1,4 +1,5 @@
-import type { DesignSpecInput } from "../spec/schema.js";
+import { parseOptions } from "../spec/load.js";
+import { type DesignSpec, type DesignSpecInput, designSchema } from "../spec/schema.js";
 import { parseShard, type SweepOptions } from "./schema.js";
 
 /**
@@ -54,4 +55,9 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
     points: points.filter((point) => point.index % shard.count === shard.index - 1),
     total: points.length,
   };
+}
+
+/** A point's validated design spec (a UserError if the point cannot be built). */
+export function pointSpec(point: SweepPoint): DesignSpec {
+  return parseOptions(designSchema, point.spec as Record<string, unknown>, { fromCli: new Set() });
 }

@@ -13,8 +13,10 @@ import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
 import { sweepPlots } from "../plot/sweep.js";
 import { UserError } from "../spec/errors.js";
+import { canonicalHash } from "../spec/load.js";
+import { specHash } from "../spec/normalize.js";
 import { type PointOutcome, type PointTask, runPoint } from "./point.js";
-import { type SweepPoint, sweepPoints } from "./points.js";
+import { type SweepPoint, pointSpec, sweepPoints } from "./points.js";
 import { type SweepRow, toCsv } from "./row.js";
 import type { SweepOptions } from "./schema.js";
 import type { SynthTarget } from "../synth/yosys.js";
@@ -43,7 +45,13 @@ const WORKER = join(PACKAGE_ROOT, "dist", "gen", "sweep", "worker.js");
 export async function runSweep(options: SweepOptions, progress?: SweepProgress): Promise<SweepSummary> {
   const dir = resolve(options.outDir);
   const { points, total } = sweepPoints(options);
-  claimDirectory(dir, options.force, { shard: options.shard ?? "1/1", points: total }, options.outDir);
+  refuseRepeatedDesigns(points);
+  claimDirectory(
+    dir,
+    options.force,
+    { shard: options.shard ?? "1/1", points: total, sweep: sweepHash(options) },
+    options.outDir,
+  );
   trackWorkerStaging(join(dir, "points"));
   const tasks: PointTask[] = points.map((point) => ({
     point,
@@ -105,10 +113,47 @@ export async function writeSweepFiles(
   return [...files.keys()];
 }
 
-/** What a sweep directory's marker records: which slice of how many points it holds. */
+/** What a sweep directory's marker records: which slice of how many points of which sweep. */
 export interface SweepMarker {
   readonly shard: string;
   readonly points: number;
+  /** Hash of the sweep's options, the shard and where and how it ran aside. */
+  readonly sweep: string;
+}
+
+function sweepHash(options: SweepOptions): string {
+  return canonicalHash({
+    ...options,
+    shard: undefined,
+    jobs: undefined,
+    outDir: undefined,
+    force: undefined,
+  });
+}
+
+/**
+ * Two points that are the same design (a bound in ulps and the same bound written in real
+ * units, say) would be computed twice and give two identical rows: refused.
+ */
+function refuseRepeatedDesigns(points: readonly SweepPoint[]): void {
+  const seen = new Map<string, string>();
+  for (const point of points) {
+    let hash: string;
+    try {
+      hash = specHash(pointSpec(point));
+    } catch {
+      continue; // an infeasible point is recorded in its row
+    }
+    const first = seen.get(hash);
+    if (first !== undefined) {
+      throw new UserError(
+        "sweep",
+        `${first} and ${point.key}`,
+        "are the same design; give each bound or format once",
+      );
+    }
+    seen.set(hash, point.key);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -523,7 +524,58 @@ describe("output directories that must never be replaced", () => {
   );
 });
 
+describe("output directories reached by another path", () => {
+  it("the current directory through a symbolic link, and '..' from a directory named '..odd', are refused with --force", async () => {
+    const parent = tempDir();
+    const work = join(parent, "real", "work");
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, "keep.txt"), "mine");
+    symlinkSync(join(parent, "real"), join(parent, "alias"));
+    const odd = join(parent, "p", "..odd");
+    mkdirSync(odd, { recursive: true });
+    const cwd = process.cwd();
+    try {
+      process.chdir(work);
+      expect(
+        expectUserError(await run(["gen", ...SMALL, "--out-dir", join(parent, "alias", "work"), "--force"])),
+      ).toContain("is the current directory");
+      process.chdir(odd);
+      expect(expectUserError(await run(["gen", ...SMALL, "--out-dir", "..", "--force"]))).toContain(
+        "is the current directory",
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readdirSync(work)).toEqual(["keep.txt"]);
+    expect(readdirSync(join(parent, "p"))).toEqual(["..odd"]);
+  });
+});
+
+describe("a switch given twice", () => {
+  it.each([
+    ["--verify", "--verify"],
+    ["--lint", "--no-lint"],
+  ])("%s %s is refused", async (a, b) => {
+    const parent = tempDir();
+    const line = expectUserError(await run(["gen", ...SMALL, a, b, "--out-dir", join(parent, "u")]));
+    expect(line).toContain(`"${a} ${b}" is given more than once`);
+    expect(listing(parent)).toEqual([]);
+  });
+});
+
 describe("spec files: one value per field, flags win", () => {
+  it("a JSON key written twice is refused (JSON.parse would keep the last)", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.json");
+    writeFileSync(
+      spec,
+      '{"function":"sigmoid","in":"s4.8","out":"u1.9","maxError":"2^-6","maxError":"2^-7"}',
+    );
+    const line = expectUserError(await run(["gen", "--spec", spec, "--out-dir", join(parent, "u")]));
+    expect(line).toContain("repeats a key");
+    expect(listing(parent)).toEqual(["spec.json"]);
+  });
+
   it("a field spelled twice (maxError and max-error) is refused", async () => {
     const parent = tempDir();
     const spec = join(parent, "spec.json");

@@ -147,6 +147,6 @@ describe("pwlgen gen --verify: tools and options checked before the design is bu
 
   it("--no-lint without --verify is refused", async () => {
     const line = expectUserError(await runCli(["gen", ...SMALL, "--no-lint", "--out-dir", join(root, "nl")]));
-    expect(line).toContain("--lint: false applies only with --verify");
+    expect(line).toContain("--lint: false (--no-lint) applies only with --verify");
   });
 });

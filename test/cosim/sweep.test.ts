@@ -175,11 +175,33 @@ describe("shards, merge, resume, failures", () => {
       console.error = error;
       rmSync(out, { force: true });
     }
-    expect(errors[0]).toContain("leave out shard 2/2");
+    expect(errors[0]).toContain("lacks shard 2/2");
     expect(errors[1]).toContain("is shard 1/2 again");
     expect(errors[2]).toContain("is shard 1/1 of 24 points, not one of 2 shards of 24 points");
     expect(errors[3]).toContain(`--out-dir: "${out}" exists and is not a directory`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("merge refuses a shard of another sweep, and an --out-dir in a shard; a sweep refuses one design twice", async () => {
+    const errors: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => errors.push(line);
+    const other = join(root, "other2");
+    const small = ["sweep", "--function", "sigmoid", "--in", "s4.6", "--out", "u1.8", "--jobs", "1"];
+    try {
+      expect(await run([...small, "--max-error", "2^-5,2^-6", "--shard", "2/2", "--out-dir", other])).toBe(0);
+      const s1 = join(root, "s1");
+      expect(await run(["sweep", "merge", s1, join(root, "s2"), "--out-dir", join(s1, "points")])).toBe(2);
+      expect(await run(["sweep", "merge", s1, other, "--out-dir", join(root, "mixed")])).toBe(2);
+      expect(await run([...small, "--max-error", "1ulp,2^-8", "--out-dir", join(root, "same")])).toBe(2);
+    } finally {
+      console.error = error;
+    }
+    expect(errors[0]).toContain("is the sweep directory");
+    expect(errors[1]).toContain("is a shard of another sweep");
+    expect(errors[2]).toContain("are the same design");
+    expect(existsSync(join(root, "mixed"))).toBe(false);
+    expect(existsSync(join(root, "same"))).toBe(false);
   });
 
   it("an interrupted sweep resumes: the points a shard finished come from the cache", async () => {
