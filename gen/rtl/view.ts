@@ -174,13 +174,6 @@ export function moduleView(design: PwlDesign): ModuleView {
       : false;
   const tableInputOf = (channel: PwlChannel): Signal => (isFolded(channel) ? magnitude : x);
 
-  // Comparator trees compare |x|, or a signed x as its offset x - min(x) (the constants
-  // then move up by 2^(w-1); belowConstant inverts the top bit).
-  const compareKeyOf = (channel: PwlChannel): CompareKey =>
-    tableInput(design.input, channel).signed
-      ? { name: tableInputOf(channel).name, offset: 2 ** (xWidth - 1), signed: true }
-      : { name: tableInputOf(channel).name, offset: 0, signed: false };
-
   // Selection and ROMs.
   const unused: string[][] = tables.map(() => []);
   const channelParts = tables.map((channel) => ({
@@ -189,7 +182,6 @@ export function moduleView(design: PwlDesign): ModuleView {
     ...selectAndRom(
       channel,
       tableInputOf(channel).name,
-      compareKeyOf(channel),
       design.input,
       channel === design.y ? tap : undefined,
     ),
@@ -337,17 +329,9 @@ export function cutPoints(stages: number): {
   return { output: stages >= 1, rom: stages >= 2, product: stages >= 3, input: stages >= 4 };
 }
 
-/** The signal a comparator tree compares, and what its constants add to input codes. */
-interface CompareKey {
-  readonly name: string;
-  readonly offset: number;
-  readonly signed: boolean;
-}
-
 function selectAndRom(
   channel: PwlChannel,
   tableInputName: string,
-  compareKey: CompareKey,
   input: FixFormat,
   tap: SlopeTap | undefined,
 ): { selectComment: string; select: SelectWire[]; rom: RomView } {
@@ -388,12 +372,9 @@ function selectAndRom(
       const right = build(mid, hi);
       const name = `${p}_sel_${lo}_${hi - 1}`;
       const threshold = channel.breakpoints[mid]!;
-      const below = belowConstant(
-        compareKey.name,
-        threshold + compareKey.offset,
-        inputType.width,
-        compareKey.signed,
-      );
+      // |x| compares as it is; a signed x as x - min(x), so the constant moves up by 2^(w-1).
+      const offset = inputType.signed ? 2 ** (inputType.width - 1) : 0;
+      const below = belowConstant(tableInputName, threshold + offset, inputType.width, inputType.signed);
       select.push({
         decl: range(indexWidth, false),
         name,
