@@ -5,7 +5,8 @@ import { formatName, ulp } from "./fixed/format.js";
 import { type PwlChannel, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
-import { checkReplaceable, discardStaged, interruptedNote } from "./output/write.js";
+import { checkReplaceable } from "./output/write.js";
+export { installSignalHandlers } from "./output/interrupt.js";
 import { showReal } from "./spec/bound.js";
 import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
@@ -34,23 +35,6 @@ const simShape = {
 const simSchema = z.object(simShape).strict();
 
 const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written), 3 a required tool is missing.`;
-
-/**
- * Interrupted runs leave nothing half-written: the output directory is only ever renamed
- * into place complete, and on SIGINT or SIGTERM the temporary directory is removed too.
- */
-export function installSignalHandlers(): void {
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const) {
-    process.once(signal, () => {
-      discardStaged();
-      console.error(`${TOOL_NAME}: interrupted; ${interruptedNote()}`);
-      process.exit(code);
-    });
-  }
-}
 
 const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
 

@@ -1,6 +1,7 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { trackChild } from "../gen/output/interrupt.js";
 import { MissingToolError } from "../gen/spec/errors.js";
 import type { Simulator } from "./types.js";
 
@@ -60,24 +61,39 @@ export interface RunOutput {
   readonly stderr: string;
 }
 
-/** Runs a program to completion and returns its exit code and output (never throws on exit code). */
+/**
+ * Runs a program to completion and returns its exit code and output (never throws on exit
+ * code). It runs in a process group of its own, so that an interrupt stops it and what it
+ * starts (Verilator's make and C++ compiler).
+ */
 export function run(
   program: string,
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
-    execFile(
-      program,
-      args,
-      { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") {
-          reject(error);
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    trackChild(child);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      if (code === null) {
+        reject(new Error(`${program} was stopped by ${signal ?? "a signal"}`));
+        return;
+      }
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString(),
+        stderr: Buffer.concat(stderr).toString(),
+      });
+    });
   });
 }

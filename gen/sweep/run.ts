@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { checkCreatable, trackWorkerStaging } from "../output/write.js";
+import { isInterrupting, onInterrupt, waitForExit } from "../output/interrupt.js";
 import { join, resolve } from "node:path";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
@@ -77,9 +78,16 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
       maxThreads: Math.min(options.jobs, tasks.length),
       minThreads: 1,
     });
+    // On interrupt, the workers stop before their temporary directories are removed.
+    const forget = onInterrupt(() => pool.destroy());
     try {
       outcomes = await Promise.all(tasks.map(async (task) => report((await pool.run(task)) as PointOutcome)));
+    } catch (error) {
+      // Stopping the pool on interrupt fails the points in flight: no error to report.
+      if (isInterrupting()) return waitForExit();
+      throw error;
     } finally {
+      forget();
       await pool.destroy();
     }
   }

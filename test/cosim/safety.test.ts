@@ -98,6 +98,20 @@ describe("a killed run leaves the previous output intact", () => {
   });
 });
 
+/** Command lines of running processes (from /proc) that contain a string. */
+function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(join("/proc", entry, "cmdline"), "utf8").replaceAll("\0", " ");
+      if (command.includes(text)) found.push(command);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return found;
+}
+
 describe("an interrupted sweep", () => {
   it("SIGINT while worker threads stage points removes their temporary directories and keeps finished points", async () => {
     const out = join(root, "sweep");
@@ -134,20 +148,27 @@ describe("an interrupted sweep", () => {
         return [];
       }
     };
-    // Wait until a point is being staged (it verifies for a while), then interrupt.
-    for (let i = 0; i < 600 && staged().length === 0 && child.exitCode === null; i++) {
+    // Wait until a point is being staged and its simulator runs, then interrupt.
+    const scratch = `pwlgen-iverilog-${child.pid}-`;
+    const simulating = (): boolean => staged().length > 0 && processesMentioning(scratch).length > 0;
+    let seen = false;
+    for (let i = 0; i < 1200 && !(seen = simulating()) && child.exitCode === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(staged().length).toBeGreaterThan(0);
     child.kill("SIGINT");
+    expect(seen).toBe(true);
     expect(await exited).toBe(130);
     expect(stderr.trim()).toBe(
       "pwlgen: interrupted; finished sweep points are kept; run the same command again to resume",
     );
     expect(staged()).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(`pwlgen-iverilog-${child.pid}-`))).toEqual(
-      [],
-    );
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(scratch))).toEqual([]);
+    // The simulators the workers started were stopped too (SIGTERM: they end within moments),
+    // not left running without their scratch directory.
+    for (let i = 0; i < 60 && processesMentioning(scratch).length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(processesMentioning(scratch)).toEqual([]);
   });
 });
 
