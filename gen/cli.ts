@@ -10,7 +10,7 @@ export { installSignalHandlers } from "./output/interrupt.js";
 import { showReal } from "./spec/bound.js";
 import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
-import { defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
+import { SIMULATORS, defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
 import { counted } from "./text.js";
@@ -27,7 +27,10 @@ import { type Verification, chosenSimulators, verifyUnit } from "../sim/verify.j
  * failed (simulation mismatch, lint warning), 2 bad input, 3 a required tool is missing.
  */
 const simShape = {
-  simulator: runShape.simulator.describe("simulator(s) that lint the module and run its testbench"),
+  simulator: z
+    .enum(SIMULATORS)
+    .default("all")
+    .describe("simulator(s) that lint the module and run its testbench"),
   lint: runShape.lint.describe(
     "lint the module first with -Wall in the chosen simulator(s) (verilator --lint-only, iverilog); --no-lint skips it",
   ),
@@ -38,7 +41,9 @@ const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written
 
 const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
 
-export async function main(args: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
+  // `pwlgen help [command]` is `pwlgen [command] --help`.
+  const args = argv[0] === "help" ? [...argv.slice(1), "--help"] : argv;
   let exitCode = 0;
   // yargs keeps the last of a repeated switch (--lint --no-lint): refuse repeats, as for values.
   const given = new Map<string, string[]>();
@@ -57,7 +62,11 @@ export async function main(args: readonly string[]): Promise<number> {
   const first = args[0];
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
     return reportError(
-      new UserError("command", first, `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")}`),
+      new UserError(
+        "command",
+        first,
+        `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")} (or help)`,
+      ),
     );
   }
   const cli = yargs([...args])
@@ -236,7 +245,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
   // And simulators --verify needs.
-  if (verify) requireSimulators(chosenSimulators(simulator));
+  if (verify) requireSimulators(chosenSimulators(simulator ?? "all"));
   const generation = generateFromSpec(spec);
   printSummary(generation);
   const written = await writeUnit(generation, { outDir, force, verify, simulator, lint });

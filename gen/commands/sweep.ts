@@ -3,7 +3,7 @@ import { counted } from "../text.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
-import { type SweepProgress, runSweep } from "../sweep/run.js";
+import { type SweepProgress, type SweepSummary, runSweep } from "../sweep/run.js";
 import { sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
@@ -14,7 +14,7 @@ export async function sweepCommand(argv: Record<string, unknown>): Promise<numbe
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
   console.log(
-    `${counted(summary.rows.length, "point")} (${summary.computed} computed, ${summary.cached} from cache): ` +
+    `${counted(summary.rows.length, "point")} (${workDone(summary.work)}): ` +
       `${counts.ok} ok, ${counts.infeasible} infeasible, ${counts.failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(`wrote ${options.outDir.replace(/\/+$/, "")}/ (${summary.files.join(", ")})`);
@@ -31,6 +31,18 @@ export async function mergeCommand(argv: Record<string, unknown>): Promise<numbe
   return 0;
 }
 
+/** "12 generated, 0 from cache", with "N only synthesized" when a target was added. */
+function workDone(work: SweepSummary["work"]): string {
+  const only = work.synthesized > 0 ? `, ${work.synthesized} only synthesized` : "";
+  return `${work.generated} generated${only}, ${work.cached} from cache`;
+}
+
+const WORK_NOTE: Record<PointOutcome["work"], string> = {
+  generated: "",
+  synthesized: " (only synthesized)",
+  cached: " (cached)",
+};
+
 function describe(outcome: PointOutcome): string {
   const row = outcome.row;
   const what = `${row.function} ${row.method} ${row.in}->${row.out} ${row.maxErrorBound ?? `${row.segmentBudget} segments`}`;
@@ -38,7 +50,7 @@ function describe(outcome: PointOutcome): string {
   const synth = Object.entries(row.synth)
     .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
     .join(", ");
-  return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${outcome.computed ? "" : " (cached)"}`;
+  return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${WORK_NOTE[outcome.work]}`;
 }
 
 function lineProgress(): SweepProgress {

@@ -6,6 +6,15 @@ import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
 const ALTERNATIVES: readonly (readonly string[])[] = [["maxError", "segments"]];
 
 /**
+ * Options that only apply under some values of another: a flag choosing such a value also
+ * drops the spec file's options that no longer apply (`--derivative none` drops the file's
+ * dout and dmaxError; `--derivative slope` its dmaxError), as the file's own choice would.
+ */
+const DEPENDENTS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  derivative: { none: ["dout", "dmaxError"], slope: ["dmaxError"] },
+};
+
+/**
  * yargs options from a zod shape, so the schema stays the single source of names, help
  * texts, choices and defaults. Values reach zod as the user typed them (strings, except
  * booleans), and zod alone validates, coerces and fills defaults, so a spec file's values
@@ -71,6 +80,11 @@ export function commandOptions<S extends z.ZodType>(
   // A flag overrides the file, including the file's choice between alternatives.
   for (const group of ALTERNATIVES) {
     if (group.some((key) => key in fromCli)) for (const key of group) delete fileValues[key];
+  }
+  for (const [key, dropped] of Object.entries(DEPENDENTS)) {
+    const value = fromCli[key];
+    if (typeof value !== "string") continue;
+    for (const dependent of dropped[value] ?? []) if (!(dependent in fromCli)) delete fileValues[dependent];
   }
   return parseOptions(
     schema,

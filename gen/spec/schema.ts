@@ -253,7 +253,7 @@ export const runShape = {
     .boolean()
     .default(false)
     .describe("lint and simulate the unit against the golden model before writing it"),
-  simulator: z.enum(SIMULATORS).default("all").describe("simulator(s) for --verify"),
+  simulator: z.enum(SIMULATORS).optional().describe("simulator(s) for --verify (default: all)"),
   lint: z
     .boolean()
     .default(true)
@@ -271,5 +271,16 @@ export const genSchema = z
     if (!options.lint && !options.verify) {
       ctx.addIssue({ code: "custom", path: ["lint"], message: "(--no-lint) applies only with --verify" });
     }
+    refuseSimulatorWithoutVerify(options, ctx);
   });
+
+/** --simulator chooses what --verify runs: without --verify it would be silently ignored. */
+export function refuseSimulatorWithoutVerify(
+  options: { simulator?: SimulatorChoice | undefined; verify: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (options.simulator !== undefined && !options.verify) {
+    ctx.addIssue({ code: "custom", path: ["simulator"], message: "applies only with --verify" });
+  }
+}
 export type GenOptions = z.output<typeof genSchema>;

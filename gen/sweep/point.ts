@@ -31,9 +31,14 @@ export interface PointTask {
 
 export interface PointOutcome {
   readonly row: SweepRow;
-  /** False when the row came from the cache. */
-  readonly computed: boolean;
+  /**
+   * What the point took: `generated` (its unit was built, or rebuilt), `synthesized` (its
+   * unit existed; only synthesis for a newly asked target ran), or `cached` (nothing ran).
+   */
+  readonly work: PointWork;
 }
+
+export type PointWork = "generated" | "synthesized" | "cached";
 
 export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const { point } = task;
@@ -45,10 +50,12 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     hash = specHash(spec);
     const cached = readJson<SweepRow>(rowPath);
     if (cached && cached.specHash === hash && complete(cached, task)) {
-      return { row: { ...cached, index: point.index }, computed: false };
+      return { row: { ...cached, index: point.index }, work: "cached" };
     }
     let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
+    let work: PointWork = "cached";
     if (!manifest || manifest.specHash !== hash || (task.verify && !manifest.verification)) {
+      work = "generated";
       const generation = generateFromSpec(spec);
       await writeUnit(generation, {
         outDir: unitDir,
@@ -64,14 +71,15 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
         (task.fmax && target === "ice40" && manifest!.synthesis[target]!.fmaxMHz === undefined),
     );
     if (missing.length > 0) {
+      if (work === "cached") work = "synthesized";
       await synthUnit(unitDir, missing, { fmax: task.fmax });
       manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"))!;
     }
-    return save(rowPath, rowFromManifest(point, manifest, task));
+    return save(rowPath, rowFromManifest(point, manifest, task), work);
   } catch (error) {
     const infeasible = error instanceof UserError;
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    return save(rowPath, emptyRow(point, hash, infeasible ? "infeasible" : "failed", message));
+    return save(rowPath, emptyRow(point, hash, infeasible ? "infeasible" : "failed", message), "generated");
   }
 }
 
@@ -84,12 +92,12 @@ function complete(row: SweepRow, task: PointTask): boolean {
   );
 }
 
-function save(path: string, row: SweepRow): PointOutcome {
+function save(path: string, row: SweepRow, work: PointWork): PointOutcome {
   mkdirSync(join(path, ".."), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(row, null, 2)}\n`);
   renameSync(temp, path);
-  return { row, computed: true };
+  return { row, work };
 }
 
 function readJson<T>(path: string): T | undefined {

@@ -16,7 +16,7 @@ import { sweepPlots } from "../plot/sweep.js";
 import { UserError } from "../spec/errors.js";
 import { canonicalHash } from "../spec/load.js";
 import { specHash } from "../spec/normalize.js";
-import { type PointOutcome, type PointTask, runPoint } from "./point.js";
+import { type PointOutcome, type PointTask, type PointWork, runPoint } from "./point.js";
 import { type SweepPoint, pointSpec, sweepPoints } from "./points.js";
 import { type SweepRow, toCsv } from "./row.js";
 import type { SweepOptions } from "./schema.js";
@@ -35,8 +35,8 @@ export interface SweepProgress {
 
 export interface SweepSummary {
   readonly rows: readonly SweepRow[];
-  readonly computed: number;
-  readonly cached: number;
+  /** How many points took each kind of work. */
+  readonly work: Readonly<Record<PointWork, number>>;
   readonly files: readonly string[];
 }
 
@@ -58,7 +58,7 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
     point,
     dir,
     verify: options.verify,
-    simulator: options.simulator,
+    simulator: options.simulator ?? "all",
     synth: (options.synth ?? []) as SynthTarget[],
     fmax: options.fmax,
   }));
@@ -96,8 +96,11 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
   const files = await writeSweepFiles(dir, rows, options.synth ?? []);
   return {
     rows,
-    computed: outcomes.filter((o) => o.computed).length,
-    cached: outcomes.filter((o) => !o.computed).length,
+    work: {
+      generated: outcomes.filter((o) => o.work === "generated").length,
+      synthesized: outcomes.filter((o) => o.work === "synthesized").length,
+      cached: outcomes.filter((o) => o.work === "cached").length,
+    },
     files,
   };
 }
@@ -132,6 +135,7 @@ export interface SweepMarker {
 function sweepHash(options: SweepOptions): string {
   return canonicalHash({
     ...options,
+    simulator: options.simulator ?? "all",
     shard: undefined,
     jobs: undefined,
     outDir: undefined,

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { SYNTH_TARGETS } from "../synth/yosys.js";
-import { designShape, runShape } from "../spec/schema.js";
+import { designShape, refuseSimulatorWithoutVerify, runShape } from "../spec/schema.js";
 import { canonicalJson, reason } from "../spec/load.js";
 
 /**
@@ -121,6 +121,7 @@ export const sweepSchema = z
         message: "needs --synth ice40 (Fmax is placed and routed on an iCE40)",
       });
     }
+    refuseSimulatorWithoutVerify(spec, ctx);
   });
 
 export type SweepOptions = z.output<typeof sweepSchema>;

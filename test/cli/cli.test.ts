@@ -606,6 +606,40 @@ describe("spec files: one value per field, flags win", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { segments: number };
     expect(manifest.segments).toBeLessThanOrEqual(3);
   });
+
+  it("--derivative on the command line drops the file's options that no longer apply", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.yaml");
+    writeFileSync(
+      spec,
+      "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^-6\nderivative: pwl\ndout: u0.10\ndmax-error: 2^-6\n",
+    );
+    const manifest = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+        derivative: { mode: string; output?: { name: string } };
+      };
+    const none = join(parent, "none");
+    expect((await run(["gen", "--spec", spec, "--derivative", "none", "--out-dir", none])).code).toBe(0);
+    expect(manifest(none).derivative).toEqual({ mode: "none" });
+    const slope = join(parent, "slope");
+    expect((await run(["gen", "--spec", spec, "--derivative", "slope", "--out-dir", slope])).code).toBe(0);
+    expect(manifest(slope).derivative).toMatchObject({ mode: "slope", output: { name: "u0.10" } });
+    // A dependent option given on the command line too is still checked, not dropped.
+    const line = expectUserError(
+      await run([
+        "gen",
+        "--spec",
+        spec,
+        "--derivative",
+        "none",
+        "--dout",
+        "u0.10",
+        "--out-dir",
+        join(parent, "x"),
+      ]),
+    );
+    expect(line).toContain("--dout");
+  });
 });
 
 describe("pwlgen sweep: bad lists and directories exit 2 and write nothing", () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,9 +128,21 @@ describe("--help describes each command's own options", () => {
     expect(text).not.toContain("--verify");
   });
 
+  it("pwlgen help [command] prints what --help prints", () => {
+    const helpCommand = (args: string[]): string =>
+      spawnSync(process.execPath, [join(ROOT, "bin", "pwlgen.js"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+      }).stdout.replace(/\s+/g, " ");
+    expect(helpCommand(["help", "gen"])).toBe(help("gen"));
+    expect(helpCommand(["help"])).toBe(helpCommand(["--help"]));
+    expect(helpCommand(["help"])).toContain("pwlgen sweep");
+  });
+
   it("gen: --simulator and --lint are for --verify", () => {
     const text = help("gen");
-    expect(text).toContain("--simulator simulator(s) for --verify");
+    expect(text).toContain("--simulator simulator(s) for --verify (default: all)");
     expect(text).toContain("--lint with --verify, lint the module first");
   });
 });
@@ -148,5 +160,18 @@ describe("pwlgen gen --verify: tools and options checked before the design is bu
   it("--no-lint without --verify is refused", async () => {
     const line = expectUserError(await runCli(["gen", ...SMALL, "--no-lint", "--out-dir", join(root, "nl")]));
     expect(line).toContain("--lint: false (--no-lint) applies only with --verify");
+  });
+
+  it("--simulator without --verify is refused, in gen and in sweep", async () => {
+    const gen = expectUserError(
+      await runCli(["gen", ...SMALL, "--simulator", "iverilog", "--out-dir", join(root, "ns")]),
+    );
+    expect(gen).toContain('--simulator: "iverilog" applies only with --verify');
+    const sweep = expectUserError(
+      await runCli(["sweep", ...SMALL, "--simulator", "verilator", "--out-dir", join(root, "ns-sweep")]),
+    );
+    expect(sweep).toContain('--simulator: "verilator" applies only with --verify');
+    expect(existsSync(join(root, "ns"))).toBe(false);
+    expect(existsSync(join(root, "ns-sweep"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,8 +132,41 @@ describe("pwlgen sweep --verify --synth ice40", () => {
     } finally {
       console.log = log;
     }
-    expect(lines.join("\n")).toContain("12 points (0 computed, 12 from cache)");
+    expect(lines.join("\n")).toContain("12 points (0 generated, 12 from cache)");
     expect(readFileSync(join(dir, "sweep.json"), "utf8")).toBe(before);
+  });
+
+  it("adding a synthesis target only synthesizes: the units are not regenerated", async () => {
+    const unit = join(dir, "points", readdirSync(join(dir, "points")).sort()[0]!);
+    const verilog = readdirSync(unit).find((name) => name.endsWith(".v") && !name.endsWith("_tb.v"))!;
+    const before = statSync(join(unit, verilog));
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      expect(
+        await main([
+          ...base,
+          ...formats,
+          "--verify",
+          "--simulator",
+          "verilator",
+          "--synth",
+          "ice40,generic",
+          "--jobs",
+          "2",
+          "--out-dir",
+          dir,
+        ]),
+      ).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join("\n")).toContain("12 points (0 generated, 12 only synthesized, 0 from cache)");
+    const after = statSync(join(unit, verilog));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    const rows = rowsOf(dir);
+    expect(rows.every((row) => row.synth.generic !== undefined && row.synth.ice40 !== undefined)).toBe(true);
   });
 });
 
@@ -213,7 +246,7 @@ describe("shards, merge, resume, failures", () => {
     } finally {
       console.log = log;
     }
-    expect(lines.join("\n")).toContain("24 points (12 computed, 12 from cache)");
+    expect(lines.join("\n")).toContain("24 points (12 generated, 12 from cache)");
   });
 
   it("an infeasible point is recorded in its row and the sweep goes on", async () => {
