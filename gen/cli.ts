@@ -10,7 +10,14 @@ export { installSignalHandlers } from "./output/interrupt.js";
 import { showReal } from "./spec/bound.js";
 import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
-import { SIMULATORS, defaultModuleName, designShape, genSchema, runShape } from "./spec/schema.js";
+import {
+  SIMULATORS,
+  defaultModuleName,
+  designShape,
+  genDependents,
+  genSchema,
+  runShape,
+} from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
 import { counted } from "./text.js";
@@ -43,7 +50,10 @@ const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `pwlgen help [command]` is `pwlgen [command] --help`.
-  const args = argv[0] === "help" ? [...argv.slice(1), "--help"] : argv;
+  const args =
+    argv[0] === "help"
+      ? [...argv.slice(1).filter((arg) => arg !== "help" && arg !== "--help"), "--help"]
+      : argv;
   let exitCode = 0;
   // yargs keeps the last of a repeated switch (--lint --no-lint): refuse repeats, as for values.
   const given = new Map<string, string[]>();
@@ -240,7 +250,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const started = performance.now();
   const shape = { ...designShape, ...runShape };
-  const options = commandOptions(genSchema, shape, argv);
+  const options = commandOptions(genSchema, shape, argv, genDependents);
   const { outDir, verify, simulator, lint, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { processExists, releaseTemporary, trackTemporary } from "../gen/output/write.js";
+import { processExists, releaseTemporary, removeBestEffort, trackTemporary } from "../gen/output/write.js";
 import { UserError } from "../gen/spec/errors.js";
 import { parseTestbench } from "./testbench.js";
 import { type RunOutput, findTool, firstErrorLine, requireTool, run } from "./tools.js";
@@ -127,7 +127,7 @@ function removeStaleScratch(): void {
   for (const entry of readdirSync(tmpdir())) {
     const match = /^pwlgen-(iverilog|verilator)-(\d+)-/.exec(entry);
     if (match && Number(match[2]) !== process.pid && !processExists(Number(match[2]))) {
-      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+      removeBestEffort(join(tmpdir(), entry));
     }
   }
 }

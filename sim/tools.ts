@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { trackChild } from "../gen/output/interrupt.js";
+import { childrenManaged, isInterrupting, trackChild } from "../gen/output/interrupt.js";
 import { MissingToolError } from "../gen/spec/errors.js";
 import type { Simulator } from "./types.js";
 
@@ -63,8 +63,9 @@ export interface RunOutput {
 
 /**
  * Runs a program to completion and returns its exit code and output (never throws on exit
- * code). It runs in a process group of its own, so that an interrupt stops it and what it
- * starts (Verilator's make and C++ compiler).
+ * code). Under the CLI it runs in a process group of its own, so that an interrupt stops
+ * it and what it starts (Verilator's make and C++ compiler); a program that ends during an
+ * interrupt rejects, whatever its exit code.
  */
 export function run(
   program: string,
@@ -75,7 +76,7 @@ export function run(
     const child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      detached: true,
+      detached: childrenManaged(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     trackChild(child);
@@ -85,6 +86,10 @@ export function run(
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.once("error", reject);
     child.once("close", (code, signal) => {
+      if (isInterrupting()) {
+        reject(new Error(`${program} was stopped by an interrupt`));
+        return;
+      }
       if (code === null) {
         reject(new Error(`${program} was stopped by ${signal ?? "a signal"}`));
         return;

@@ -8,7 +8,10 @@ import { train, trainSchema, trainShape } from "../train/train.js";
 
 /** `pwlgen train`: trains, prints the table, writes train.json, train.md and train.svg. */
 export async function trainCommand(argv: Record<string, unknown>): Promise<number> {
-  const options = commandOptions(trainSchema, trainShape, argv);
+  // With --derivative slope there is no PWL derivative for a spec file's dout or dmaxError.
+  const options = commandOptions(trainSchema, trainShape, argv, {
+    derivative: { slope: ["dout", "dmaxError"] },
+  });
   // Refuse an output directory we may not write before spending time on training.
   checkOutDir(options.outDir, options.force);
   const started = performance.now();

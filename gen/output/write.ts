@@ -205,7 +205,19 @@ function removeStale(parent: string, name: string): void {
     const pid = Number(match?.[1]);
     const thread = match?.[2] ? Number(match[2].slice(1)) : 0;
     if (match && ((pid === process.pid && thread === threadId) || !processExists(pid)))
-      rmSync(join(parent, entry), { recursive: true, force: true });
+      removeBestEffort(join(parent, entry));
+  }
+}
+
+/**
+ * Removes a leftover directory, or leaves it for a later run: a program the dead process
+ * started may still be writing there (ENOTEMPTY), and that must not fail this run.
+ */
+export function removeBestEffort(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    // left for the next run
   }
 }
 

@@ -6,13 +6,12 @@ import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
 const ALTERNATIVES: readonly (readonly string[])[] = [["maxError", "segments"]];
 
 /**
- * Options that only apply under some values of another: a flag choosing such a value also
- * drops the spec file's options that no longer apply (`--derivative none` drops the file's
- * dout and dmaxError; `--derivative slope` its dmaxError), as the file's own choice would.
+ * Options that only apply under some values of another, per command: a flag choosing such
+ * a value also drops the spec file's options that no longer apply, as the file's own choice
+ * would (gen's `--derivative none` drops the file's dout and dmaxError, `--no-verify` its
+ * simulator and lint). Values are compared as text (`false` for a switch turned off).
  */
-const DEPENDENTS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  derivative: { none: ["dout", "dmaxError"], slope: ["dmaxError"] },
-};
+export type Dependents = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 
 /**
  * yargs options from a zod shape, so the schema stays the single source of names, help
@@ -72,6 +71,7 @@ export function commandOptions<S extends z.ZodType>(
   schema: S,
   shape: z.ZodRawShape,
   argv: Record<string, unknown>,
+  dependents: Dependents = {},
 ): z.output<S> {
   const fromCli = valuesFromArgv(shape, argv);
   const specFile = specFileOption(argv);
@@ -81,10 +81,11 @@ export function commandOptions<S extends z.ZodType>(
   for (const group of ALTERNATIVES) {
     if (group.some((key) => key in fromCli)) for (const key of group) delete fileValues[key];
   }
-  for (const [key, dropped] of Object.entries(DEPENDENTS)) {
-    const value = fromCli[key];
-    if (typeof value !== "string") continue;
-    for (const dependent of dropped[value] ?? []) if (!(dependent in fromCli)) delete fileValues[dependent];
+  for (const [key, dropped] of Object.entries(dependents)) {
+    if (!(key in fromCli)) continue;
+    for (const dependent of dropped[String(fromCli[key])] ?? []) {
+      if (!(dependent in fromCli)) delete fileValues[dependent];
+    }
   }
   return parseOptions(
     schema,

@@ -274,6 +274,12 @@ export const genSchema = z
     refuseSimulatorWithoutVerify(options, ctx);
   });
 
+/** gen's options that a flag makes inapplicable (see commandOptions). */
+export const genDependents = {
+  derivative: { none: ["dout", "dmaxError"], slope: ["dmaxError"] },
+  verify: { false: ["simulator", "lint"] },
+} as const;
+
 /** --simulator chooses what --verify runs: without --verify it would be silently ignored. */
 export function refuseSimulatorWithoutVerify(
   options: { simulator?: SimulatorChoice | undefined; verify: boolean },

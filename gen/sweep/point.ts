@@ -45,6 +45,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const unitDir = join(task.dir, "points", point.key);
   const rowPath = join(unitDir, "row.json");
   let hash: string | null = null;
+  let work: PointWork = "cached";
   try {
     const spec = pointSpec(point);
     hash = specHash(spec);
@@ -53,7 +54,6 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
       return { row: { ...cached, index: point.index }, work: "cached" };
     }
     let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
-    let work: PointWork = "cached";
     if (!manifest || manifest.specHash !== hash || (task.verify && !manifest.verification)) {
       work = "generated";
       const generation = generateFromSpec(spec);
@@ -79,7 +79,12 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   } catch (error) {
     const infeasible = error instanceof UserError;
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    return save(rowPath, emptyRow(point, hash, infeasible ? "infeasible" : "failed", message), "generated");
+    return save(
+      rowPath,
+      emptyRow(point, hash, infeasible ? "infeasible" : "failed", message),
+      // A point that failed before its unit existed counts as generated (it was attempted).
+      work === "cached" ? "generated" : work,
+    );
   }
 }
 

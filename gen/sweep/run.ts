@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { checkCreatable, trackWorkerStaging } from "../output/write.js";
-import { isInterrupting, onInterrupt, waitForExit } from "../output/interrupt.js";
+import { childrenManaged, isInterrupting, onInterrupt, waitForExit } from "../output/interrupt.js";
 import { join, resolve } from "node:path";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
@@ -77,6 +77,7 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
       filename: WORKER,
       maxThreads: Math.min(options.jobs, tasks.length),
       minThreads: 1,
+      workerData: { manageChildren: childrenManaged() },
     });
     // On interrupt, the workers stop before their temporary directories are removed.
     const forget = onInterrupt(() => pool.destroy());
@@ -88,7 +89,8 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
       throw error;
     } finally {
       forget();
-      await pool.destroy();
+      // On interrupt the pool is being destroyed already; a second destroy would start a new worker.
+      if (!isInterrupting()) await pool.destroy();
     }
   }
   progress?.stop();

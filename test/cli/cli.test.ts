@@ -640,6 +640,22 @@ describe("spec files: one value per field, flags win", () => {
     );
     expect(line).toContain("--dout");
   });
+
+  it("--no-verify drops the file's simulator; train --derivative slope the file's dout and dmax-error", async () => {
+    const parent = tempDir();
+    const spec = join(parent, "spec.yaml");
+    writeFileSync(
+      spec,
+      "function: sigmoid\nin: s4.8\nout: u1.9\nmax-error: 2^-6\nverify: true\nsimulator: iverilog\n",
+    );
+    expect((await run(["gen", "--spec", spec, "--no-verify", "--out-dir", join(parent, "u")])).code).toBe(0);
+    const trainSpec = join(parent, "train.yaml");
+    writeFileSync(trainSpec, "derivative: pwl\ndout: s2.10\ndmax-error: 2^-6\n");
+    const args = ["train", ...SMALL, "--spec", trainSpec, "--derivative", "slope", "--seeds", "1"];
+    const result = await run([...args, "--epochs", "1", "--out-dir", join(parent, "t")]);
+    expect(result.stderr).toEqual([]);
+    expect(result.code).toBe(0);
+  });
 });
 
 describe("pwlgen sweep: bad lists and directories exit 2 and write nothing", () => {

@@ -138,6 +138,8 @@ describe("--help describes each command's own options", () => {
     expect(helpCommand(["help", "gen"])).toBe(help("gen"));
     expect(helpCommand(["help"])).toBe(helpCommand(["--help"]));
     expect(helpCommand(["help"])).toContain("pwlgen sweep");
+    expect(helpCommand(["help", "help"])).toBe(helpCommand(["--help"]));
+    expect(helpCommand(["help", "gen", "--help"])).toBe(help("gen"));
   });
 
   it("gen: --simulator and --lint are for --verify", () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -77,6 +77,7 @@ describe("a killed run leaves the previous output intact", () => {
       expect(child.exitCode).toBeNull();
       child.kill("SIGKILL");
       await exited;
+      await stopOrphans(child.pid!);
       expect(snapshot(out)).toEqual(before);
     }
     expect(
@@ -98,18 +99,46 @@ describe("a killed run leaves the previous output intact", () => {
   });
 });
 
-/** Command lines of running processes (from /proc) that contain a string. */
-function processesMentioning(text: string): string[] {
-  const found: string[] = [];
+/** Running processes (from /proc) whose command line contains a string: [pid, command]. */
+function processesMentioning(text: string): [number, string][] {
+  const found: [number, string][] = [];
   for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
       const command = readFileSync(join("/proc", entry, "cmdline"), "utf8").replaceAll("\0", " ");
-      if (command.includes(text)) found.push(command);
+      if (command.includes(text)) found.push([Number(entry), command]);
     } catch {
       // the process ended meanwhile
     }
   }
   return found;
+}
+
+/** Polls until the condition holds or the deadline (ms from now) passes; returns the condition. */
+async function waitFor(condition: () => boolean, deadlineMs: number): Promise<boolean> {
+  const end = performance.now() + deadlineMs;
+  for (;;) {
+    if (condition()) return true;
+    if (performance.now() >= end) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * kill -9 cannot be caught, so a killed run's simulators (in process groups of their own)
+ * keep running: stop them, as a user would, so they do not load the machine for later tests.
+ */
+async function stopOrphans(pid: number): Promise<void> {
+  const mark = `-${pid}-`;
+  for (const [orphan] of processesMentioning(mark)) {
+    for (const target of [-orphan, orphan]) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        // gone, or not a group leader
+      }
+    }
+  }
+  await waitFor(() => processesMentioning(mark).length === 0, 30_000);
 }
 
 describe("an interrupted sweep", () => {
@@ -152,10 +181,10 @@ describe("an interrupted sweep", () => {
     const scratch = `pwlgen-iverilog-${child.pid}-`;
     const simulating = (): boolean => staged().length > 0 && processesMentioning(scratch).length > 0;
     let seen = false;
-    for (let i = 0; i < 1200 && !(seen = simulating()) && child.exitCode === null; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => (seen = simulating()) || child.exitCode !== null, 300_000);
     child.kill("SIGINT");
+    // A second Ctrl-C during the cleanup is ignored: the cleanup finishes.
+    setTimeout(() => child.kill("SIGINT"), 30);
     expect(seen).toBe(true);
     expect(await exited).toBe(130);
     expect(stderr.trim()).toBe(
@@ -165,9 +194,49 @@ describe("an interrupted sweep", () => {
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith(scratch))).toEqual([]);
     // The simulators the workers started were stopped too (SIGTERM: they end within moments),
     // not left running without their scratch directory.
-    for (let i = 0; i < 60 && processesMentioning(scratch).length > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => processesMentioning(scratch).length === 0, 30_000);
+    expect(processesMentioning(scratch)).toEqual([]);
+  });
+});
+
+describe("a closed terminal (SIGHUP) during gen --verify", () => {
+  it("stops the simulator, writes nothing and exits 129", async () => {
+    const out = join(root, "hangup");
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/pwlgen.js",
+        "gen",
+        "--function",
+        "tanh",
+        "--in",
+        "s4.14",
+        "--out",
+        "s1.15",
+        "--max-error",
+        "2^-10",
+        "--verify",
+        "--simulator",
+        "iverilog",
+        "--out-dir",
+        out,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const scratch = `pwlgen-iverilog-${child.pid}-`;
+    let seen = false;
+    await waitFor(() => (seen = processesMentioning(scratch).length > 0) || child.exitCode !== null, 300_000);
+    child.kill("SIGHUP");
+    expect(seen).toBe(true);
+    expect(await exited).toBe(129);
+    expect(stderr.trim()).toBe("pwlgen: interrupted; nothing was written");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((name) => name.startsWith(".hangup."))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith(scratch))).toEqual([]);
+    await waitFor(() => processesMentioning(scratch).length === 0, 30_000);
     expect(processesMentioning(scratch)).toEqual([]);
   });
 });
