@@ -89,6 +89,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
         ? { kind: "budget", segments: spec.segments }
         : { kind: "bound", bound: spec.maxError! },
     fold: chooseFold(spec, fn.symmetry, spec.out),
+    exactZero: spec.exactZero,
     fixed: { slope: spec.slopeFormat, intercept: spec.interceptFormat },
     labels: {
       bound: "--max-error",
@@ -118,6 +119,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
         output: dout,
         target: { kind: "bound", bound: derivativeBound(spec) },
         fold: chooseFold(spec, fn.derivative.symmetry, dout),
+        exactZero: spec.exactZero,
         fixed: {},
         labels: {
           bound: "--dmax-error",

@@ -15,7 +15,7 @@ import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widt
 import { type DatapathFormats, datapathProblem } from "../segment/datapath.js";
 import { type Fold, foldTargets, foldedCodeCount } from "../segment/fold.js";
 import type { FitProblem, MethodName, SegmentationMethod } from "../segment/problem.js";
-import { type TargetResult, computeTargets } from "../segment/targets.js";
+import { type TargetResult, computeTargets, pinTarget } from "../segment/targets.js";
 import { domainBits } from "../segment/uniform.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
@@ -41,6 +41,8 @@ export interface TableRequest {
     | { readonly kind: "bound"; readonly bound: BoundSpec }
     | { readonly kind: "budget"; readonly segments: number };
   readonly fold: Fold;
+  /** Whether the output at x = 0 must be f(0) rounded to the nearest code (--exact-zero). */
+  readonly exactZero: boolean;
   readonly method: SegmentationMethod;
   readonly fixed: FixedFormats;
   /** How the user spells this table's options, for messages. */
@@ -78,8 +80,12 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   // The full-range targets of the last bound asked for, shared with the unfolded comparison.
   let cached: { bound: number; full: TargetResult } | undefined;
   const fullTargetsAt = (bound: number): TargetResult => {
-    if (cached?.bound !== bound)
-      cached = { bound, full: computeTargets(reference, output, bound, request.overflow) };
+    if (cached?.bound !== bound) {
+      const full = computeTargets(reference, output, bound, request.overflow);
+      const zero = -minCode(input);
+      if (request.exactZero && full.ok) pinTarget(full.targets, zero, reference[zero]!, output);
+      cached = { bound, full };
+    }
     return cached.full;
   };
   const problemAt = (bound: number): FitProblem | undefined => {

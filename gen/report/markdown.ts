@@ -1,6 +1,16 @@
-import { type FixFormat, formatName, maxReal, minReal, toReal, ulp, width } from "../fixed/format.js";
+import {
+  type FixFormat,
+  formatName,
+  maxReal,
+  minCode,
+  minReal,
+  toReal,
+  ulp,
+  width,
+} from "../fixed/format.js";
 import { type PwlChannel, type PwlDesign, hardwareSummary } from "../design/ir.js";
 import type { ChannelReport, Generation } from "../generate.js";
+import { evaluateChannel } from "../model/golden.js";
 import { headerLines } from "../rtl/view.js";
 import { showReal } from "../spec/bound.js";
 import type { SimResult } from "../../sim/types.js";
@@ -24,7 +34,8 @@ export function reportMarkdown(
       ".",
     "",
   );
-  lines.push("## y", "", ...tableSummary(design, design.y, generation.y), "");
+  const exactZero = generation.spec.exactZero;
+  lines.push("## y", "", ...tableSummary(design, design.y, generation.y, exactZero), "");
   lines.push(
     "Errors are the golden model (bit-exact with the RTL) against the double-precision function over every input code.",
     "",
@@ -38,7 +49,7 @@ export function reportMarkdown(
       lines.push(
         `A separate PWL table of the derivative, with its own breakpoints and comparator tree, in the same module and pipeline.`,
         "",
-        ...tableSummary(design, dy, dyReport),
+        ...tableSummary(design, dy, dyReport, exactZero),
         "",
       );
     } else {
@@ -92,7 +103,25 @@ export function reportMarkdown(
   return lines.join("\n");
 }
 
-function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelReport): string[] {
+/** What the unit outputs at x = 0, against the function there (--exact-zero pins it). */
+function atZero(design: PwlDesign, channel: PwlChannel, report: ChannelReport, exactZero: boolean): string {
+  const code = evaluateChannel(channel, 0);
+  const value = report.reference[-minCode(design.input)]!;
+  const nearest = Math.abs(code * ulp(channel.output) - value) <= ulp(channel.output) / 2;
+  const how = exactZero
+    ? "the nearest code (--exact-zero)"
+    : nearest
+      ? "the nearest code"
+      : "within the bound; --exact-zero makes it the nearest code";
+  return `output ${toReal(code, channel.output)} (code ${code}), function ${Number(value.toPrecision(6))}: ${how}`;
+}
+
+function tableSummary(
+  design: PwlDesign,
+  channel: PwlChannel,
+  report: ChannelReport,
+  exactZero: boolean,
+): string[] {
   const hw = hardwareSummary(design.input, channel);
   const outUlp = ulp(channel.output);
   const ulps = (value: number): string => `${(value / outUlp).toFixed(3)} ulp`;
@@ -120,6 +149,7 @@ function tableSummary(design: PwlDesign, channel: PwlChannel, report: ChannelRep
     ),
     row("mean error", `${accuracy.mean.toPrecision(6)} (${ulps(accuracy.mean)})`),
     row("rms error", `${accuracy.rms.toPrecision(6)} (${ulps(accuracy.rms)})`),
+    row("at x = 0", atZero(design, channel, report, exactZero)),
   ];
   if (channel.fold.kind !== "none") {
     const unfolded = provenance.unfolded;

@@ -60,3 +60,22 @@ export function computeTargets(
 function clamp(v: number, lo: number, hi: number): number {
   return v >= lo ? (v <= hi ? v : hi) : lo;
 }
+
+/**
+ * Narrows the accepted codes at one input to the single code nearest the function's value
+ * there (among the accepted ones; ties to the lower code), for outputs that must be exact
+ * at one point (--exact-zero). An open saturated end stays open: a saturated output is
+ * exactly the end code.
+ */
+export function pinTarget(targets: Targets, index: number, value: number, output: FixFormat): void {
+  const yMin = minCode(output);
+  const yMax = maxCode(output);
+  const lo = Math.max(targets.low[index]!, yMin);
+  const hi = Math.min(targets.high[index]!, yMax);
+  const exact = value * 2 ** output.fracBits;
+  const below = clamp(Math.floor(exact), lo, hi);
+  const above = clamp(Math.ceil(exact), lo, hi);
+  const code = Math.abs(above - exact) < Math.abs(exact - below) ? above : below;
+  targets.low[index] = code === yMin && targets.low[index] === -Infinity ? -Infinity : code;
+  targets.high[index] = code === yMax && targets.high[index] === Infinity ? Infinity : code;
+}

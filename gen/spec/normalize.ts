@@ -27,7 +27,8 @@ export function specJson(spec: DesignSpec): Record<string, unknown> {
 /**
  * The spec hash: SHA-256 of the canonical JSON of the normalized spec. Key order, defaults
  * left out or spelled out, and how a bound is written (2^-10, 0.0009765625, 32ulp of a
- * 15-fraction-bit output) do not change it.
+ * 15-fraction-bit output) do not change it. Options added in later versions enter it only
+ * when not at their default, so the hashes of earlier outputs (sweep caches) stay valid.
  */
 export function specHash(spec: DesignSpec): string {
   const real = (b: BoundSpec | undefined, format: FixFormat | undefined): number | undefined =>
@@ -36,5 +37,6 @@ export function specHash(spec: DesignSpec): string {
     ...specJson(spec),
     maxError: real(spec.maxError, spec.out),
     dmaxError: real(spec.dmaxError, spec.dout),
+    exactZero: spec.exactZero || undefined,
   });
 }

@@ -122,6 +122,12 @@ export const designShape = {
     .enum(["auto", "off"])
     .default("auto")
     .describe("auto: segment odd, even and point-symmetric functions on one half and fold the input"),
+  exactZero: z
+    .boolean()
+    .default(false)
+    .describe(
+      "at x = 0 output f(0) rounded to the nearest code (tanh 0, sigmoid 0.5; f'(0) too for --derivative pwl): a folded unit is then exactly odd or point-symmetric; may cost a segment",
+    ),
   derivative: z
     .enum(["none", "slope", "pwl"])
     .default("none")

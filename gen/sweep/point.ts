@@ -51,7 +51,8 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     hash = specHash(spec);
     const cached = readJson<SweepRow>(rowPath);
     if (cached && cached.specHash === hash && complete(cached, task)) {
-      return { row: { ...cached, index: point.index }, work: "cached" };
+      // The point's own description wins (rows cached by earlier versions may lack a column).
+      return { row: { ...cached, ...describe(point) }, work: "cached" };
     }
     let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
     if (!manifest || manifest.specHash !== hash || (task.verify && !manifest.verification)) {
@@ -176,7 +177,16 @@ function describe(
   point: SweepPoint,
 ): Pick<
   SweepRow,
-  "index" | "function" | "method" | "symmetry" | "in" | "out" | "pipeline" | "rounding" | "segmentBudget"
+  | "index"
+  | "function"
+  | "method"
+  | "symmetry"
+  | "in"
+  | "out"
+  | "pipeline"
+  | "rounding"
+  | "exactZero"
+  | "segmentBudget"
 > {
   const spec = point.spec as Record<string, unknown>;
   return {
@@ -188,6 +198,7 @@ function describe(
     out: String(spec.out),
     pipeline: Number(spec.pipeline),
     rounding: String(spec.rounding),
+    exactZero: spec.exactZero === true,
     segmentBudget: spec.segments === undefined ? null : Number(spec.segments),
   };
 }

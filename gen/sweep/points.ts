@@ -37,6 +37,7 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
                   symmetry,
                   pipeline,
                   rounding: options.rounding,
+                  ...(options.exactZero ? { exactZero: true } : {}),
                 } as DesignSpecInput;
                 const boundText = bound.maxError ?? `${bound.segments}seg`;
                 const key = [fn, input, output, boundText, method, symmetry, `p${pipeline}`]

@@ -14,6 +14,8 @@ export interface SweepRow {
   readonly out: string;
   readonly pipeline: number;
   readonly rounding: string;
+  /** Whether the output at x = 0 is pinned to f(0)'s nearest code (--exact-zero). */
+  readonly exactZero: boolean;
   /** The bound asked for, or (for a segment budget) the bound the design reaches. */
   readonly maxErrorBound: number | null;
   readonly segmentBudget: number | null;
@@ -58,6 +60,7 @@ export const COLUMNS: readonly (keyof SweepRow)[] = [
   "out",
   "pipeline",
   "rounding",
+  "exactZero",
   "maxErrorBound",
   "segmentBudget",
   "status",

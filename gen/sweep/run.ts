@@ -138,6 +138,8 @@ function sweepHash(options: SweepOptions): string {
   return canonicalHash({
     ...options,
     simulator: options.simulator ?? "all",
+    // Added later: at its default it is left out, so earlier sweep directories still resume.
+    exactZero: options.exactZero || undefined,
     shard: undefined,
     jobs: undefined,
     outDir: undefined,

@@ -66,6 +66,7 @@ export const sweepShape = {
     .describe("symmetry settings: auto,off"),
   pipeline: listOf(designShape.pipeline, "depths").default(["0"]).describe("pipeline depths, e.g. 0,2"),
   rounding: designShape.rounding,
+  exactZero: designShape.exactZero,
   synth: listOf(z.enum(SYNTH_TARGETS), "targets")
     .optional()
     .describe(`synthesize every point for these targets (${SYNTH_TARGETS.join(", ")})`),

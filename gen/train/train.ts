@@ -27,6 +27,7 @@ const unitShape = {
   method: designShape.method,
   symmetry: designShape.symmetry,
   rounding: designShape.rounding,
+  exactZero: designShape.exactZero,
   dout: designShape.dout.describe(
     "format of the PWL derivative (default: signed, as wide as --out, 2 integer bits)",
   ),
@@ -312,6 +313,7 @@ function designInput(
     method: options.method,
     symmetry: options.symmetry,
     rounding: options.rounding,
+    exactZero: options.exactZero || undefined,
     derivative,
     dout,
     dmaxError: derivative === "pwl" && derivativeBound ? boundText(derivativeBound) : undefined,

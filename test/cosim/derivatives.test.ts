@@ -61,6 +61,19 @@ describe("f and f' from one unit: dy checked bit-exactly like y", () => {
     });
   });
 
+  it("tanh --exact-zero with a pwl dy (y exactly odd, dy exactly even), 1 pipeline stage", async () => {
+    await cosimulate({
+      function: "tanh",
+      in: "s4.10",
+      out: "s1.13",
+      maxError: "2^-8",
+      derivative: "pwl",
+      dout: "s2.12",
+      exactZero: true,
+      pipeline: 1,
+    });
+  });
+
   it("gelu (no symmetry) with a point-symmetric dgelu, --derivative pwl, combinational", async () => {
     await cosimulate({
       function: "gelu",

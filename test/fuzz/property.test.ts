@@ -39,6 +39,12 @@ describe("random function x formats x bound x method x symmetry x pipeline", () 
           expect(channel.intercepts[i]).toBeGreaterThanOrEqual(minCode(channel.interceptFormat));
           expect(channel.intercepts[i]).toBeLessThanOrEqual(maxCode(channel.interceptFormat));
         });
+        // --exact-zero: the output at 0 is the code nearest f(0) (when the format holds f(0)).
+        const f0 = generation.function.f(0);
+        if (spec.exactZero && f0 >= toReal(minCode(channel.output), channel.output)) {
+          if (f0 <= toReal(maxCode(channel.output), channel.output))
+            expect(Math.abs(evaluate(design, 0) * step - f0)).toBeLessThanOrEqual(step / 2);
+        }
         if (spec.method === "uniform") expect(Math.log2(channel.breakpoints.length) % 1).toBe(0);
         expect(channel.breakpoints.length).toBeLessThanOrEqual(2 ** width(design.input));
       }),

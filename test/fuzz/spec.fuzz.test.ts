@@ -93,6 +93,7 @@ const field = {
   pipeline: fc.constantFrom(...INTEGERS),
   method: fc.constantFrom("optimal", "lsq-greedy", "uniform", "best", 3),
   symmetry: fc.constantFrom("auto", "off", "on"),
+  exactZero: fc.constantFrom(true, false, "yes", 1),
   rounding: fc.constantFrom("half-up", "half-even", "truncate", "nearest"),
   overflow: fc.constantFrom("saturate", "wrap", "clip"),
   module: fc.constantFrom(...STRINGS),

@@ -14,7 +14,7 @@ import { FUNCTIONS } from "../../gen/functions/registry.js";
  * Random but sensible designs for property tests: any registered function, inputs of 6 to
  * 14 bits and outputs of 6 to 16 bits (signed or unsigned), the output's integer bits sized
  * to the function's range (so most are feasible), a bound from half an ulp up, and every
- * method, symmetry, rounding, overflow and pipeline depth.
+ * method, symmetry, rounding, overflow and pipeline depth, with or without --exact-zero.
  */
 export interface RandomSpec {
   function: string;
@@ -26,6 +26,7 @@ export interface RandomSpec {
   rounding: "half-up" | "half-even" | "truncate";
   overflow: "saturate" | "wrap";
   pipeline: number;
+  exactZero: boolean;
 }
 
 export const randomSpec: fc.Arbitrary<RandomSpec> = fc
@@ -42,6 +43,7 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     rounding: fc.constantFrom("half-up", "half-even", "truncate") as fc.Arbitrary<RandomSpec["rounding"]>,
     overflow: fc.constantFrom("saturate", "wrap") as fc.Arbitrary<RandomSpec["overflow"]>,
     pipeline: fc.integer({ min: 0, max: 4 }),
+    exactZero: fc.boolean(),
   })
   .map((r) => {
     const input: FixFormat = { signed: r.inSigned, intBits: r.inInt, fracBits: r.inWidth - r.inInt };
@@ -72,5 +74,6 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
       rounding: r.rounding,
       overflow: r.overflow,
       pipeline: r.pipeline,
+      exactZero: r.exactZero,
     };
   });
