@@ -10,7 +10,12 @@ import {
   ulp,
   width,
 } from "../fixed/format.js";
-import { boundForBudget, smallestBoundWithFormats, smallestReachableBound } from "../quantize/bound.js";
+import {
+  NoBoundReachable,
+  boundForBudget,
+  smallestBoundWithFormats,
+  smallestReachableBound,
+} from "../quantize/bound.js";
 import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
 import { type DatapathFormats, datapathProblem } from "../segment/datapath.js";
 import { type Fold, foldTargets, foldedCodeCount } from "../segment/fold.js";
@@ -69,6 +74,24 @@ export interface TableProvenance {
   readonly unfolded?: { readonly segments: number; readonly romBits: number };
 }
 
+/**
+ * A bound search, or the reason none exists: the output at x = 0 pinned by --exact-zero
+ * that a fixed intercept format cannot produce (the pin does not loosen with the bound).
+ */
+function reachable(request: TableRequest, search: () => number): number {
+  try {
+    return search();
+  } catch (error) {
+    if (!(error instanceof NoBoundReachable)) throw error;
+    const intercept = request.fixed.intercept;
+    throw new UserError(
+      intercept ? request.labels.intercept : "--exact-zero",
+      intercept ? formatName(intercept) : true,
+      `cannot give ${request.functionName}(0)'s nearest output code at x = 0, which --exact-zero asks for; ${intercept ? "give the intercept more fraction bits or " : ""}drop --exact-zero`,
+    );
+  }
+}
+
 export function buildTable(request: TableRequest): { channel: PwlChannel; provenance: TableProvenance } {
   const { input, output, reference, fold, method, fixed, labels } = request;
   checkFixedFormats(request);
@@ -101,12 +124,9 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   if (request.target.kind === "budget") {
     const anyProblem = problemAt(Math.max(floor, ulp(output)));
     if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)));
-    bound = boundForBudget(
-      problemAt,
-      ampleFormats(anyProblem, fixed),
-      method.count,
-      request.target.segments,
-      floor,
+    const budget = request.target.segments;
+    bound = reachable(request, () =>
+      boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, budget, floor),
     );
   } else {
     const asked = request.target.bound;
@@ -124,7 +144,9 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
     );
   }
   if (!choice.ok) {
-    const reachable = smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), floor);
+    const smallest = reachable(request, () =>
+      smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), floor),
+    );
     const field = fixed.slope ? labels.slope : labels.intercept;
     const value = formatName((fixed.slope ?? fixed.intercept)!);
     const other =
@@ -132,7 +154,7 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
     throw new UserError(
       field,
       value,
-      `${other}cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(reachable)}`,
+      `${other}cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(smallest)}`,
     );
   }
   const formats: DatapathFormats = { ...base, slope: choice.slope, intercept: choice.intercept };

@@ -73,6 +73,16 @@ export function boundForBudget(
 }
 
 /**
+ * No bound at all meets the targets: only a pinned code (--exact-zero) that fixed
+ * coefficient formats cannot produce does that; the caller names the option.
+ */
+export class NoBoundReachable extends Error {
+  constructor() {
+    super("no bound is reachable");
+  }
+}
+
+/**
  * Smallest bound (to about 1e-12 relative) where the monotone predicate holds, searching
  * upward from `from`.
  */
@@ -84,7 +94,7 @@ function bisect(from: number, holds: (bound: number) => boolean): number {
   while (!holds(hi)) {
     lo = hi;
     hi *= 2;
-    if (hi > 2 ** 40) throw new Error("internal: no bound is reachable");
+    if (hi > 2 ** 40) throw new NoBoundReachable();
   }
   while (hi - lo > hi * 1e-12) {
     const mid = (lo + hi) / 2;

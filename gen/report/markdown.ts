@@ -1,6 +1,7 @@
 import {
   type FixFormat,
   formatName,
+  maxCode,
   maxReal,
   minCode,
   minReal,
@@ -107,7 +108,12 @@ export function reportMarkdown(
 function atZero(design: PwlDesign, channel: PwlChannel, report: ChannelReport, exactZero: boolean): string {
   const code = evaluateChannel(channel, 0);
   const value = report.reference[-minCode(design.input)]!;
-  const nearest = Math.abs(code * ulp(channel.output) - value) <= ulp(channel.output) / 2;
+  const step = ulp(channel.output);
+  const representable = Math.min(
+    Math.max(Math.round(value / step), minCode(channel.output)),
+    maxCode(channel.output),
+  );
+  const nearest = Math.abs(code * step - value) <= Math.abs(representable * step - value);
   const how = exactZero
     ? "the nearest code (--exact-zero)"
     : nearest

@@ -74,6 +74,16 @@ describe("--exact-zero", () => {
     expect(evaluate(g.design, 0)).toBe(0);
   });
 
+  it("a fixed intercept format that cannot give f(0)'s code is named, with bounds and budgets", () => {
+    const spec = { function: "softplus", in: "s3.13", out: "s4.12", interceptFormat: "s4.4" } as const;
+    expect(() => generate({ ...spec, maxError: "2^-4" })).not.toThrow();
+    for (const target of [{ maxError: "2^-4" }, { segments: 4 }]) {
+      expect(() => generate({ ...spec, ...target, exactZero: true })).toThrow(
+        /s4\.4" cannot give softplus\(0\)'s nearest output code at x = 0, which --exact-zero asks for/,
+      );
+    }
+  });
+
   it("enters the spec hash only when set, so the hashes of earlier outputs stay valid", () => {
     const spec = { function: "sigmoid", in: "s4.8", out: "u1.9", maxError: "2^-6" } as const;
     const plain = generate(spec).spec;
