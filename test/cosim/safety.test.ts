@@ -141,35 +141,44 @@ async function stopOrphans(pid: number): Promise<void> {
   await waitFor(() => processesMentioning(mark).length === 0, 30_000);
 }
 
+/**
+ * pwlgen in a process of its own (signals need one), its stderr collected; `scratch` is the
+ * prefix of its Icarus Verilog scratch directories in tmpdir.
+ */
+function spawnPwlgen(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  scratch: string;
+} {
+  const child = spawn(process.execPath, ["bin/pwlgen.js", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, stderr: () => stderr, exited, scratch: `pwlgen-iverilog-${child.pid}-` };
+}
+
 describe("an interrupted sweep", () => {
   it("SIGINT while worker threads stage points removes their temporary directories and keeps finished points", async () => {
     const out = join(root, "sweep");
-    const child = spawn(
-      process.execPath,
-      [
-        "bin/pwlgen.js",
-        "sweep",
-        "--function",
-        "sigmoid,tanh,gelu,silu",
-        "--max-error",
-        "2^-8,2^-10",
-        "--in",
-        "s4.14",
-        "--out",
-        "s2.14",
-        "--verify",
-        "--simulator",
-        "iverilog",
-        "--jobs",
-        "2",
-        "--out-dir",
-        out,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const { child, stderr, exited, scratch } = spawnPwlgen([
+      "sweep",
+      "--function",
+      "sigmoid,tanh,gelu,silu",
+      "--max-error",
+      "2^-8,2^-10",
+      "--in",
+      "s4.14",
+      "--out",
+      "s2.14",
+      "--verify",
+      "--simulator",
+      "iverilog",
+      "--jobs",
+      "2",
+      "--out-dir",
+      out,
+    ]);
     const staged = (): string[] => {
       try {
         return readdirSync(join(out, "points")).filter((name) => name.endsWith(".tmp"));
@@ -178,7 +187,6 @@ describe("an interrupted sweep", () => {
       }
     };
     // Wait until a point is being staged and its simulator runs, then interrupt.
-    const scratch = `pwlgen-iverilog-${child.pid}-`;
     const simulating = (): boolean => staged().length > 0 && processesMentioning(scratch).length > 0;
     let seen = false;
     await waitFor(() => (seen = simulating()) || child.exitCode !== null, 300_000);
@@ -187,7 +195,7 @@ describe("an interrupted sweep", () => {
     setTimeout(() => child.kill("SIGINT"), 30);
     expect(seen).toBe(true);
     expect(await exited).toBe(130);
-    expect(stderr.trim()).toBe(
+    expect(stderr().trim()).toBe(
       "pwlgen: interrupted; finished sweep points are kept; run the same command again to resume",
     );
     expect(staged()).toEqual([]);
@@ -202,37 +210,28 @@ describe("an interrupted sweep", () => {
 describe("a closed terminal (SIGHUP) during gen --verify", () => {
   it("stops the simulator, writes nothing and exits 129", async () => {
     const out = join(root, "hangup");
-    const child = spawn(
-      process.execPath,
-      [
-        "bin/pwlgen.js",
-        "gen",
-        "--function",
-        "tanh",
-        "--in",
-        "s4.14",
-        "--out",
-        "s1.15",
-        "--max-error",
-        "2^-10",
-        "--verify",
-        "--simulator",
-        "iverilog",
-        "--out-dir",
-        out,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const scratch = `pwlgen-iverilog-${child.pid}-`;
+    const { child, stderr, exited, scratch } = spawnPwlgen([
+      "gen",
+      "--function",
+      "tanh",
+      "--in",
+      "s4.14",
+      "--out",
+      "s1.15",
+      "--max-error",
+      "2^-10",
+      "--verify",
+      "--simulator",
+      "iverilog",
+      "--out-dir",
+      out,
+    ]);
     let seen = false;
     await waitFor(() => (seen = processesMentioning(scratch).length > 0) || child.exitCode !== null, 300_000);
     child.kill("SIGHUP");
     expect(seen).toBe(true);
     expect(await exited).toBe(129);
-    expect(stderr.trim()).toBe("pwlgen: interrupted; nothing was written");
+    expect(stderr().trim()).toBe("pwlgen: interrupted; nothing was written");
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((name) => name.startsWith(".hangup."))).toEqual([]);
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith(scratch))).toEqual([]);

@@ -14,14 +14,20 @@ import type { SweepRow } from "../../gen/sweep/row.js";
 const root = mkdtempSync(join(tmpdir(), "pwlgen-sweep-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<number> {
+/** Runs the CLI in-process; returns its exit code and what it printed to stdout. */
+async function runLogged(args: string[]): Promise<{ code: number; log: string }> {
+  const lines: string[] = [];
   const log = console.log;
-  console.log = () => undefined;
+  console.log = (line: string) => lines.push(line);
   try {
-    return await main(args);
+    return { code: await main(args), log: lines.join("\n") };
   } finally {
     console.log = log;
   }
+}
+
+async function run(args: string[]): Promise<number> {
+  return (await runLogged(args)).code;
 }
 
 const rowsOf = (dir: string): SweepRow[] =>
@@ -112,27 +118,19 @@ describe("pwlgen sweep --verify --synth ice40", () => {
 
   it("a rerun recomputes nothing and writes the same bytes", async () => {
     const before = readFileSync(join(dir, "sweep.json"), "utf8");
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      expect(
-        await main([
-          ...base,
-          ...formats,
-          "--verify",
-          "--simulator",
-          "verilator",
-          "--synth",
-          "ice40",
-          "--out-dir",
-          dir,
-        ]),
-      ).toBe(0);
-    } finally {
-      console.log = log;
-    }
-    expect(lines.join("\n")).toContain("12 points (0 generated, 12 from cache)");
+    const result = await runLogged([
+      ...base,
+      ...formats,
+      "--verify",
+      "--simulator",
+      "verilator",
+      "--synth",
+      "ice40",
+      "--out-dir",
+      dir,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.log).toContain("12 points (0 generated, 12 from cache)");
     expect(readFileSync(join(dir, "sweep.json"), "utf8")).toBe(before);
   });
 
@@ -140,29 +138,21 @@ describe("pwlgen sweep --verify --synth ice40", () => {
     const unit = join(dir, "points", readdirSync(join(dir, "points")).sort()[0]!);
     const verilog = readdirSync(unit).find((name) => name.endsWith(".v") && !name.endsWith("_tb.v"))!;
     const before = statSync(join(unit, verilog));
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      expect(
-        await main([
-          ...base,
-          ...formats,
-          "--verify",
-          "--simulator",
-          "verilator",
-          "--synth",
-          "ice40,generic",
-          "--jobs",
-          "2",
-          "--out-dir",
-          dir,
-        ]),
-      ).toBe(0);
-    } finally {
-      console.log = log;
-    }
-    expect(lines.join("\n")).toContain("12 points (0 generated, 12 only synthesized, 0 from cache)");
+    const result = await runLogged([
+      ...base,
+      ...formats,
+      "--verify",
+      "--simulator",
+      "verilator",
+      "--synth",
+      "ice40,generic",
+      "--jobs",
+      "2",
+      "--out-dir",
+      dir,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.log).toContain("12 points (0 generated, 12 only synthesized, 0 from cache)");
     const after = statSync(join(unit, verilog));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     const rows = rowsOf(dir);
@@ -238,15 +228,9 @@ describe("shards, merge, resume, failures", () => {
   });
 
   it("an interrupted sweep resumes: the points a shard finished come from the cache", async () => {
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      expect(await main([...args, "--out-dir", join(root, "s1")])).toBe(0);
-    } finally {
-      console.log = log;
-    }
-    expect(lines.join("\n")).toContain("24 points (12 generated, 12 from cache)");
+    const result = await runLogged([...args, "--out-dir", join(root, "s1")]);
+    expect(result.code).toBe(0);
+    expect(result.log).toContain("24 points (12 generated, 12 from cache)");
   });
 
   it("an infeasible point is recorded in its row and the sweep goes on", async () => {
