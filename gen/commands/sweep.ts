@@ -4,11 +4,11 @@ import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
 import { type SweepProgress, type SweepSummary, runSweep } from "../sweep/run.js";
-import { sweepSchema, sweepShape } from "../sweep/schema.js";
+import { sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
-  const options = commandOptions(sweepSchema, sweepShape, argv, { verify: { false: ["simulator"] } });
+  const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
   const started = performance.now();
   const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
   const counts = { ok: 0, infeasible: 0, failed: 0 };

@@ -4,14 +4,11 @@ import { checkReplaceable, processExists, releaseTemporary, trackTemporary } fro
 import { commandOptions } from "../spec/cli-options.js";
 import { UserError } from "../spec/errors.js";
 import { TRAIN_TOOL, trainJson, trainMarkdown, trainPlot } from "../train/report.js";
-import { train, trainSchema, trainShape } from "../train/train.js";
+import { train, trainDependents, trainSchema, trainShape } from "../train/train.js";
 
 /** `pwlgen train`: trains, prints the table, writes train.json, train.md and train.svg. */
 export async function trainCommand(argv: Record<string, unknown>): Promise<number> {
-  // With --derivative slope there is no PWL derivative for a spec file's dout or dmaxError.
-  const options = commandOptions(trainSchema, trainShape, argv, {
-    derivative: { slope: ["dout", "dmaxError"] },
-  });
+  const options = commandOptions(trainSchema, trainShape, argv, trainDependents);
   // Refuse an output directory we may not write before spending time on training.
   checkOutDir(options.outDir, options.force);
   const started = performance.now();

@@ -101,6 +101,9 @@ export const sweepShape = {
   force: runShape.force.describe("use an output directory that pwlgen did not make"),
 };
 
+/** sweep's options that a flag makes inapplicable (see commandOptions). */
+export const sweepDependents = { verify: { false: ["simulator"] } } as const;
+
 export const sweepSchema = z
   .object(sweepShape)
   .strict()

@@ -101,6 +101,9 @@ export const trainShape = {
  * unit), dataset options with a dataset that does not use them. The check reads the values
  * as given, before zod fills defaults, so only what the user wrote is refused.
  */
+/** train's options that a flag makes inapplicable (see commandOptions): --derivative slope has no PWL derivative for dout or dmaxError. */
+export const trainDependents = { derivative: { slope: ["dout", "dmaxError"] } } as const;
+
 export const trainSchema = z.preprocess(refuseIgnoredOptions, z.object(trainShape).strict());
 export type TrainOptions = z.output<typeof trainSchema>;
 

@@ -46,21 +46,23 @@ const formats = ["--in", "s4.8", "--out", "s2.10"];
 
 describe("pwlgen sweep --verify --synth ice40", () => {
   const dir = join(root, "full");
+  /** The verified sweep of this block, synthesized for the given targets. */
+  const verifiedSweep = (targets: string): string[] => [
+    ...base,
+    ...formats,
+    "--verify",
+    "--simulator",
+    "verilator",
+    "--synth",
+    targets,
+    "--jobs",
+    "2",
+    "--out-dir",
+    dir,
+  ];
 
   it("verifies and synthesizes every point; rows match the manifests; optimal <= lsq-greedy <= uniform", async () => {
-    const code = await run([
-      ...base,
-      ...formats,
-      "--verify",
-      "--simulator",
-      "verilator",
-      "--synth",
-      "ice40",
-      "--jobs",
-      "2",
-      "--out-dir",
-      dir,
-    ]);
+    const code = await run(verifiedSweep("ice40"));
     expect(code).toBe(0);
     const rows = rowsOf(dir);
     expect(rows).toHaveLength(12);
@@ -118,17 +120,7 @@ describe("pwlgen sweep --verify --synth ice40", () => {
 
   it("a rerun recomputes nothing and writes the same bytes", async () => {
     const before = readFileSync(join(dir, "sweep.json"), "utf8");
-    const result = await runLogged([
-      ...base,
-      ...formats,
-      "--verify",
-      "--simulator",
-      "verilator",
-      "--synth",
-      "ice40",
-      "--out-dir",
-      dir,
-    ]);
+    const result = await runLogged(verifiedSweep("ice40"));
     expect(result.code).toBe(0);
     expect(result.log).toContain("12 points (0 generated, 12 from cache)");
     expect(readFileSync(join(dir, "sweep.json"), "utf8")).toBe(before);
@@ -138,19 +130,7 @@ describe("pwlgen sweep --verify --synth ice40", () => {
     const unit = join(dir, "points", readdirSync(join(dir, "points")).sort()[0]!);
     const verilog = readdirSync(unit).find((name) => name.endsWith(".v") && !name.endsWith("_tb.v"))!;
     const before = statSync(join(unit, verilog));
-    const result = await runLogged([
-      ...base,
-      ...formats,
-      "--verify",
-      "--simulator",
-      "verilator",
-      "--synth",
-      "ice40,generic",
-      "--jobs",
-      "2",
-      "--out-dir",
-      dir,
-    ]);
+    const result = await runLogged(verifiedSweep("ice40,generic"));
     expect(result.code).toBe(0);
     expect(result.log).toContain("12 points (0 generated, 12 only synthesized, 0 from cache)");
     const after = statSync(join(unit, verilog));
