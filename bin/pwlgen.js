@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The pwlgen command: runs the compiled CLI from dist/ (built by `npm install` / `npm ci`).
-let cli;
+// The command runs on a worker thread; this thread keeps the signals (see supervisor.ts).
+let supervisor;
 try {
-  cli = await import("../dist/gen/cli.js");
+  supervisor = await import("../dist/gen/output/supervisor.js");
 } catch (error) {
-  if (error && error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/gen/cli.js")) {
+  if (error && error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/gen/")) {
     console.error("pwlgen: not built yet; run `npm ci` (or `npm run build`) in the pwlgen folder first");
     process.exit(1);
   }
   throw error;
 }
-cli.installSignalHandlers();
-process.exitCode = await cli.main(process.argv.slice(2));
+process.exitCode = await supervisor.supervise(
+  new URL("../dist/gen/cli-thread.js", import.meta.url),
+  process.argv.slice(2),
+);

@@ -6,7 +6,8 @@ import { type PwlChannel, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
 import { checkReplaceable } from "./output/write.js";
-export { installSignalHandlers } from "./output/interrupt.js";
+import { InterruptedError, waitForExit } from "./output/interrupt.js";
+import { stdoutColumns } from "./terminal.js";
 import { showReal } from "./spec/bound.js";
 import { commandOptions, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
@@ -83,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .scriptName(TOOL_NAME)
     .version(TOOL_VERSION)
     .strict()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, stdoutColumns() || 100))
     .epilog(EPILOG)
     .fail((message, error) => {
       // yargs' own complaints (a flag without its value, an unknown flag) are user errors;
@@ -229,7 +230,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function reportError(error: unknown): number {
+function reportError(error: unknown): number | Promise<number> {
+  // A commit refused after an interrupt: the supervisor is ending this thread.
+  if (error instanceof InterruptedError) return waitForExit();
   if (error instanceof UserError || error instanceof MissingToolError) {
     console.error(`${TOOL_NAME}: error: ${error.message}`);
     return error.exitCode;

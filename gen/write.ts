@@ -33,7 +33,7 @@ export async function writeUnit(generation: Generation, options: WriteOptions = 
   const force = options.force ?? false;
   checkReplaceable(dir, force);
   const unit = await renderUnit(generation);
-  const staged = stageDirectory(dir, unit.files, force);
+  const staged = stageDirectory(dir, unit.files, { force });
   try {
     let verification: Verification | undefined;
     if (options.verify) {

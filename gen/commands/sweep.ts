@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import { counted } from "../text.js";
+import { stdoutIsTTY, terminalStream } from "../terminal.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
@@ -10,7 +11,7 @@ import { sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
   const started = performance.now();
-  const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
+  const summary = await runSweep(options, stdoutIsTTY() ? barProgress() : lineProgress());
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
   console.log(
@@ -63,7 +64,7 @@ function lineProgress(): SweepProgress {
 
 function barProgress(): SweepProgress {
   const bar = new cliProgress.SingleBar(
-    { format: "sweep [{bar}] {value}/{total} points | {last}", hideCursor: true },
+    { format: "sweep [{bar}] {value}/{total} points | {last}", hideCursor: true, stream: terminalStream() },
     cliProgress.Presets.shades_classic,
   );
   return {

@@ -1,6 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkReplaceable, processExists, releaseTemporary, trackTemporary } from "../output/write.js";
+import { InterruptedError, commit } from "../output/interrupt.js";
+import { type Lock, lockDirectory, processExists } from "../output/lock.js";
+import { createDirectories, outputPlace } from "../output/places.js";
+import { readSmallFile, releaseTemporary, trackTemporary } from "../output/write.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { UserError } from "../spec/errors.js";
 import { TRAIN_TOOL, trainJson, trainMarkdown, trainPlot } from "../train/report.js";
@@ -41,10 +44,9 @@ const TEMPORARY = /^\.train\.(json|md|svg)\.(\d+)\.tmp$/;
  * train; anything else (a pwlgen gen unit, a user's folder) needs --force.
  */
 function checkOutDir(outDir: string, force: boolean): void {
-  // With force, checkReplaceable only checks that outDir is, or can become, a directory.
-  checkReplaceable(outDir, true);
-  if (force || !existsSync(outDir) || madeByTrain(outDir)) return;
-  const entries = readdirSync(outDir).filter((name) => !TEMPORARY.test(name));
+  const place = outputPlace(outDir);
+  if (force || !place.exists || madeByTrain(place.path)) return;
+  const entries = readdirSync(place.path).filter((name) => !TEMPORARY.test(name));
   if (entries.length === 0) return;
   throw new UserError(
     "--out-dir",
@@ -57,7 +59,7 @@ function checkOutDir(outDir: string, force: boolean): void {
 
 function madeByTrain(dir: string): boolean {
   try {
-    const data = JSON.parse(readFileSync(join(dir, "train.json"), "utf8")) as {
+    const data = JSON.parse(readSmallFile(join(dir, "train.json"), 16 << 20) ?? "") as {
       tool?: { name?: string; command?: string };
     };
     return data.tool?.name === TRAIN_TOOL.name && data.tool.command === TRAIN_TOOL.command;
@@ -69,25 +71,35 @@ function madeByTrain(dir: string): boolean {
 /**
  * Each file goes to a temporary name first and all are renamed into place only when every
  * one is written, so a failed run leaves the previous files; an interrupted one has its
- * temporary files removed by the CLI's signal handler, and those of a killed one are
- * removed by the next run.
+ * temporary files (and the directories it made) removed by the CLI's supervisor, and those
+ * of a killed one are removed by the next run. The directory is locked meanwhile.
  */
 function writeFiles(outDir: string, files: readonly [string, string][]): void {
-  const temporary = files.map(([name]) => join(outDir, `.${name}.${process.pid}.tmp`));
-  let created: string | undefined;
+  const dir = outputPlace(outDir).path;
+  const created = createDirectories(dir, "--out-dir", outDir);
+  let lock: Lock;
   try {
-    created = mkdirSync(outDir, { recursive: true });
-    for (const name of readdirSync(outDir)) {
+    lock = lockDirectory(dir, outDir);
+  } catch (error) {
+    created.remove();
+    throw error;
+  }
+  const temporary = files.map(([name]) => join(dir, `.${name}.${process.pid}.tmp`));
+  try {
+    checkOutDir(outDir, true);
+    for (const name of readdirSync(dir)) {
       const pid = Number(TEMPORARY.exec(name)?.[2]);
-      if (pid && !processExists(pid)) rmSync(join(outDir, name), { force: true });
+      if (pid && !processExists(pid)) rmSync(join(dir, name), { force: true });
     }
     files.forEach(([, contents], i) => {
       trackTemporary(temporary[i]!);
       writeFileSync(temporary[i]!, contents);
     });
-    files.forEach(([name], i) => renameSync(temporary[i]!, join(outDir, name)));
+    commit(outDir, () => files.forEach(([name], i) => renameSync(temporary[i]!, join(dir, name))));
+    created.keep();
   } catch (error) {
-    if (created) rmSync(created, { recursive: true, force: true });
+    created.remove();
+    if (error instanceof UserError || error instanceof InterruptedError) throw error;
     throw new UserError(
       "--out-dir",
       outDir,
@@ -95,5 +107,6 @@ function writeFiles(outDir: string, files: readonly [string, string][]): void {
     );
   } finally {
     temporary.forEach(releaseTemporary);
+    lock.release();
   }
 }

@@ -1,62 +1,110 @@
 import type { ChildProcess } from "node:child_process";
-import { BroadcastChannel, isMainThread } from "node:worker_threads";
+import { BroadcastChannel } from "node:worker_threads";
 import { TOOL_NAME } from "../paths.js";
-import { discardStaged, interruptedNote } from "./write.js";
 
 /**
- * What SIGINT, SIGTERM or SIGHUP stops, in order: the external programs (simulators) this
- * process started, from any thread; the worker threads (a sweep's pool), so none of them
- * creates another temporary directory; then every temporary directory is removed and the
- * process exits. Only the order makes the cleanup complete: removing directories while a
- * worker still runs would race with the next one it creates.
+ * Interrupts (SIGINT, SIGTERM, SIGHUP) under the CLI. The command runs on a worker thread
+ * (gen/output/supervisor.ts starts it), so the process's main thread is always free to
+ * take a signal, however long a computation or a synchronous call on the worker takes.
+ * This module is the worker's side: it tells the supervisor what to stop and remove, and
+ * it guards every write a user can see (a commit) so that none happens after an interrupt.
  *
- * The CLI installs this (installSignalHandlers) and a sweep passes it on to its workers
- * (manageChildren); a library caller that does neither keeps Node's defaults, and the
- * programs it starts stay in its own process group, where its own Ctrl-C reaches them.
+ * On a signal the supervisor:
+ *   1. stops the external programs (simulators) the command started, each in a process
+ *      group of its own, so Verilator's make and C++ compiler go too;
+ *   2. waits for commits in progress (a few renames) to finish, then forbids new ones;
+ *   3. terminates the command's thread (and a sweep's worker threads with it);
+ *   4. removes every temporary file and directory the command announced;
+ *   5. says what happened, truthfully: nothing was written, or what was (a unit committed
+ *      just before the signal, a sweep's finished points), and exits with 130, 143 or 129.
+ *
+ * A library caller that does not run under the supervisor keeps Node's defaults: its
+ * programs stay in its own process group, where its own Ctrl-C reaches them, and commits
+ * always proceed.
  */
 
-/** Threads talk over one channel: workers report programs, the main thread an interrupt. */
-const CHANNEL = `${TOOL_NAME}-interrupt`;
-type Message =
+/** What the command's threads tell the supervisor, over one broadcast channel. */
+export type InterruptMessage =
   | { readonly kind: "child"; readonly pid: number; readonly running: boolean }
-  | { readonly kind: "interrupt" };
+  /** A temporary path: a tree removed whole, or a directory removed only if it is empty. */
+  | {
+      readonly kind: "temporary";
+      readonly path: string;
+      readonly held: boolean;
+      readonly emptyOnly?: boolean;
+    }
+  /** A directory whose entries named `.<...>.pwlgen-<pid>...` are this process's temporaries. */
+  | { readonly kind: "staging"; readonly parent: string }
+  /** A commit made (a path the user can now see). */
+  | { readonly kind: "committed"; readonly path: string }
+  /** What an interrupt leaves, when more than "nothing was written" or the committed paths. */
+  | { readonly kind: "note"; readonly text: string };
 
-let channel: BroadcastChannel | undefined;
-let interrupting = false;
-
-/** Process groups of running external programs, by pid (main thread only). */
-const children = new Set<number>();
+export const CHANNEL = `${TOOL_NAME}-interrupt`;
 
 /**
- * Whether external programs are managed here: each runs in a process group of its own
- * (spawn with `detached: childrenManaged()`), which an interrupt stops as a whole, so what
- * it started goes too (Verilator's make and C++ compiler).
+ * Shared with the supervisor: COMMITS_IN_FLIGHT counts commits in progress, or is
+ * INTERRUPTED once the supervisor has stopped the command (no commit may start then);
+ * COMMITTED counts the commits made.
+ */
+export const STATE = 0;
+export const COMMITTED = 1;
+export const INTERRUPTED = -1;
+export const CONTROL_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+
+/** This process's control block: a private one unless a supervisor attached its own. */
+let control: Int32Array = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+let channel: BroadcastChannel | undefined;
+
+/**
+ * Joins the supervisor (in the CLI's command thread and in a sweep's worker threads):
+ * programs then run in process groups of their own and temporaries are announced.
+ */
+export function attachToSupervisor(shared: Int32Array): void {
+  if (channel) return;
+  control = shared;
+  channel = new BroadcastChannel(CHANNEL);
+  channel.unref();
+}
+
+/** The control block, for worker threads this thread starts (a sweep's pool). */
+export function supervisorControl(): Int32Array | undefined {
+  return channel ? control : undefined;
+}
+
+/**
+ * Whether external programs are managed by the supervisor: each runs in a process group
+ * of its own (spawn with `detached: childrenManaged()`), which an interrupt stops whole.
  */
 export function childrenManaged(): boolean {
   return channel !== undefined;
 }
 
-/** In a worker thread of a process whose main thread installed the handlers. */
-export function manageChildren(): void {
-  if (channel || isMainThread) return;
-  channel = new BroadcastChannel(CHANNEL);
-  channel.unref();
-  channel.onmessage = (event) => {
-    if ((event as unknown as { data: Message }).data.kind === "interrupt") interrupting = true;
-  };
+function tell(message: InterruptMessage): void {
+  channel?.postMessage(message);
 }
 
 /** Records an external program until it exits (when programs are managed). */
 export function trackChild(child: ChildProcess): void {
   const pid = child.pid;
   if (pid === undefined || !channel) return;
-  const note = (running: boolean): void => {
-    if (!isMainThread) channel?.postMessage({ kind: "child", pid, running } satisfies Message);
-    else if (running) children.add(pid);
-    else children.delete(pid);
-  };
-  note(true);
-  child.once("exit", () => note(false));
+  tell({ kind: "child", pid, running: true });
+  child.once("exit", () => tell({ kind: "child", pid, running: false }));
+}
+
+/** Announces a temporary path (before creating it) or its release (after removing it). */
+export function announceTemporary(path: string, held: boolean, emptyOnly = false): void {
+  tell({ kind: "temporary", path, held, ...(emptyOnly ? { emptyOnly } : {}) });
+}
+
+/** Announces a directory where this process's worker threads stage outputs (sweep points). */
+export function announceStaging(parent: string): void {
+  tell({ kind: "staging", parent });
+}
+
+/** What an interrupt leaves besides the committed paths (a sweep's finished points). */
+export function setInterruptNote(text: string): void {
+  tell({ kind: "note", text });
 }
 
 /**
@@ -64,76 +112,41 @@ export function trackChild(child: ChildProcess): void {
  * it, and what it printed is not a result (Icarus' vvp exits 0 on SIGTERM).
  */
 export function isInterrupting(): boolean {
-  return interrupting;
+  return Atomics.load(control, STATE) === INTERRUPTED;
 }
 
-/** For work cut short by an interrupt: waits for the process to exit instead of failing. */
-export function waitForExit(): Promise<never> {
-  return new Promise<never>(() => undefined);
-}
-
-/** Steps that stop work in progress before cleanup (a sweep's worker pool). */
-const stoppers = new Set<() => Promise<unknown>>();
-
-/** Registers a step to run on interrupt; returns the function that unregisters it. */
-export function onInterrupt(stop: () => Promise<unknown>): () => void {
-  stoppers.add(stop);
-  return () => stoppers.delete(stop);
-}
-
-/** How long an interrupt waits for worker threads to stop before cleaning up anyway. */
-const STOP_WAIT_MS = 5000;
-
-function stopChildren(): void {
-  for (const pid of children) {
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
+/** Thrown instead of committing after an interrupt; the supervisor is ending the thread. */
+export class InterruptedError extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "InterruptedError";
   }
-  children.clear();
 }
-
-async function interrupt(code: number): Promise<void> {
-  interrupting = true;
-  channel?.postMessage({ kind: "interrupt" } satisfies Message);
-  stopChildren();
-  const stopped = Promise.allSettled([...stoppers].map((stop) => stop()));
-  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
-  // Programs a worker started just before it stopped, reported after the first pass.
-  await new Promise((resolve) => setImmediate(resolve));
-  stopChildren();
-  discardStaged();
-  console.error(`${TOOL_NAME}: interrupted; ${interruptedNote()}`);
-  process.exit(code);
-}
-
-const SIGNALS = [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-  ["SIGHUP", 129],
-] as const;
 
 /**
- * Interrupted runs leave nothing half-written: output directories are only ever renamed
- * into place complete, and on SIGINT, SIGTERM or SIGHUP (a closed terminal) the temporary
- * ones are removed too. A second signal during that cleanup (a second Ctrl-C) is ignored:
- * the cleanup is short (it waits at most STOP_WAIT_MS for workers) and must finish.
+ * Makes a write the user can see (renames into place, a marker file), unless an interrupt
+ * came first: then it throws InterruptedError and writes nothing. The supervisor waits for
+ * a commit in progress to finish before it stops the thread, so a commit is never cut in
+ * half. Keep `act` short (renames): slow cleanup such as removing a replaced directory
+ * belongs after the commit.
  */
-export function installSignalHandlers(): void {
-  if (channel) return;
-  channel = new BroadcastChannel(CHANNEL);
-  channel.unref();
-  channel.onmessage = (event) => {
-    const message = (event as unknown as { data: Message }).data;
-    if (message.kind !== "child") return;
-    if (message.running) children.add(message.pid);
-    else children.delete(message.pid);
-  };
-  for (const [signal, code] of SIGNALS) {
-    process.on(signal, () => {
-      if (!interrupting) void interrupt(code);
-    });
+export function commit<T>(path: string, act: () => T): T {
+  for (;;) {
+    const state = Atomics.load(control, STATE);
+    if (state === INTERRUPTED) throw new InterruptedError();
+    if (Atomics.compareExchange(control, STATE, state, state + 1) === state) break;
   }
+  try {
+    const result = act();
+    Atomics.add(control, COMMITTED, 1);
+    tell({ kind: "committed", path });
+    return result;
+  } finally {
+    Atomics.sub(control, STATE, 1);
+  }
+}
+
+/** For work cut short by an interrupt: waits for the thread to be ended instead of failing. */
+export function waitForExit(): Promise<never> {
+  return new Promise<never>(() => undefined);
 }

@@ -1,25 +1,37 @@
 import {
-  existsSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
   mkdirSync,
-  readFileSync,
+  openSync,
+  readSync,
   readdirSync,
-  realpathSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { UserError } from "../spec/errors.js";
 import { TOOL_NAME } from "../paths.js";
+import { announceTemporary, commit } from "./interrupt.js";
+import { type Lock, lockDirectory, nameKey, processExists, refuseIfLocked } from "./lock.js";
+import { createDirectories, isMountPoint, outputPlace } from "./places.js";
+
+export { containsOrIs, realPath } from "./places.js";
+export { processExists } from "./lock.js";
 
 /**
  * Writes an output directory atomically: files go to a temporary sibling directory which
  * is renamed into place only when complete, so a failed or killed run leaves either the
- * previous directory or nothing, never a partial one. An existing directory is replaced
- * only if pwlgen made it (its manifest.json names the tool) or with force.
+ * previous directory or nothing, never a partial one. One run at a time writes a
+ * directory (lock.ts); the places pwlgen never writes are in places.ts.
+ *
+ * An existing directory is replaced without --force only if pwlgen wrote it and nothing
+ * else: its manifest.json names pwlgen, lists exactly the files that are there, and the
+ * module's header carries the manifest's spec hash. A directory with other files (a
+ * user's notes, a subfolder) or not made by pwlgen needs --force.
  */
 export interface StagedDirectory {
   /** Where the files are now (write more, or rewrite some, before commit). */
@@ -29,57 +41,104 @@ export interface StagedDirectory {
   discard(): void;
 }
 
-export function checkReplaceable(target: string, force: boolean, label = "--out-dir"): void {
-  if (!checkCreatable(target, label)) return;
-  if (force || madeByPwlgen(target)) return;
-  throw new UserError(
-    label,
-    target,
-    `exists and was not made by ${TOOL_NAME}; choose another directory or pass --force`,
-  );
+/**
+ * Refuses, before any work, an output directory pwlgen may not make or replace (see
+ * above). Returns where the directory really is (a symbolic link to it followed).
+ */
+export function checkReplaceable(
+  target: string,
+  force: boolean,
+  label = "--out-dir",
+  owned: (dir: string) => true | string = unitOwnership,
+): string {
+  const path = replaceablePlace(target, force, label, owned);
+  refuseIfLocked(path, target, label);
+  return path;
 }
 
-/**
- * Whether an output directory exists (false: it can be created). Refuses a path that
- * exists and is not a directory, one below a file, and, --force or not, the current
- * directory, any directory above it, the home directory and the root: replacing those
- * would delete the user's own files.
- */
-export function checkCreatable(target: string, label = "--out-dir"): boolean {
-  const path = resolve(target);
-  const real = realPath(path);
-  const home = realPath(homedir());
-  if (containsOrIs(real, realPath(process.cwd())) || real === home || dirname(real) === real) {
+/** checkReplaceable without looking for another run's lock (for the lock's own holder). */
+function replaceablePlace(
+  target: string,
+  force: boolean,
+  label: string,
+  owned: (dir: string) => true | string = unitOwnership,
+): string {
+  const place = outputPlace(target, label);
+  if (!place.exists) return place.path;
+  if (isMountPoint(place.path)) {
     throw new UserError(
       label,
       target,
-      "is the current directory, one above it, the home directory or the root; give a directory of its own",
+      "is a mount point, which cannot be replaced by renaming; give a directory inside it",
     );
   }
-  if (!existsSync(path)) {
-    // The nearest existing ancestor must be a directory we can create the target in.
-    let ancestor = dirname(path);
-    while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
-    if (!statSync(ancestor).isDirectory())
-      throw new UserError(label, target, `cannot be created: ${ancestor} is not a directory`);
-    return false;
+  if (force) return place.path;
+  const verdict = owned(place.path);
+  if (verdict === true) return place.path;
+  throw new UserError(label, target, `${verdict}; choose another directory or pass --force to replace it`);
+}
+
+/**
+ * Whether a directory holds a unit pwlgen wrote and nothing else (true), or why not.
+ * An empty directory counts as pwlgen's: there is nothing to lose.
+ */
+export function unitOwnership(dir: string): true | string {
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return true;
+  const notOurs = `exists and was not made by ${TOOL_NAME}`;
+  const manifest = readSmallFile(join(dir, "manifest.json"), 16 << 20);
+  if (manifest === undefined) return notOurs;
+  let data: { tool?: { name?: unknown }; files?: unknown; specHash?: unknown };
+  try {
+    data = JSON.parse(manifest) as typeof data;
+  } catch {
+    return notOurs;
   }
-  if (!statSync(path).isDirectory()) throw new UserError(label, target, "exists and is not a directory");
+  const files = data.files;
+  if (
+    data.tool?.name !== TOOL_NAME ||
+    typeof data.specHash !== "string" ||
+    typeof files !== "object" ||
+    files === null ||
+    !Object.values(files).every((name) => typeof name === "string" && name === basename(name))
+  ) {
+    return notOurs;
+  }
+  const listed = new Set<string>(["manifest.json", ...(Object.values(files) as string[])]);
+  const extra = entries.filter((name) => !listed.has(name) || !lstatSync(join(dir, name)).isFile());
+  if (extra.length > 0) {
+    const shown = extra
+      .sort()
+      .slice(0, 3)
+      .map((name) => (lstatSync(join(dir, name)).isDirectory() ? `${name}/` : name));
+    return `holds files ${TOOL_NAME} did not write (${shown.join(", ")}${extra.length > 3 ? ", ..." : ""})`;
+  }
+  const module = (files as { module?: unknown }).module;
+  const header = typeof module === "string" ? readSmallFile(join(dir, module), 1 << 20, 1024) : undefined;
+  if (header === undefined || !header.includes(`spec hash ${data.specHash}`)) {
+    return `has a manifest.json that does not match its files (was it edited?)`;
+  }
   return true;
 }
 
-/** A path with symbolic links resolved, for the part of it that exists. */
-export function realPath(target: string): string {
-  const path = resolve(target);
-  let existing = path;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  return join(realpathSync(existing), relative(existing, path));
-}
-
-/** Whether `outer` is `inner` or a directory above it. */
-export function containsOrIs(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+/**
+ * The start of a regular file (at most `head` bytes), or undefined if it is not one or is
+ * larger than `limit`. Opened without blocking, so a FIFO in its place cannot hang a run.
+ */
+export function readSmallFile(path: string, limit: number, head = limit): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > limit) return undefined;
+    const buffer = Buffer.alloc(Math.min(stat.size, head));
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.toString("utf8", 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** This thread's suffix for temporary names: the process id, and the worker thread's id. */
@@ -87,119 +146,124 @@ function owner(): string {
   return threadId === 0 ? `${process.pid}` : `${process.pid}-${threadId}`;
 }
 
-/**
- * Temporary directories in use (staged outputs, simulator scratch), removed by
- * discardStaged: the CLI's SIGINT/SIGTERM handler.
- */
-const staging = new Set<string>();
-
-export function trackTemporary(path: string): void {
-  staging.add(path);
+/** A temporary sibling of `path`: short, whatever the length of its name. */
+function siblingName(path: string, kind: "tmp" | "old"): string {
+  return join(dirname(path), `.${TOOL_NAME}-${nameKey(path)}-${owner()}.${kind}`);
 }
 
+/** Announces a temporary path to the interrupt handler (see interrupt.ts). */
+export function trackTemporary(path: string): void {
+  announceTemporary(path, true);
+}
+
+/** Removes a temporary path and tells the interrupt handler. */
 export function releaseTemporary(path: string): void {
   rmSync(path, { recursive: true, force: true });
-  staging.delete(path);
-}
-
-/** Directories where worker threads of this process stage outputs (sweep points). */
-const workerParents = new Set<string>();
-
-export function trackWorkerStaging(parent: string): void {
-  workerParents.add(parent);
-}
-
-/** What an interrupted run leaves: nothing, or a sweep's finished points. */
-export function interruptedNote(): string {
-  return workerParents.size > 0
-    ? "finished sweep points are kept; run the same command again to resume"
-    : "nothing was written";
+  announceTemporary(path, false);
 }
 
 /**
- * Removes every temporary directory this process is using (on SIGINT or SIGTERM),
- * including those its worker threads staged in the tracked parents.
+ * Stages a directory's files (and, with `copy`, more content) beside `target` and returns
+ * the handle that commits it. The target's lock is held from here to commit or discard.
  */
-export function discardStaged(): void {
-  for (const temp of staging) rmSync(temp, { recursive: true, force: true });
-  staging.clear();
-  // Worker threads' staged outputs, and their simulators' scratch directories.
-  if (workerParents.size === 0) return;
-  const remove = (parent: string, pattern: RegExp): void => {
-    if (!existsSync(parent)) return;
-    for (const entry of readdirSync(parent)) {
-      if (pattern.test(entry)) rmSync(join(parent, entry), { recursive: true, force: true });
-    }
-  };
-  for (const parent of workerParents)
-    remove(parent, new RegExp(`^\\..*\\.${TOOL_NAME}-${process.pid}(-\\d+)?\\.(tmp|old)$`));
-  remove(tmpdir(), new RegExp(`^${TOOL_NAME}-[a-z]+-${process.pid}-`));
-}
-
 export function stageDirectory(
   target: string,
   files: ReadonlyMap<string, string>,
-  force: boolean,
+  options: {
+    readonly force: boolean;
+    readonly label?: string;
+    /** Whether an existing directory is pwlgen's to replace without --force (default: a unit). */
+    readonly owned?: (dir: string) => true | string;
+  },
 ): StagedDirectory {
-  const finalPath = resolve(target);
-  checkReplaceable(finalPath, force);
+  const { force, label = "--out-dir", owned } = options;
+  const finalPath = checkReplaceable(target, force, label, owned);
   const parent = dirname(finalPath);
-  const temp = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${owner()}.tmp`);
+  const parents = createDirectories(parent, label, target);
+  let lock: Lock;
   try {
-    mkdirSync(parent, { recursive: true });
-    removeStale(parent, basename(finalPath));
-    rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp);
+    lock = lockDirectory(finalPath, target, label);
   } catch (error) {
-    throw new UserError(
-      "--out-dir",
-      target,
-      `cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    );
+    parents.remove();
+    throw error;
   }
-  staging.add(temp);
-  const write = (name: string, contents: string): void => {
-    if (name !== basename(name)) throw new Error(`internal: file name ${name} is not a plain name`);
-    writeFileSync(join(temp, name), contents);
+  const temp = siblingName(finalPath, "tmp");
+  const abandon = (): void => {
+    releaseTemporary(temp);
+    lock.release();
+    parents.remove();
   };
   try {
-    for (const [name, contents] of files) write(name, contents);
-  } catch (error) {
+    // Under the lock, the directory may have changed since the first check.
+    replaceablePlace(target, force, label, owned);
+    removeStale(finalPath);
+    announceTemporary(temp, true);
     rmSync(temp, { recursive: true, force: true });
-    throw error;
+    mkdirSync(temp);
+    for (const [name, contents] of files) writeInto(temp, name, contents);
+  } catch (error) {
+    abandon();
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      label,
+      target,
+      `cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   return {
     path: temp,
-    write,
-    discard: () => {
-      rmSync(temp, { recursive: true, force: true });
-      staging.delete(temp);
-    },
+    write: (name, contents) => writeInto(temp, name, contents),
+    discard: abandon,
     commit: () => {
-      const old = join(parent, `.${basename(finalPath)}.${TOOL_NAME}-${owner()}.old`);
-      const hadOld = existsSync(finalPath);
-      if (hadOld) renameSync(finalPath, old);
+      const old = siblingName(finalPath, "old");
+      let hadOld = false;
       try {
-        renameSync(temp, finalPath);
+        commit(target, () => {
+          hadOld = lstatExists(finalPath);
+          if (hadOld) {
+            announceTemporary(old, true);
+            renameSync(finalPath, old);
+          }
+          try {
+            renameSync(temp, finalPath);
+          } catch (error) {
+            if (hadOld) renameSync(old, finalPath);
+            throw error;
+          }
+        });
       } catch (error) {
-        if (hadOld) renameSync(old, finalPath);
-        rmSync(temp, { recursive: true, force: true });
+        abandon();
         throw error;
       }
-      staging.delete(temp);
-      if (hadOld) rmSync(old, { recursive: true, force: true });
+      announceTemporary(temp, false);
+      if (hadOld) releaseTemporary(old);
+      lock.release();
+      parents.keep();
     },
   };
+}
+
+function writeInto(dir: string, name: string, contents: string): void {
+  if (name !== basename(name)) throw new Error(`internal: file name ${name} is not a plain name`);
+  writeFileSync(join(dir, name), contents);
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Leftovers of runs that were killed (kill -9 cannot be caught): temporary siblings of
  * the target whose process no longer exists. The target itself was never touched.
  */
-function removeStale(parent: string, name: string): void {
-  const pattern = new RegExp(
-    `^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.${TOOL_NAME}-(\\d+)(-\\d+)?\\.(tmp|old)$`,
-  );
+function removeStale(finalPath: string): void {
+  const pattern = new RegExp(`^\\.${TOOL_NAME}-${nameKey(finalPath)}-(\\d+)(-\\d+)?\\.(tmp|old)$`);
+  const parent = dirname(finalPath);
   for (const entry of readdirSync(parent)) {
     const match = pattern.exec(entry);
     const pid = Number(match?.[1]);
@@ -218,24 +282,5 @@ export function removeBestEffort(path: string): void {
     rmSync(path, { recursive: true, force: true, maxRetries: 3 });
   } catch {
     // left for the next run
-  }
-}
-
-/** Whether a process with this id exists (signal 0 checks without signalling). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function madeByPwlgen(dir: string): boolean {
-  try {
-    const data = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { tool?: { name?: string } };
-    return data.tool?.name === TOOL_NAME;
-  } catch {
-    return false;
   }
 }

@@ -1,10 +1,11 @@
 import { cpSync, existsSync } from "node:fs";
 import { containsOrIs, realPath } from "../output/write.js";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { canonicalJson } from "../spec/load.js";
 import { UserError } from "../spec/errors.js";
 import { parseShard } from "./schema.js";
-import { claimDirectory, readSweep, writeSweepFiles } from "./run.js";
+import { MARKER, type SweepMarker, markerText, readSweep, sweepFiles, sweepOwnership } from "./run.js";
+import { stageDirectory } from "../output/write.js";
 import type { SweepRow } from "./row.js";
 
 /**
@@ -20,7 +21,6 @@ export async function mergeSweeps(
   force: boolean,
 ): Promise<SweepRow[]> {
   if (dirs.length === 0) throw new UserError("DIR", "", "is missing: give the sweep directories to merge");
-  const target = resolve(outDir);
   const shards = dirs.map((dir) => ({ dir, ...readSweep(dir) }));
   for (const { dir } of shards) {
     if (containsOrIs(realPath(dir), realPath(outDir))) {
@@ -94,15 +94,26 @@ export async function mergeSweeps(
     );
   }
 
-  claimDirectory(target, force, { shard: "1/1", points: byIndex.size, sweep: first.marker.sweep! }, outDir);
   const entries = [...byIndex.values()].sort((a, b) => a.row.index - b.row.index);
-  for (const { row, dir } of entries) {
-    if (row.unit && resolve(dir) !== target && existsSync(join(dir, row.unit))) {
-      cpSync(join(dir, row.unit), join(target, row.unit), { recursive: true });
-    }
-  }
   const rows = entries.map((e) => e.row);
-  await writeSweepFiles(target, rows, synthTargets(rows));
+  const marker: SweepMarker = { shard: "1/1", points: byIndex.size, sweep: first.marker.sweep! };
+  // The merged sweep is staged beside --out-dir and renamed into place whole.
+  const staged = stageDirectory(
+    outDir,
+    new Map([[MARKER, markerText(marker)], ...(await sweepFiles(rows, synthTargets(rows)))]),
+    { force, owned: (dir) => sweepOwnership(dir, true) },
+  );
+  try {
+    for (const { row, dir } of entries) {
+      if (row.unit && existsSync(join(dir, row.unit))) {
+        cpSync(join(dir, row.unit), join(staged.path, row.unit), { recursive: true });
+      }
+    }
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
+  staged.commit();
   return rows;
 }
 

@@ -1,5 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { commit, isInterrupting } from "../output/interrupt.js";
+import { createDirectories } from "../output/places.js";
+import { releaseTemporary, trackTemporary } from "../output/write.js";
 import { generateFromSpec } from "../generate.js";
 import { parseBound } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
@@ -78,6 +81,8 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     }
     return save(rowPath, rowFromManifest(point, manifest, task), work);
   } catch (error) {
+    // Stopped by an interrupt: not a result; the supervisor is ending this thread.
+    if (isInterrupting()) throw error;
     const infeasible = error instanceof UserError;
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     return save(
@@ -99,10 +104,13 @@ function complete(row: SweepRow, task: PointTask): boolean {
 }
 
 function save(path: string, row: SweepRow, work: PointWork): PointOutcome {
-  mkdirSync(join(path, ".."), { recursive: true });
+  const created = createDirectories(dirname(path));
   const temp = `${path}.${process.pid}.tmp`;
+  trackTemporary(temp);
   writeFileSync(temp, `${JSON.stringify(row, null, 2)}\n`);
-  renameSync(temp, path);
+  commit(path, () => renameSync(temp, path));
+  releaseTemporary(temp);
+  created.keep();
   return { row, work };
 }
 

@@ -1,15 +1,16 @@
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readSmallFile, releaseTemporary, trackTemporary } from "../output/write.js";
+import { type Lock, lockDirectory } from "../output/lock.js";
+import { createDirectories, outputPlace } from "../output/places.js";
 import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { checkCreatable, trackWorkerStaging } from "../output/write.js";
-import { childrenManaged, isInterrupting, onInterrupt, waitForExit } from "../output/interrupt.js";
-import { join, resolve } from "node:path";
+  announceStaging,
+  commit,
+  isInterrupting,
+  setInterruptNote,
+  supervisorControl,
+  waitForExit,
+} from "../output/interrupt.js";
+import { join } from "node:path";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
 import { sweepPlots } from "../plot/sweep.js";
@@ -40,20 +41,33 @@ export interface SweepSummary {
   readonly files: readonly string[];
 }
 
-const MARKER = ".pwlgen-sweep.json";
+export const MARKER = ".pwlgen-sweep.json";
 const WORKER = join(PACKAGE_ROOT, "dist", "gen", "sweep", "worker.js");
 
 export async function runSweep(options: SweepOptions, progress?: SweepProgress): Promise<SweepSummary> {
-  const dir = resolve(options.outDir);
   const { points, total } = sweepPoints(options);
   refuseRepeatedDesigns(points);
-  claimDirectory(
-    dir,
-    options.force,
-    { shard: options.shard ?? "1/1", points: total, sweep: sweepHash(options) },
-    options.outDir,
-  );
-  trackWorkerStaging(join(dir, "points"));
+  const { dir, lock } = claimDirectory(options.outDir, options.force, {
+    shard: options.shard ?? "1/1",
+    points: total,
+    sweep: sweepHash(options),
+  });
+  try {
+    return await runClaimed(dir, options, points, progress);
+  } finally {
+    // After an interrupt the thread is ended before this runs; the supervisor removes the lock.
+    lock.release();
+  }
+}
+
+async function runClaimed(
+  dir: string,
+  options: SweepOptions,
+  points: readonly SweepPoint[],
+  progress: SweepProgress | undefined,
+): Promise<SweepSummary> {
+  announceStaging(join(dir, "points"));
+  setInterruptNote("finished sweep points are kept; run the same command again to resume");
   const tasks: PointTask[] = points.map((point) => ({
     point,
     dir,
@@ -77,19 +91,15 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
       filename: WORKER,
       maxThreads: Math.min(options.jobs, tasks.length),
       minThreads: 1,
-      workerData: { manageChildren: childrenManaged() },
+      workerData: { control: supervisorControl() },
     });
-    // On interrupt, the workers stop before their temporary directories are removed.
-    const forget = onInterrupt(() => pool.destroy());
     try {
       outcomes = await Promise.all(tasks.map(async (task) => report((await pool.run(task)) as PointOutcome)));
     } catch (error) {
-      // Stopping the pool on interrupt fails the points in flight: no error to report.
+      // A point refused to commit after an interrupt: the supervisor is ending this thread.
       if (isInterrupting()) return waitForExit();
       throw error;
     } finally {
-      forget();
-      // On interrupt the pool is being destroyed already; a second destroy would start a new worker.
       if (!isInterrupting()) await pool.destroy();
     }
   }
@@ -107,22 +117,33 @@ export async function runSweep(options: SweepOptions, progress?: SweepProgress):
   };
 }
 
-/** sweep.json (an array of rows), sweep.csv and the plots, each written atomically. */
-export async function writeSweepFiles(
-  dir: string,
+/** sweep.json (an array of rows), sweep.csv and the plots. */
+export async function sweepFiles(
   rows: readonly SweepRow[],
   targets: readonly string[],
-): Promise<string[]> {
-  const files = new Map<string, string>([
+): Promise<Map<string, string>> {
+  return new Map<string, string>([
     ["sweep.json", `${JSON.stringify(rows, null, 2)}\n`],
     ["sweep.csv", toCsv(rows, targets)],
     ...(await sweepPlots(rows, targets)),
   ]);
-  for (const [name, contents] of files) {
-    const temp = join(dir, `.${name}.${process.pid}.tmp`);
+}
+
+/** Writes the sweep's files into its directory, each renamed into place once all are written. */
+async function writeSweepFiles(
+  dir: string,
+  rows: readonly SweepRow[],
+  targets: readonly string[],
+): Promise<string[]> {
+  const files = await sweepFiles(rows, targets);
+  const temporary = [...files].map(([name, contents]) => {
+    const temp = join(dir, `.${name}.${TOOL_NAME}-${process.pid}.tmp`);
+    trackTemporary(temp);
     writeFileSync(temp, contents);
-    renameSync(temp, join(dir, name));
-  }
+    return [temp, join(dir, name)] as const;
+  });
+  commit(dir, () => temporary.forEach(([temp, path]) => renameSync(temp, path)));
+  temporary.forEach(([temp]) => releaseTemporary(temp));
   return [...files.keys()];
 }
 
@@ -174,19 +195,68 @@ function refuseRepeatedDesigns(points: readonly SweepPoint[]): void {
 
 /**
  * A sweep directory is new, empty, or made by pwlgen (its marker file), unless --force;
- * the marker records the shard, for merge.
+ * the marker records the shard, for merge. The directory stays locked while the sweep runs.
  */
-export function claimDirectory(dir: string, force: boolean, marker: SweepMarker, given: string = dir): void {
-  checkCreatable(given);
-  if (existsSync(dir) && !existsSync(join(dir, MARKER)) && readdirSync(dir).length > 0 && !force) {
-    throw new UserError(
-      "--out-dir",
-      given,
-      `exists and is not a ${TOOL_NAME} sweep directory; choose another or pass --force`,
-    );
+function claimDirectory(given: string, force: boolean, marker: SweepMarker): { dir: string; lock: Lock } {
+  const place = outputPlace(given);
+  const dir = place.path;
+  if (place.exists && !force) {
+    const verdict = sweepOwnership(dir);
+    if (verdict !== true)
+      throw new UserError("--out-dir", given, `${verdict}; choose another or pass --force`);
   }
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, MARKER), `${JSON.stringify({ tool: TOOL_NAME, kind: "sweep", ...marker })}\n`);
+  const created = createDirectories(dir, "--out-dir", given);
+  let lock: Lock;
+  try {
+    lock = lockDirectory(dir, given);
+  } catch (error) {
+    created.remove();
+    throw error;
+  }
+  try {
+    const temp = join(dir, `${MARKER}.${TOOL_NAME}-${process.pid}.tmp`);
+    trackTemporary(temp);
+    writeFileSync(temp, markerText(marker));
+    commit(given, () => renameSync(temp, join(dir, MARKER)));
+    releaseTemporary(temp);
+  } catch (error) {
+    lock.release();
+    created.remove();
+    throw error;
+  }
+  created.keep();
+  return { dir, lock };
+}
+
+export function markerText(marker: SweepMarker): string {
+  return `${JSON.stringify({ tool: TOOL_NAME, kind: "sweep", ...marker })}\n`;
+}
+
+/** What a sweep directory holds besides its marker: files it writes, and points/. */
+const SWEEP_ENTRIES = /^(sweep\.(json|csv)|[\w-]+\.svg|points)$/;
+
+/**
+ * Whether an existing directory is a sweep's (true), or why not: empty, or holding a
+ * marker of pwlgen sweep; merge, which replaces its output whole, also asks that nothing
+ * else is there.
+ */
+export function sweepOwnership(dir: string, strict = false): true | string {
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return true;
+  const text = readSmallFile(join(dir, MARKER), 1 << 16);
+  let ours = false;
+  try {
+    const data = JSON.parse(text ?? "") as { tool?: unknown; kind?: unknown };
+    ours = data.tool === TOOL_NAME && data.kind === "sweep";
+  } catch {
+    ours = false;
+  }
+  if (!ours) return `exists and is not a ${TOOL_NAME} sweep directory`;
+  const extra = entries.filter((name) => name !== MARKER && !SWEEP_ENTRIES.test(name));
+  if (strict && extra.length > 0) {
+    return `holds files ${TOOL_NAME} sweep did not write (${extra.sort().slice(0, 3).join(", ")})`;
+  }
+  return true;
 }
 
 /** A sweep directory's marker and rows (for merge). */

@@ -1,9 +1,10 @@
 import { workerData } from "node:worker_threads";
-import { manageChildren } from "../output/interrupt.js";
+import { attachToSupervisor } from "../output/interrupt.js";
 import { type PointOutcome, type PointTask, runPoint } from "./point.js";
 
-/** The sweep's main thread manages the simulators its workers start (see output/interrupt.ts). */
-if ((workerData as { manageChildren?: boolean } | undefined)?.manageChildren) manageChildren();
+/** Under the CLI's supervisor, this thread's programs and temporaries are its to stop (output/interrupt.ts). */
+const control = (workerData as { control?: Int32Array } | undefined)?.control;
+if (control) attachToSupervisor(control);
 
 /** Piscina worker: one sweep point per task. */
 export default function (task: PointTask): Promise<PointOutcome> {

@@ -514,7 +514,10 @@ describe("output directories that must never be replaced", () => {
       process.chdir(inner);
       try {
         const line = expectUserError(await run(["gen", ...SMALL, "--out-dir", dir, "--force"]));
-        expect(line).toContain(`--out-dir: "${dir}" is the current directory`);
+        expect(line).toContain(
+          `--out-dir: "${dir}" ${{ ".": "is the current directory", "..": "holds the current directory", "/": "is the root directory" }[dir]}`,
+        );
+        expect(line).toContain("pwlgen never writes there, even with --force");
       } finally {
         process.chdir(cwd);
       }
@@ -541,7 +544,7 @@ describe("output directories reached by another path", () => {
       ).toContain("is the current directory");
       process.chdir(odd);
       expect(expectUserError(await run(["gen", ...SMALL, "--out-dir", "..", "--force"]))).toContain(
-        "is the current directory",
+        "holds the current directory",
       );
     } finally {
       process.chdir(cwd);

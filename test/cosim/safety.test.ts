@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../gen/cli.js";
 import { randomSpec } from "../support/arbitrary.js";
 import { cosimulate } from "../support/cosim.js";
+import { processesMentioning, spawnPwlgen, stopOrphans, waitFor } from "../support/process.js";
 
 /**
  * Output safety and determinism as a CI job would depend on them, and a Verilator sample of
@@ -99,65 +100,6 @@ describe("a killed run leaves the previous output intact", () => {
   });
 });
 
-/** Running processes (from /proc) whose command line contains a string: [pid, command]. */
-function processesMentioning(text: string): [number, string][] {
-  const found: [number, string][] = [];
-  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const command = readFileSync(join("/proc", entry, "cmdline"), "utf8").replaceAll("\0", " ");
-      if (command.includes(text)) found.push([Number(entry), command]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return found;
-}
-
-/** Polls until the condition holds or the deadline (ms from now) passes; returns the condition. */
-async function waitFor(condition: () => boolean, deadlineMs: number): Promise<boolean> {
-  const end = performance.now() + deadlineMs;
-  for (;;) {
-    if (condition()) return true;
-    if (performance.now() >= end) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/**
- * kill -9 cannot be caught, so a killed run's simulators (in process groups of their own)
- * keep running: stop them, as a user would, so they do not load the machine for later tests.
- */
-async function stopOrphans(pid: number): Promise<void> {
-  const mark = `-${pid}-`;
-  for (const [orphan] of processesMentioning(mark)) {
-    for (const target of [-orphan, orphan]) {
-      try {
-        process.kill(target, "SIGKILL");
-      } catch {
-        // gone, or not a group leader
-      }
-    }
-  }
-  await waitFor(() => processesMentioning(mark).length === 0, 30_000);
-}
-
-/**
- * pwlgen in a process of its own (signals need one), its stderr collected; `scratch` is the
- * prefix of its Icarus Verilog scratch directories in tmpdir.
- */
-function spawnPwlgen(args: string[]): {
-  child: ReturnType<typeof spawn>;
-  stderr: () => string;
-  exited: Promise<number | null>;
-  scratch: string;
-} {
-  const child = spawn(process.execPath, ["bin/pwlgen.js", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, stderr: () => stderr, exited, scratch: `pwlgen-iverilog-${child.pid}-` };
-}
-
 describe("an interrupted sweep", () => {
   it("SIGINT while worker threads stage points removes their temporary directories and keeps finished points", async () => {
     const out = join(root, "sweep");
@@ -233,7 +175,7 @@ describe("a closed terminal (SIGHUP) during gen --verify", () => {
     expect(await exited).toBe(129);
     expect(stderr().trim()).toBe("pwlgen: interrupted; nothing was written");
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(root).filter((name) => name.startsWith(".hangup."))).toEqual([]);
+    expect(readdirSync(root).filter((name) => name.startsWith(".pwlgen-"))).toEqual([]);
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith(scratch))).toEqual([]);
     await waitFor(() => processesMentioning(scratch).length === 0, 30_000);
     expect(processesMentioning(scratch)).toEqual([]);
