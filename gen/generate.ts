@@ -14,7 +14,7 @@ import { centralDifference, compileExpression } from "./functions/expression.js"
 import { findFunction } from "./functions/registry.js";
 import type { Symmetry } from "./functions/types.js";
 import { type ErrorStats, measure } from "./model/accuracy.js";
-import { channelFunction, evaluateDerivative, segmentIndex } from "./model/golden.js";
+import { channelFunction, evaluateDerivative, segmentAt } from "./model/golden.js";
 import { TOOL_VERSION } from "./paths.js";
 import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
 import { METHODS } from "./segment/methods.js";
@@ -159,7 +159,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
             output: dy.output,
             hardware: (x) => evaluateDerivative(design, x),
             reference: dyReference,
-            segment: (x) => segmentIndex(y, y.fold.kind === "none" ? x : Math.abs(x)),
+            segment: (x) => segmentAt(y, x),
             segments: y.breakpoints.length,
           });
     if (dy.kind === "pwl" && !(accuracy.max <= dy.bound)) {
@@ -182,7 +182,7 @@ function measureChannel(design: PwlDesign, channel: PwlChannel, reference: Float
     output: channel.output,
     hardware: channelFunction(channel),
     reference,
-    segment: (x) => segmentIndex(channel, channel.fold.kind === "none" ? x : Math.abs(x)),
+    segment: (x) => segmentAt(channel, x),
     segments: channel.breakpoints.length,
   });
 }
@@ -270,11 +270,11 @@ function detectSymmetry(f: (x: number) => number, input: FixFormat): Symmetry {
 /** The fold a table gets: its function's symmetry, if --symmetry auto and the input is signed. */
 function chooseFold(spec: DesignSpec, symmetry: Symmetry, output: FixFormat): Fold {
   if (spec.symmetry === "off" || !spec.in.signed || symmetry.kind === "none") return NO_FOLD;
-  if (symmetry.kind !== "point") return { kind: symmetry.kind, constant: 0 };
+  if (symmetry.kind !== "point") return { kind: symmetry.kind, constant: 0, style: "twos" };
   const constant = symmetry.value * 2 ** output.fracBits;
   // The constant must be an exact integer the unfolding subtractor can hold.
   if (!Number.isInteger(constant) || Math.abs(constant) >= 2 ** (width(output) + 1)) return NO_FOLD;
-  return { kind: "point", constant };
+  return { kind: "point", constant, style: "twos" };
 }
 
 /** dy's bound: --dmax-error, or the --max-error value (ulps count in dy's format). */
@@ -286,7 +286,14 @@ function derivativeBound(spec: DesignSpec): BoundSpec {
 function slopeTap(y: PwlChannel, output: FixFormat, spec: DesignSpec): SlopeTap {
   const values = y.slopes.map((m) => quantize(toReal(m, y.slopeFormat), output, spec.rounding, "saturate"));
   const kind = derivativeFold(y.fold.kind);
-  return { kind: "slope", port: "dy", output, rounding: spec.rounding, values, fold: { kind, constant: 0 } };
+  return {
+    kind: "slope",
+    port: "dy",
+    output,
+    rounding: spec.rounding,
+    values,
+    fold: { kind, constant: 0, style: "twos" },
+  };
 }
 
 function checkFinite(values: Float64Array, spec: DesignSpec, field: string, name: string): void {

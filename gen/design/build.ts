@@ -1,54 +1,71 @@
-import { bitsFor, maxCode, minCode, roundShift, width } from "../fixed/format.js";
+import { type FixFormat, bitsFor, maxCode, minCode, roundShift, width } from "../fixed/format.js";
 import { type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
-import type { FitProblem, Segment } from "../segment/problem.js";
-import type { PwlChannel, Select } from "./ir.js";
+import { type FitProblem, type Segment, type Select, operandAt } from "../segment/problem.js";
+import type { PwlChannel } from "./ir.js";
+
+/** What a channel's hardware is besides its segments and formats. */
+export interface ChannelShape {
+  readonly fold: Fold;
+  readonly select: Select;
+  readonly inputShift: number;
+  readonly outputShift: number;
+  /** The output format (the problem's is the table's coarse grid of it). */
+  readonly output: FixFormat;
+}
 
 /**
  * Turns a segmentation into a channel of the IR: breakpoints as table codes, and the
  * datapath facts the hardware needs, found by running every table code through it once:
- * whether any rounded value leaves the output range (else no clamp logic), and how wide
- * the accumulator must be.
+ * whether any rounded value leaves the output range (else no clamp logic), the range of
+ * the table's results, and how wide the accumulator must be.
  */
 export function buildChannel(
   port: string,
   problem: FitProblem,
   formats: DatapathFormats,
   segments: readonly Segment[],
-  fold: Fold,
-  select: Select,
+  shape: ChannelShape,
 ): PwlChannel {
-  const shape = datapathShape(formats);
+  const datapath = datapathShape(formats);
   const first = problem.first;
+  const operand = operandAt(problem);
   let accMin = 0;
   let accMax = 0;
-  let qMin = 0;
-  let qMax = 0;
-  const step = 2 ** shape.interceptShift;
+  let qMin = Infinity;
+  let qMax = -Infinity;
+  const step = 2 ** datapath.interceptShift;
   for (const segment of segments) {
     const aligned = segment.intercept * step;
     for (let i = segment.start; i <= segment.end; i++) {
-      const acc = segment.slope * (first + i) + aligned;
-      const q = roundShift(acc, shape.productShift, shape.shiftRounding);
+      const acc = segment.slope * operand(i) + aligned;
+      const q = roundShift(acc, datapath.productShift, datapath.shiftRounding);
       accMin = Math.min(accMin, acc);
       accMax = Math.max(accMax, acc);
       qMin = Math.min(qMin, q);
       qMax = Math.max(qMax, q);
     }
   }
-  const yMin = minCode(problem.output);
-  const yMax = maxCode(problem.output);
+  // The table's grid: codes of 2^outputShift output ulps.
+  const grid = problem.output;
+  const gMin = minCode(grid);
+  const gMax = maxCode(grid);
   const saturate = problem.overflow === "saturate";
-  const s = shape.productShift;
+  const saturateLow = saturate && qMin < gMin;
+  const saturateHigh = saturate && qMax > gMax;
+  const s = datapath.productShift;
+  const scale = 2 ** shape.outputShift;
   return {
     kind: "pwl",
     port,
-    output: problem.output,
+    output: shape.output,
     rounding: problem.rounding,
     overflow: problem.overflow,
     bound: problem.bound,
-    fold,
-    select,
+    fold: shape.fold,
+    inputShift: shape.inputShift,
+    outputShift: shape.outputShift,
+    select: shape.select,
     first,
     breakpoints: segments.map((segment) => first + segment.start),
     slopes: segments.map((segment) => segment.slope),
@@ -56,14 +73,18 @@ export function buildChannel(
     slopeFormat: formats.slope,
     interceptFormat: formats.intercept,
     productShift: s,
-    interceptShift: shape.interceptShift,
-    shiftRounding: shape.shiftRounding,
-    saturateLow: saturate && qMin < yMin,
-    saturateHigh: saturate && qMax > yMax,
+    interceptShift: datapath.interceptShift,
+    shiftRounding: datapath.shiftRounding,
+    saturateLow,
+    saturateHigh,
+    tableRange: [
+      (saturateLow ? gMin : Math.max(qMin, gMin)) * scale,
+      (saturateHigh ? gMax : Math.min(qMax, gMax)) * scale,
+    ],
     accumulatorWidth: Math.max(
       bitsFor(accMin, accMax, true),
-      s + bitsFor(qMin, qMax, true),
-      s + width(problem.output),
+      s + bitsFor(Math.min(qMin, 0), Math.max(qMax, 0), true),
+      s + width(grid),
     ),
   };
 }

@@ -1,6 +1,7 @@
 import { type FixFormat, type Overflow, type Rounding, width } from "../fixed/format.js";
 import type { ShiftRounding } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
+import type { Select } from "../segment/problem.js";
 
 /**
  * PwlDesign: the frozen hardware IR. It holds everything the hardware does, as integers
@@ -23,21 +24,20 @@ export interface PwlDesign {
   readonly dy?: PwlChannel | SlopeTap;
 }
 
-/** How the hardware finds the segment. */
-export type Select =
-  /** A balanced comparator tree over the breakpoints. */
-  | { readonly kind: "tree" }
-  /** min((t - first) >> shift, 2^indexBits - 1): the top bits of the table input, no comparators. */
-  | { readonly kind: "uniform"; readonly indexBits: number; readonly shift: number };
+export type { Select };
 
 /**
- * One PWL table and its datapath. The table input is t = x, or t = |x| for a folded table
- * (then negative inputs unfold the result, see segment/fold.ts). Segment s covers table
- * codes [breakpoints[s], breakpoints[s+1] - 1] and computes
+ * One PWL table and its datapath. The table code is t = u >> inputShift, where u is x, or
+ * a magnitude of x for a folded table (|x|, or x ^ sign for a one's complement fold; then
+ * negative inputs unfold the result, see segment/fold.ts). Segment s covers table codes
+ * [breakpoints[s], breakpoints[s+1] - 1]; the multiplier's operand o is t, or t's offset in
+ * its cell for an index select with offsets; and
  *
- *     acc = slopes[s] * t + intercepts[s] * 2^interceptShift      (accumulatorWidth bits)
- *     q   = acc >> productShift, rounded per shiftRounding
- *     y   = q clamped where saturateLow / saturateHigh say, else its low output bits
+ *     acc = slopes[s] * o + intercepts[s] * 2^interceptShift      (accumulatorWidth bits)
+ *     q   = acc >> productShift, rounded per shiftRounding  (a code of the output's grid
+ *           of 2^outputShift ulps)
+ *     q   clamped where saturateLow / saturateHigh say (to the grid's range)
+ *     y   = q * 2^outputShift, in the output format (its low outputShift bits are zero)
  */
 export interface PwlChannel {
   readonly kind: "pwl";
@@ -49,8 +49,12 @@ export interface PwlChannel {
   /** The guaranteed maximum absolute error, in real units. */
   readonly bound: number;
   readonly fold: Fold;
+  /** Low bits of the (folded) input the table does not read. */
+  readonly inputShift: number;
+  /** Low output bits that are always zero before unfolding (the table's grid is 2^outputShift ulps). */
+  readonly outputShift: number;
   readonly select: Select;
-  /** The first table code: the smallest input code, or 0 for a folded table. */
+  /** The first table code: the smallest input code (shifted), or 0 for a folded table. */
   readonly first: number;
   /** Table codes where segments start; the first is `first`. */
   readonly breakpoints: readonly number[];
@@ -65,6 +69,8 @@ export interface PwlChannel {
   /** Clamp logic exists only where some input code needs it. */
   readonly saturateLow: boolean;
   readonly saturateHigh: boolean;
+  /** The smallest and largest y the table gives (before unfolding), over every table code. */
+  readonly tableRange: readonly [number, number];
   /** Signed width that holds every accumulator value, every rounded value, and the output. */
   readonly accumulatorWidth: number;
 }
@@ -92,14 +98,30 @@ export function isFolded(channel: { readonly fold: Fold }): boolean {
   return channel.fold.kind !== "none";
 }
 
-/** Signedness and width of a channel's table input t: |x| of a w-bit x needs w unsigned bits. */
+/** Signedness and width of a channel's table code t (see PwlChannel). */
 export function tableInput(input: FixFormat, channel: PwlChannel): { signed: boolean; width: number } {
-  return { signed: input.signed && !isFolded(channel), width: width(input) };
+  const w = width(input) - channel.inputShift;
+  if (!isFolded(channel)) return { signed: input.signed, width: w };
+  // |x| of a w-bit x needs w unsigned bits (2^(w-1) included); x ^ sign needs w - 1.
+  return { signed: false, width: channel.fold.style === "ones" ? w - 1 : w };
+}
+
+/** Signedness and width of the multiplier's operand: the table code, or its offset in its cell. */
+export function multiplierOperand(input: FixFormat, channel: PwlChannel): { signed: boolean; width: number } {
+  const select = channel.select;
+  if (select.kind === "index" && select.offset) return { signed: false, width: Math.max(1, select.shift) };
+  return tableInput(input, channel);
+}
+
+/** Entries of the channel's coefficient ROM: one per segment, or one per cell of an index select. */
+export function romEntries(channel: PwlChannel): number {
+  return channel.select.kind === "index" ? 2 ** channel.select.indexBits : segmentCount(channel);
 }
 
 /** What a channel costs in hardware, read off the IR (the same for every report). */
 export interface HardwareSummary {
   readonly segments: number;
+  readonly romEntries: number;
   readonly comparators: number;
   readonly treeDepth: number;
   readonly romBits: number;
@@ -111,12 +133,14 @@ export interface HardwareSummary {
 export function hardwareSummary(input: FixFormat, channel: PwlChannel, extraRomBits = 0): HardwareSummary {
   const n = segmentCount(channel);
   const tree = channel.select.kind === "tree";
+  const entries = romEntries(channel);
   return {
     segments: n,
+    romEntries: entries,
     comparators: tree ? n - 1 : 0,
     treeDepth: tree && n > 1 ? Math.ceil(Math.log2(n)) : 0,
-    romBits: n * (width(channel.slopeFormat) + width(channel.interceptFormat)) + extraRomBits,
-    multiplier: [width(input), width(channel.slopeFormat)],
+    romBits: entries * (width(channel.slopeFormat) + width(channel.interceptFormat)) + extraRomBits,
+    multiplier: [multiplierOperand(input, channel).width, width(channel.slopeFormat)],
     accumulatorWidth: channel.accumulatorWidth,
   };
 }
@@ -128,4 +152,37 @@ export function freeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Index of the segment holding table code t: the last breakpoint <= t (the comparator tree's answer). */
+export function segmentOf(breakpoints: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = breakpoints.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (breakpoints[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The channel's architecture in words, for reports and file headers: its segment select,
+ * fold, and the input and output bits it leaves out, e.g. "comparator tree, folded point"
+ * or "grid of 64 cells, folded odd (one's complement), input >> 2, local offsets".
+ */
+export function architectureText(channel: PwlChannel): string {
+  const select = channel.select;
+  const n = segmentCount(channel);
+  const parts: string[] = [];
+  if (select.kind === "tree") parts.push("comparator tree");
+  else if (2 ** select.indexBits === n || select.offset) parts.push("uniform");
+  else parts.push(`grid of ${2 ** select.indexBits} cells`);
+  if (isFolded(channel)) {
+    parts.push(`folded ${channel.fold.kind}${channel.fold.style === "ones" ? " (one's complement)" : ""}`);
+  }
+  if (channel.inputShift > 0) parts.push(`input >> ${channel.inputShift}`);
+  if (channel.outputShift > 0) parts.push(`output grid 2^${channel.outputShift} ulps`);
+  if (select.kind === "index" && select.offset) parts.push("local offsets");
+  return parts.join(", ");
 }

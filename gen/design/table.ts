@@ -18,14 +18,21 @@ import {
 } from "../quantize/bound.js";
 import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
 import { type DatapathFormats, datapathProblem } from "../segment/datapath.js";
-import { type Fold, foldTargets, foldedCodeCount } from "../segment/fold.js";
-import type { FitProblem, MethodName, SegmentationMethod } from "../segment/problem.js";
+import {
+  type Fold,
+  type FoldStyle,
+  NO_FOLD,
+  type TableMapping,
+  coarseFormat,
+  tableDomain,
+  tableTargets,
+} from "../segment/fold.js";
+import type { FitProblem, SegmentationMethod } from "../segment/problem.js";
 import { type TargetResult, computeTargets, pinTarget } from "../segment/targets.js";
-import { domainBits } from "../segment/uniform.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
 import { buildChannel } from "./build.js";
-import type { PwlChannel, Select } from "./ir.js";
+import type { PwlChannel } from "./ir.js";
 
 /**
  * Builds one PWL table (port y, or dy for --derivative pwl): resolves the bound, folds by
@@ -45,15 +52,37 @@ export interface TableRequest {
   readonly target:
     | { readonly kind: "bound"; readonly bound: BoundSpec }
     | { readonly kind: "budget"; readonly segments: number };
+  /** The function's symmetry as a fold (its style is the architecture's). */
   readonly fold: Fold;
   /** Whether the output at x = 0 must be f(0) rounded to the nearest code (--exact-zero). */
   readonly exactZero: boolean;
   readonly method: SegmentationMethod;
+  /** How the table reads x and writes y, besides the segment select (default: all bits, two's complement folds). */
+  readonly architecture?: TableArchitecture;
   readonly fixed: FixedFormats;
   /** How the user spells this table's options, for messages. */
   readonly labels: TableLabels;
   readonly functionName: string;
 }
+
+/**
+ * The parts of a table's hardware that its segmentation method does not decide: the fold's
+ * style, the low input bits it drops, the low output bits it leaves zero, and whether an
+ * index select's multiplier sees offsets within cells.
+ */
+export interface TableArchitecture {
+  readonly foldStyle: FoldStyle;
+  readonly inputShift: number;
+  readonly outputShift: number;
+  readonly offset: boolean;
+}
+
+export const PLAIN_ARCHITECTURE: TableArchitecture = {
+  foldStyle: "twos",
+  inputShift: 0,
+  outputShift: 0,
+  offset: false,
+};
 
 export interface TableLabels {
   readonly bound: string;
@@ -64,7 +93,7 @@ export interface TableLabels {
 }
 
 export interface TableProvenance {
-  readonly method: MethodName;
+  readonly method: string;
   /** Segment count with generous coefficient formats: no format choice does better (for optimal). */
   readonly ampleSegments: number;
   readonly ampleSlopeFracBits: number;
@@ -93,13 +122,22 @@ function reachable(request: TableRequest, search: () => number): number {
 }
 
 export function buildTable(request: TableRequest): { channel: PwlChannel; provenance: TableProvenance } {
-  const { input, output, reference, fold, method, fixed, labels } = request;
+  const { input, output, reference, method, fixed, labels } = request;
+  const architecture = request.architecture ?? PLAIN_ARCHITECTURE;
+  const fold: Fold = { ...request.fold, style: architecture.foldStyle };
   checkFixedFormats(request);
   const folded = fold.kind !== "none";
-  // The folded table covers magnitudes 0 .. 2^(w-1); its reference is f there.
-  const domain = folded ? tabulateMagnitudes(request.f, input) : reference;
-  const first = folded ? 0 : minCode(input);
-  const base = { input, first, output, rounding: request.rounding, overflow: request.overflow };
+  const mapping: TableMapping = { fold, shift: architecture.inputShift };
+  const { first } = tableDomain(mapping, input);
+  const domain = tableReference(request.f, input, mapping);
+  const base = {
+    input: coarseFormat(input, architecture.inputShift),
+    first,
+    output: coarseFormat(output, architecture.outputShift),
+    rounding: request.rounding,
+    overflow: request.overflow,
+    ...(architecture.offset ? { offsetBits: 0 } : {}),
+  };
   // The full-range targets of the last bound asked for, shared with the unfolded comparison.
   let cached: { bound: number; full: TargetResult } | undefined;
   const fullTargetsAt = (bound: number): TargetResult => {
@@ -114,10 +152,18 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   const problemAt = (bound: number): FitProblem | undefined => {
     const full = fullTargetsAt(bound);
     if (!full.ok) return undefined;
-    const targets = folded ? foldTargets(full.targets, input, output, fold, request.overflow) : full;
+    const targets = tableTargets(
+      full.targets,
+      input,
+      output,
+      mapping,
+      architecture.outputShift,
+      request.overflow,
+    );
     return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
   };
-  const floor = smallestReachableBound(reference, output);
+  // Output rounding to the table's grid (2^outputShift ulps) limits the bound.
+  const floor = smallestReachableBound(reference, coarseFormat(output, architecture.outputShift));
   if (fixed.slope || fixed.intercept) checkFormatLimits(request, problemAt(Math.max(floor, ulp(output))));
 
   let bound: number;
@@ -157,15 +203,23 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
       `${other}cannot reach the bound ${showReal(bound)} at every input code; the smallest bound these coefficient formats reach is ${showReal(smallest)}`,
     );
   }
-  const formats: DatapathFormats = { ...base, slope: choice.slope, intercept: choice.intercept };
+  const formats: DatapathFormats = {
+    input: problem.input,
+    output: problem.output,
+    rounding: problem.rounding,
+    overflow: problem.overflow,
+    slope: choice.slope,
+    intercept: choice.intercept,
+  };
   const outcome = method.segment(problem, formats);
   if (!outcome.ok) throw new Error(`internal: ${method.name} cannot segment with the formats it chose`);
-  const n = outcome.segments.length;
-  const select: Select =
-    method.select === "uniform"
-      ? { kind: "uniform", indexBits: Math.log2(n), shift: domainBits(problem) - Math.log2(n) }
-      : { kind: "tree" };
-  const channel = buildChannel(request.port, problem, formats, outcome.segments, fold, select);
+  const channel = buildChannel(request.port, problem, formats, outcome.segments, {
+    fold,
+    select: outcome.select,
+    inputShift: architecture.inputShift,
+    outputShift: architecture.outputShift,
+    output,
+  });
   return {
     channel,
     provenance: {
@@ -190,15 +244,27 @@ function unfoldedCost(
   full: TargetResult,
 ): { segments: number; romBits: number } {
   if (!full.ok) throw new Error("internal: the unfolded table is infeasible where the folded one is not");
+  const architecture = request.architecture ?? PLAIN_ARCHITECTURE;
+  const mapping: TableMapping = { fold: NO_FOLD, shift: architecture.inputShift };
+  const targets = tableTargets(
+    full.targets,
+    request.input,
+    request.output,
+    mapping,
+    architecture.outputShift,
+    request.overflow,
+  );
+  if (!targets.ok) return { segments: Infinity, romBits: Infinity };
   const problem: FitProblem = {
-    input: request.input,
-    first: minCode(request.input),
-    output: request.output,
+    input: coarseFormat(request.input, architecture.inputShift),
+    first: targets.first,
+    output: coarseFormat(request.output, architecture.outputShift),
     rounding: request.rounding,
     overflow: request.overflow,
     bound,
-    reference: request.reference,
-    targets: full.targets,
+    reference: tableReference(request.f, request.input, mapping),
+    targets: targets.targets,
+    ...(architecture.offset ? { offsetBits: 0 } : {}),
   };
   const choice = chooseFormats(problem, request.method.count, request.fixed);
   if (!choice.ok) return { segments: Infinity, romBits: Infinity };
@@ -208,11 +274,18 @@ function unfoldedCost(
   };
 }
 
-/** f at the magnitudes 0 .. 2^(w-1) of a signed input (the last is -minCode). */
-function tabulateMagnitudes(f: (x: number) => number, input: FixFormat): Float64Array {
-  const values = new Float64Array(foldedCodeCount(input));
+/**
+ * f at each table code, for least squares and the generous formats: at the centre of the
+ * input codes the table code serves (for a one's complement fold, between t and t + 1,
+ * the magnitudes of its two sides).
+ */
+function tableReference(f: (x: number) => number, input: FixFormat, mapping: TableMapping): Float64Array {
+  const { first, last } = tableDomain(mapping, input);
+  const values = new Float64Array(last - first + 1);
+  const size = 2 ** mapping.shift;
+  const centre = (size - 1) / 2 + (mapping.fold.kind !== "none" && mapping.fold.style === "ones" ? 0.5 : 0);
   const step = ulp(input);
-  for (let t = 0; t < values.length; t++) values[t] = f(t * step);
+  for (let i = 0; i < values.length; i++) values[i] = f(((first + i) * size + centre) * step);
   return values;
 }
 

@@ -1,6 +1,6 @@
 import { maxCode, minCode, overflowCode, roundShift } from "../fixed/format.js";
-import type { PwlChannel, PwlDesign, SlopeTap } from "../design/ir.js";
-import { unfold } from "../segment/fold.js";
+import { type PwlChannel, type PwlDesign, type SlopeTap, segmentOf } from "../design/ir.js";
+import { tableCodeOf, unfold } from "../segment/fold.js";
 
 /**
  * The golden model: what the hardware computes, bit for bit, read from the IR alone.
@@ -36,57 +36,91 @@ const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
 /**
  * A channel's datapath as a function of the input code, with the IR's constants read once:
  *
- *     t = x, or |x| for a folded table;  s = the segment t selects
- *     acc = slopes[s] * t + intercepts[s] * 2^k;  q = acc / 2^shift, rounded as the IR says
- *     clamp where the IR has clamp logic; keep the low output bits; unfold for negative x
+ *     t = the table code (x folded, low input bits dropped);  s = the segment t selects
+ *     o = t, or t's offset in its cell;  acc = slopes[s] * o + intercepts[s] * 2^k
+ *     q = acc / 2^shift, rounded as the IR says; clamp where the IR has clamp logic
+ *     y = q * 2^outputShift in the output's low bits; unfold for negative x
  */
 function channelEvaluator(channel: PwlChannel): (x: number) => number {
-  const folded = channel.fold.kind !== "none";
   const step = 2 ** channel.interceptShift;
   const s = channel.productShift;
   const rounding = channel.shiftRounding;
-  const lo = minCode(channel.output);
-  const hi = maxCode(channel.output);
+  const grid = 2 ** channel.outputShift;
+  const lo = Math.ceil(minCode(channel.output) / grid);
+  const hi = Math.floor(maxCode(channel.output) / grid);
   const { saturateLow, saturateHigh, slopes, intercepts, output, fold } = channel;
+  const code = tableCodeFunction(channel);
+  const segmentOfCode = segmentFunction(channel);
+  const operand = operandFunction(channel);
+  const yMin = minCode(output);
+  const yMax = maxCode(output);
   return (x) => {
-    const t = folded ? Math.abs(x) : x;
-    const segment = segmentIndex(channel, t);
-    const acc = slopes[segment]! * t + intercepts[segment]! * step;
+    const t = code(x);
+    const segment = segmentOfCode(t);
+    const acc = slopes[segment]! * operand(t) + intercepts[segment]! * step;
     let q = roundShift(acc, s, rounding);
     if (saturateLow && q < lo) q = lo;
     if (saturateHigh && q > hi) q = hi;
     // The hardware keeps the low output bits (without clamp logic, and after unfolding).
-    const y = q >= lo && q <= hi ? q : overflowCode(q, output, "wrap");
-    if (!folded || x >= 0) return y;
+    const wide = q * grid;
+    const y = wide >= yMin && wide <= yMax ? wide : overflowCode(wide, output, "wrap");
+    if (fold.kind === "none" || x >= 0) return y;
     const u = unfold(fold, y);
-    return u >= lo && u <= hi ? u : overflowCode(u, output, "wrap");
+    return u >= yMin && u <= yMax ? u : overflowCode(u, output, "wrap");
   };
 }
 
+/** The table code the hardware computes for input code x: x folded, low bits dropped. */
+export function tableCodeFunction(channel: PwlChannel): (x: number) => number {
+  const mapping = { fold: channel.fold, shift: channel.inputShift };
+  return (x) => tableCodeOf(mapping, x);
+}
+
+/** The multiplier's operand for table code t: t itself, or its offset in its cell. */
+function operandFunction(channel: PwlChannel): (t: number) => number {
+  const select = channel.select;
+  if (select.kind !== "index" || !select.offset) return (t) => t;
+  const size = 2 ** select.shift;
+  const first = channel.first;
+  return (t) => (t - first) % size;
+}
+
 function evaluateTap(y: PwlChannel, tap: SlopeTap, x: number): number {
-  const t = y.fold.kind === "none" ? x : Math.abs(x);
-  const value = tap.values[segmentIndex(y, t)]!;
+  const value = tap.values[segmentAt(y, x)]!;
   const negative = tap.fold.kind !== "none" && x < 0;
   return negative ? overflowCode(unfold(tap.fold, value), tap.output, "wrap") : value;
 }
 
-/** The segment a table code t selects, the way the hardware selects it. */
-export function segmentIndex(channel: PwlChannel, t: number): number {
-  if (channel.select.kind === "uniform") {
-    const { indexBits, shift } = channel.select;
-    return Math.min(Math.floor((t - channel.first) / 2 ** shift), 2 ** indexBits - 1);
-  }
-  return segmentOf(channel.breakpoints, t);
+/** The segment the hardware selects for input code x. */
+export function segmentAt(channel: PwlChannel, x: number): number {
+  return segmentIndex(channel, tableCodeOf({ fold: channel.fold, shift: channel.inputShift }, x));
 }
 
-/** Index of the segment holding code t: the last breakpoint <= t (the comparator tree's answer). */
-export function segmentOf(breakpoints: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = breakpoints.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (breakpoints[mid]! <= t) lo = mid;
-    else hi = mid - 1;
+/** The segment a table code t selects, the way the hardware selects it. */
+export function segmentIndex(channel: PwlChannel, t: number): number {
+  let find = selects.get(channel);
+  if (!find) {
+    find = segmentFunction(channel);
+    selects.set(channel, find);
   }
-  return lo;
+  return find(t);
 }
+
+const selects = new WeakMap<PwlChannel, (t: number) => number>();
+
+function segmentFunction(channel: PwlChannel): (t: number) => number {
+  const select = channel.select;
+  const breakpoints = channel.breakpoints;
+  if (select.kind === "index") {
+    // The cell's ROM entry holds the words of the segment the cell's first code is in.
+    const { indexBits, shift } = select;
+    const cells = 2 ** indexBits;
+    const size = 2 ** shift;
+    const first = channel.first;
+    const ofCell = Array.from({ length: cells }, (_, cell) => segmentOf(breakpoints, first + cell * size));
+    return (t) => ofCell[Math.min(Math.floor((t - first) / size), cells - 1)]!;
+  }
+  return (t) => segmentOf(breakpoints, t);
+}
+
+export { segmentOf };

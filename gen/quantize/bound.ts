@@ -1,7 +1,7 @@
 import { type FixFormat, maxCode, minCode, ulp } from "../fixed/format.js";
 import { AccBounds, type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import { LineFitter } from "../segment/fitter.js";
-import type { FitProblem } from "../segment/problem.js";
+import { type FitProblem, operandAt } from "../segment/problem.js";
 import type { CountFn } from "./widths.js";
 
 /** Builds the problem for a bound, or undefined when some code cannot meet it at all. */
@@ -44,11 +44,11 @@ function everyCodeReachable(problem: FitProblem, formats: DatapathFormats): bool
   const acc = new AccBounds(shape);
   const fitter = new LineFitter();
   const limits = { ...shape };
-  const first = problem.first;
+  const x = operandAt(problem);
   const { low, high } = problem.targets;
   for (let i = 0; i < low.length; i++) {
     fitter.reset(limits);
-    if (!fitter.tryAdd(first + i, acc.low(low[i]!), acc.high(high[i]!))) return false;
+    if (!fitter.tryAdd(x(i), acc.low(low[i]!), acc.high(high[i]!))) return false;
   }
   return true;
 }

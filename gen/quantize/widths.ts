@@ -87,6 +87,7 @@ export function decimate(problem: FitProblem): FitProblem {
     first: problem.first / step,
     reference: pick(problem.reference),
     targets: { low: pick(problem.targets.low), high: pick(problem.targets.high) },
+    ...(problem.offsetBits !== undefined ? { offsetBits: Math.max(0, problem.offsetBits - d) } : {}),
   };
 }
 

@@ -3,12 +3,16 @@ import {
   type PwlChannel,
   type PwlDesign,
   type SlopeTap,
+  architectureText,
   hardwareSummary,
   isFolded,
+  multiplierOperand,
+  romEntries,
   segmentCount,
+  segmentOf,
   tableInput,
 } from "../design/ir.js";
-import type { Fold } from "../segment/fold.js";
+import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
 import { counted } from "../text.js";
@@ -105,6 +109,8 @@ export interface DatapathView {
   readonly roundComment: string;
   readonly roundWires: readonly Declared[];
   readonly saturateComment: string;
+  /** The clamped code of the table's grid, when its low output bits are zero. */
+  readonly coarse: Declared | false;
   readonly result: Declared;
   readonly unfold: { readonly comment: string; readonly wire: Declared } | false;
   readonly unused: Declared | false;
@@ -148,50 +154,64 @@ export function moduleView(design: PwlDesign): ModuleView {
   const x: Signal = { name: "x", decl: range(xWidth, design.input.signed) };
   const inputCut = cuts.input ? cut("input register", carry([x], "q0")) : false;
 
-  // Folding: |x| for symmetric tables, and the sign for unfolding the outputs.
+  // Folding: a magnitude of x for symmetric tables, and the sign for unfolding the outputs.
   const folds = [...tables.map((t) => t.fold), ...(tap ? [tap.fold] : [])];
-  const needsMagnitude = tables.some(isFolded);
-  const needsSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
-  const magnitude: Signal = { name: "x_mag", decl: range(xWidth, false) };
+  const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
+  const needsSign = styles.has("ones") || folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
   const sign: Signal = { name: "x_neg", decl: "" };
+  const magnitudes: Record<FoldStyle, Signal> = {
+    twos: { name: "x_mag", decl: range(xWidth, false) },
+    ones: { name: "x_ones", decl: range(xWidth - 1, false) },
+  };
   const foldWires: Declared[] = [];
   if (needsSign) foldWires.push({ decl: "", name: sign.name, expr: `${x.name}[${xWidth - 1}]` });
-  if (needsMagnitude) {
+  if (styles.has("twos")) {
     const negative = needsSign ? sign.name : `${x.name}[${xWidth - 1}]`;
     foldWires.push({
-      decl: magnitude.decl,
-      name: magnitude.name,
+      ...magnitudes.twos,
       expr: `${negative} ? (~${x.name} + ${literal(1, xWidth, false)}) : ${x.name}`,
+    });
+  }
+  if (styles.has("ones")) {
+    foldWires.push({
+      ...magnitudes.ones,
+      expr: `${x.name}[${xWidth - 2}:0] ^ {${xWidth - 1}{${sign.name}}}`,
     });
   }
   const fold: FoldView | false =
     foldWires.length > 0
       ? {
-          comment:
-            "Fold by symmetry: the tables read |x| (2^(w-1) for the most negative x); outputs unfold below.",
+          comment: [
+            "Fold by symmetry:",
+            styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
+            styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
+            "outputs unfold below.",
+          ]
+            .filter(Boolean)
+            .join(" "),
           wires: foldWires,
         }
       : false;
-  const tableInputOf = (channel: PwlChannel): Signal => (isFolded(channel) ? magnitude : x);
+  const foldedInputOf = (channel: PwlChannel): Signal =>
+    isFolded(channel) ? magnitudes[channel.fold.style] : x;
 
   // Selection and ROMs.
   const unused: string[][] = tables.map(() => []);
-  const channelParts = tables.map((channel) => ({
-    channel,
-    input: tableInputOf(channel),
-    ...selectAndRom(
-      channel,
-      tableInputOf(channel).name,
-      design.input,
-      channel === design.y ? tap : undefined,
-    ),
-  }));
+  // Channels that read the same operand share one signal (and one pipeline register).
+  const operands = new Map<string, Signal>();
+  const channelParts = tables.map((channel) => {
+    const folded = foldedInputOf(channel);
+    const parts = selectAndRom(channel, folded.name, design.input, channel === design.y ? tap : undefined);
+    const operand = operands.get(parts.operand.name) ?? { ...parts.operand };
+    operands.set(operand.name, operand);
+    return { channel, ...parts, operand };
+  });
 
   const liveAfterRom: Signal[] = [];
   const addLive = (signal: Signal): void => {
     if (!liveAfterRom.includes(signal)) liveAfterRom.push(signal);
   };
-  channelParts.forEach((part) => addLive(part.input));
+  channelParts.forEach((part) => addLive(part.operand));
   if (needsSign) addLive(sign);
   const coefficients = channelParts.map((part) => ({
     slope: { name: part.rom.columns[0]!.name, decl: part.rom.columns[0]!.decl },
@@ -217,14 +237,15 @@ export function moduleView(design: PwlDesign): ModuleView {
   // Multipliers: both operands signed; unsigned ones gain a zero sign bit.
   const products = channelParts.map((part, i) => {
     const channel = part.channel;
-    const inputType = tableInput(design.input, channel);
+    const operandType = multiplierOperand(design.input, channel);
     const slopeFormat = channel.slopeFormat;
-    const left = inputType.signed ? part.input.name : `$signed({1'b0, ${part.input.name}})`;
+    const operand = part.operand;
+    const left = operandType.signed ? operand.name : `$signed({1'b0, ${operand.name}})`;
     const right = slopeFormat.signed
       ? coefficients[i]!.slope.name
       : `$signed({1'b0, ${coefficients[i]!.slope.name}})`;
     const productWidth =
-      inputType.width + (inputType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
+      operandType.width + (operandType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
     return {
       signal: { name: `${channel.port}_product`, decl: range(productWidth, true) } as Signal,
       expr: `${left} * ${right}`,
@@ -331,39 +352,63 @@ export function cutPoints(stages: number): {
 
 function selectAndRom(
   channel: PwlChannel,
-  tableInputName: string,
+  foldedName: string,
   input: FixFormat,
   tap: SlopeTap | undefined,
-): { selectComment: string; select: SelectWire[]; rom: RomView } {
+): { selectComment: string; select: SelectWire[]; rom: RomView; operand: Signal } {
   const p = channel.port;
   const n = segmentCount(channel);
-  const indexWidth = Math.max(1, Math.ceil(Math.log2(n)));
+  const entries = romEntries(channel);
+  const indexWidth = Math.max(1, Math.ceil(Math.log2(entries)));
   const indexName = `${p}_segment`;
   const inputType = tableInput(input, channel);
+  const w = inputType.width;
   const select: SelectWire[] = [];
+  // The table code: the folded input without its dropped low bits.
+  let tableName = foldedName;
+  if (channel.inputShift > 0) {
+    const foldedWidth = w + channel.inputShift;
+    tableName = `${p}_t`;
+    select.push({
+      decl: range(w, inputType.signed),
+      name: tableName,
+      expr: `${foldedName}[${foldedWidth - 1}:${channel.inputShift}]`,
+      comment: `the table reads the top ${w} bits`,
+    });
+  }
+  let operand: Signal = { name: tableName, decl: range(w, inputType.signed) };
   let selectComment: string;
-  if (n === 1) {
+  const indexed = channel.select.kind === "index" ? channel.select : undefined;
+  if (indexed?.offset) {
+    operand = { name: `${p}_offset`, decl: range(indexed.shift, false) };
+    select.push({
+      decl: operand.decl,
+      name: operand.name,
+      expr: `${tableName}[${indexed.shift - 1}:0]`,
+      comment: "the multiplier reads the offset within the cell",
+    });
+  }
+  if (entries === 1) {
     selectComment = `${p}: a single segment, no segment select.`;
-  } else if (channel.select.kind === "uniform") {
-    const { indexBits } = channel.select;
-    const w = inputType.width;
+  } else if (indexed) {
+    const k = indexed.indexBits;
+    const twosFolded = isFolded(channel) && channel.fold.style === "twos";
     let expr: string;
-    if (isFolded(channel)) {
-      // Magnitudes 0 .. 2^(w-1): the top bit is set only for 2^(w-1), which joins the last segment.
-      const bits =
-        indexBits === 1 ? `${tableInputName}[${w - 2}]` : `${tableInputName}[${w - 2}:${w - 1 - indexBits}]`;
-      expr = `${tableInputName}[${w - 1}] ? {${indexBits}{1'b1}} : ${bits}`;
+    if (twosFolded) {
+      // Magnitudes 0 .. 2^(b): the top bit is set only for 2^b, which joins the last cell.
+      const bits = k === 1 ? `${tableName}[${w - 2}]` : `${tableName}[${w - 2}:${w - 1 - k}]`;
+      expr = `${tableName}[${w - 1}] ? {${k}{1'b1}} : ${bits}`;
     } else if (inputType.signed) {
-      // x - min(x) is x with its sign bit inverted.
+      // t - min(t) is t with its sign bit inverted.
       expr =
-        indexBits === 1
-          ? `~${tableInputName}[${w - 1}]`
-          : `{~${tableInputName}[${w - 1}], ${tableInputName}[${w - 2}:${w - indexBits}]}`;
+        k === 1 ? `~${tableName}[${w - 1}]` : `{~${tableName}[${w - 1}], ${tableName}[${w - 2}:${w - k}]}`;
     } else {
-      expr = indexBits === 1 ? `${tableInputName}[${w - 1}]` : `${tableInputName}[${w - 1}:${w - indexBits}]`;
+      expr = k === 1 ? `${tableName}[${w - 1}]` : `${tableName}[${w - 1}:${w - k}]`;
     }
     select.push({ decl: range(indexWidth, false), name: indexName, expr, comment: "" });
-    selectComment = `${p}: uniform segments, addressed by the top ${indexBits} bit${indexBits > 1 ? "s" : ""} of the table input (no comparators).`;
+    selectComment =
+      `${p}: ${entries === n ? "uniform segments" : `${counted(n, "segment")} on a grid of ${entries} cells`}, ` +
+      `addressed by the top ${counted(k, "bit")} of the table code (no comparators).`;
   } else {
     const build = (lo: number, hi: number): string => {
       if (hi - lo === 1) return index(lo, indexWidth);
@@ -372,14 +417,14 @@ function selectAndRom(
       const right = build(mid, hi);
       const name = `${p}_sel_${lo}_${hi - 1}`;
       const threshold = channel.breakpoints[mid]!;
-      // |x| compares as it is; a signed x as x - min(x), so the constant moves up by 2^(w-1).
-      const offset = inputType.signed ? 2 ** (inputType.width - 1) : 0;
-      const below = belowConstant(tableInputName, threshold + offset, inputType.width, inputType.signed);
+      // A folded t compares as it is; a signed t as t - min(t), so the constant moves up by 2^(w-1).
+      const offset = inputType.signed ? 2 ** (w - 1) : 0;
+      const below = belowConstant(tableName, threshold + offset, w, inputType.signed);
       select.push({
         decl: range(indexWidth, false),
         name,
         expr: `${below} ? ${left} : ${right}`,
-        comment: `${isFolded(channel) ? "|x|" : "x"} < ${threshold} (${toReal(threshold, input)})`,
+        comment: `${codeName(channel)} < ${threshold} (${toReal(threshold * 2 ** channel.inputShift, input)})`,
       });
       return name;
     };
@@ -399,29 +444,46 @@ function selectAndRom(
     literal(channel.intercepts[s]!, width(channel.interceptFormat), channel.interceptFormat.signed),
     ...(tap ? [literal(tap.values[s]!, width(tap.output), tap.output.signed)] : []),
   ];
-  const entry = (s: number, label: string): RomCaseView => ({
+  const entry = (s: number, label: string, cell?: number): RomCaseView => ({
     label,
     assignments: row(s)
       .map((value, c) => `${columns[c]!.name} = ${value};`)
       .join(" "),
-    comment: `segment ${s}: ${isFolded(channel) ? "|x|" : "x"} >= ${channel.breakpoints[s]} (${toReal(channel.breakpoints[s]!, input)})`,
+    comment:
+      `${cell === undefined || entries === n ? "" : `cell ${cell}: `}segment ${s}: ${codeName(channel)} >= ${channel.breakpoints[s]} ` +
+      `(${toReal(channel.breakpoints[s]! * 2 ** channel.inputShift, input)})`,
   });
+  // An index select's ROM has an entry per cell, holding its segment's words.
+  const cellSegment = (cell: number): number =>
+    indexed ? segmentOf(channel.breakpoints, channel.first + cell * 2 ** indexed.shift) : cell;
   const formats = `slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}${tap ? `, dy ${formatName(tap.output)}` : ""}`;
   return {
     selectComment,
     select,
+    operand,
     rom: {
-      comment: `${p}: coefficient ROM, ${formats} (${n} ${n === 1 ? "entry" : "entries"}).`,
+      comment: `${p}: coefficient ROM, ${formats} (${entries} ${entries === 1 ? "entry" : "entries"}).`,
       index: indexName,
       columns,
       constants:
         n === 1
           ? row(0).map((value, c) => ({ decl: columns[c]!.decl, name: columns[c]!.name, expr: value }))
           : false,
-      cases: n === 1 ? [] : Array.from({ length: n - 1 }, (_, s) => entry(s, index(s, indexWidth))),
-      last: n === 1 ? false : entry(n - 1, "default"),
+      cases:
+        n === 1
+          ? []
+          : Array.from({ length: entries - 1 }, (_, cell) =>
+              entry(cellSegment(cell), index(cell, indexWidth), cell),
+            ),
+      last: n === 1 ? false : entry(cellSegment(entries - 1), "default", entries - 1),
     },
   };
+}
+
+/** How comments name a channel's table code: x, |x|, ~x for negative x, or with dropped bits. */
+function codeName(channel: PwlChannel): string {
+  const folded = isFolded(channel) ? (channel.fold.style === "ones" ? "x^sign" : "|x|") : "x";
+  return channel.inputShift > 0 ? `(${folded} >> ${channel.inputShift})` : folded;
 }
 
 function datapathView(
@@ -480,23 +542,35 @@ function datapathView(
 
   const out = channel.output;
   const outWidth = width(out);
-  const low = `${q}[${outWidth - 1}:0]`;
+  // The table's grid: codes of 2^d output ulps, y = {code, d zeros}.
+  const d = channel.outputShift;
+  const gridWidth = outWidth - d;
+  const gridMin = Math.ceil(minCode(out) / 2 ** d);
+  const gridMax = Math.floor(maxCode(out) / 2 ** d);
+  const low = `${q}[${gridWidth - 1}:0]`;
   let resultExpr = low;
   const clamps: string[] = [];
   if (channel.saturateLow) {
-    resultExpr = `(${q} < ${literal(minCode(out), quotientWidth, true)}) ? ${literal(minCode(out), outWidth, out.signed)} : ${resultExpr}`;
+    resultExpr = `(${q} < ${literal(gridMin, quotientWidth, true)}) ? ${literal(gridMin, gridWidth, out.signed)} : ${resultExpr}`;
     clamps.push("below");
   }
   if (channel.saturateHigh) {
-    resultExpr = `(${q} > ${literal(maxCode(out), quotientWidth, true)}) ? ${literal(maxCode(out), outWidth, out.signed)} : ${resultExpr}`;
+    resultExpr = `(${q} > ${literal(gridMax, quotientWidth, true)}) ? ${literal(gridMax, gridWidth, out.signed)} : ${resultExpr}`;
     clamps.push("above");
   }
-  if (clamps.length === 0 && quotientWidth > outWidth) unused.push(`${q}[${quotientWidth - 1}:${outWidth}]`);
-  const result: Declared = { decl: range(outWidth, out.signed), name: `${p}_result`, expr: resultExpr };
-  const unfolded = unfoldExpr(channel.fold, result.name, sign, outWidth, out.signed);
+  if (clamps.length === 0 && quotientWidth > gridWidth)
+    unused.push(`${q}[${quotientWidth - 1}:${gridWidth}]`);
+  const coarse: Declared | undefined =
+    d > 0 ? { decl: range(gridWidth, out.signed), name: `${p}_grid`, expr: resultExpr } : undefined;
+  const result: Declared = {
+    decl: range(outWidth, out.signed),
+    name: `${p}_result`,
+    expr: coarse ? `{${coarse.name}, ${d}'b0}` : resultExpr,
+  };
+  const unfolded = unfoldExpr(channel.fold, result.name, sign, outWidth, out.signed, channel.tableRange);
   const unfold = unfolded
     ? {
-        comment: `Unfold for negative x: ${channel.fold.kind === "odd" ? `${p}(-t) = -${p}(t)` : `${p}(-t) = ${channel.fold.constant} - ${p}(t)`} (in range by construction).`,
+        comment: `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("^") ? ", an XOR" : ""} (in range by construction).`,
         wire: { decl: result.decl, name: `${p}_unfolded`, expr: unfolded },
       }
     : false;
@@ -513,9 +587,13 @@ function datapathView(
       roundComment,
       roundWires,
       saturateComment:
-        clamps.length > 0
+        (clamps.length > 0
           ? `Saturate ${clamps.join(" and ")} the range of ${formatName(out)}.`
-          : `No saturation logic: every rounded value already lies in ${formatName(out)}.`,
+          : `No saturation logic: every rounded value already lies in ${formatName(out)}.`) +
+        (d > 0
+          ? ` The table's grid is ${2 ** d} output ulps: the low ${counted(d, "bit")} of ${p} are zero.`
+          : ""),
+      coarse: coarse ?? false,
       result,
       unfold,
     },
@@ -523,18 +601,40 @@ function datapathView(
   };
 }
 
-/** The unfolding expression for negative x, or undefined when the fold needs none. */
+/**
+ * The unfolding expression for negative x (u = base - y, see unfoldBase), or undefined
+ * when the fold needs none. A one's complement unfold is an XOR with the sign: ~y for odd
+ * folds, and for point folds with C = 2^n whose table stays in [0, C - 1], y's low n bits
+ * inverted (C - 1 - y); otherwise a subtraction.
+ */
 function unfoldExpr(
   fold: Fold,
   value: string,
   sign: string,
   outWidth: number,
   signed: boolean,
+  tableRange: readonly [number, number] = [-Infinity, Infinity],
 ): string | undefined {
+  const base = unfoldBase(fold);
+  if (base === undefined) return undefined;
+  if (fold.style === "ones") {
+    if (fold.kind === "odd") return `${value} ^ {${outWidth}{${sign}}}`;
+    const n = Math.log2(fold.constant);
+    if (
+      Number.isInteger(n) &&
+      n >= 1 &&
+      n <= outWidth &&
+      tableRange[0] >= 0 &&
+      tableRange[1] < fold.constant
+    ) {
+      return n === outWidth
+        ? `${value} ^ {${outWidth}{${sign}}}`
+        : `{${value}[${outWidth - 1}:${n}], ${value}[${n - 1}:0] ^ {${n}{${sign}}}}`;
+    }
+    return `${sign} ? (${literal(base, outWidth, signed)} - ${value}) : ${value}`;
+  }
   if (fold.kind === "odd") return `${sign} ? (~${value} + ${literal(1, outWidth, signed)}) : ${value}`;
-  if (fold.kind === "point")
-    return `${sign} ? (${literal(fold.constant, outWidth, signed)} - ${value}) : ${value}`;
-  return undefined;
+  return `${sign} ? (${literal(base, outWidth, signed)} - ${value}) : ${value}`;
 }
 
 function validView(stages: number): ValidView {
@@ -552,7 +652,7 @@ export function headerLines(design: PwlDesign): string[] {
     `Generated by ${TOOL_NAME} ${design.toolVersion}. Do not edit: regenerate instead.`,
     `spec hash ${design.specHash}`,
     `${design.function}(x): input ${formatName(design.input)}, output ${formatName(channel.output)}, |error| <= ${showReal(channel.bound)} on every input code`,
-    `${segmentCount(channel)} segments (${channel.select.kind === "tree" ? "comparator tree" : "uniform"}${isFolded(channel) ? `, folded ${channel.fold.kind}` : ""}); ` +
+    `${counted(segmentCount(channel), "segment")} (${architectureText(channel)}); ` +
       `slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}; ` +
       `rounding ${channel.rounding}, overflow ${channel.overflow}; latency ${design.pipeline} cycle${design.pipeline === 1 ? "" : "s"}`,
   ];

@@ -1,6 +1,12 @@
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
 import { leastSquaresLine } from "./lsq.js";
-import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
+import {
+  type FitProblem,
+  type Segment,
+  type SegmentationMethod,
+  type SegmentationOutcome,
+  operandAt,
+} from "./problem.js";
 
 /**
  * The paper's method, as its public description allows (Liao et al., Electronics 2023):
@@ -11,7 +17,6 @@ import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } fro
  */
 export const lsqGreedyMethod: SegmentationMethod = {
   name: "lsq-greedy",
-  select: "tree",
   count(problem, formats, limit = Infinity) {
     const outcome = run(problem, formats, limit);
     return outcome.ok ? outcome.segments.length : outcome.index < 0 ? limit + 1 : Infinity;
@@ -62,7 +67,7 @@ function run(problem: FitProblem, formats: DatapathFormats, limit: number): Segm
     segments.push({ start, end: goodEnd, ...good });
     start = goodEnd + 1;
   }
-  return { ok: true, segments };
+  return { ok: true, segments, select: { kind: "tree" } };
 }
 
 /**
@@ -87,8 +92,9 @@ function fit(
   // Check in accumulator space: the code's target maps to an exact accumulator interval.
   const { low, high } = problem.targets;
   const aligned = intercept * 2 ** shape.interceptShift;
+  const x = operandAt(problem);
   for (let i = start; i <= end; i++) {
-    const acc = slope * (problem.first + i) + aligned;
+    const acc = slope * x(i) + aligned;
     if (acc < bounds.low(low[i]!) || acc > bounds.high(high[i]!)) return undefined;
   }
   return { slope, intercept };

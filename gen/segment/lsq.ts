@@ -1,7 +1,7 @@
 import { ulp } from "../fixed/format.js";
 import { type DatapathShape, lineEvaluator } from "./datapath.js";
 import type { LineFitter } from "./fitter.js";
-import type { FitProblem } from "./problem.js";
+import { type FitProblem, operandAt } from "./problem.js";
 
 /**
  * Picks, among the integer pairs (slope, intercept) that keep a segment within the bound,
@@ -19,7 +19,7 @@ export function chooseCoefficients(
   start: number,
   end: number,
 ): { slope: number; intercept: number } {
-  const xMin = problem.first;
+  const x = operandAt(problem);
   const n = end - start + 1;
   const { slope: mStar, xMean, tMean } = leastSquaresLine(problem, shape, start, end);
   const step = 2 ** shape.interceptShift;
@@ -37,7 +37,7 @@ export function chooseCoefficients(
     for (const c of new Set([cStar - 1, cStar, cStar + 1].map((v) => Math.min(cHi, Math.max(cLo, v))))) {
       let sse = 0;
       for (let i = start; i <= end; i += stride) {
-        const err = output(m, c, xMin + i) * outUlp - problem.reference[i]!;
+        const err = output(m, c, x(i)) * outUlp - problem.reference[i]!;
         sse += err * err;
       }
       if (best === undefined || better(sse, m, c, best)) best = { slope: m, intercept: c, sse };
@@ -74,10 +74,11 @@ export function leastSquaresLine(
   const toAcc = 2 ** (problem.output.fracBits + s);
   const centre = s > 0 && shape.shiftRounding === "truncate" ? 2 ** (s - 1) : 0;
   const n = end - start + 1;
+  const x = operandAt(problem);
   let xMean = 0;
   let tMean = 0;
   for (let i = start; i <= end; i++) {
-    xMean += problem.first + i;
+    xMean += x(i);
     tMean += problem.reference[i]! * toAcc + centre;
   }
   xMean /= n;
@@ -85,7 +86,7 @@ export function leastSquaresLine(
   let sxx = 0;
   let sxt = 0;
   for (let i = start; i <= end; i++) {
-    const dx = problem.first + i - xMean;
+    const dx = x(i) - xMean;
     sxx += dx * dx;
     sxt += dx * (problem.reference[i]! * toAcc + centre - tMean);
   }

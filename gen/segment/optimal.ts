@@ -1,7 +1,13 @@
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
-import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
+import {
+  type FitProblem,
+  type Segment,
+  type SegmentationMethod,
+  type SegmentationOutcome,
+  operandAt,
+} from "./problem.js";
 
 /**
  * The provably minimal segmentation: greedy maximal extension from the left with the
@@ -11,7 +17,6 @@ import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } fro
  */
 export const optimalMethod: SegmentationMethod = {
   name: "optimal",
-  select: "tree",
   count: countOptimal,
   segment: segmentOptimal,
 };
@@ -34,7 +39,7 @@ export function segmentOptimal(problem: FitProblem, formats: DatapathFormats): S
     return true;
   });
   if (typeof outcome === "number") return { ok: false, index: outcome };
-  return { ok: true, segments };
+  return { ok: true, segments, select: { kind: "tree" } };
 }
 
 /** Adds the codes at indices [start, end] to a fresh segment; false at the first that does not fit. */
@@ -45,11 +50,23 @@ export function fitRange(
   start: number,
   end: number,
 ): boolean {
+  fitter.reset(shape);
+  return extendRange(fitter, problem, shape, start, end);
+}
+
+/** Adds the codes at indices [start, end] to the fitter's segment; false at the first that does not fit. */
+export function extendRange(
+  fitter: LineFitter,
+  problem: FitProblem,
+  shape: DatapathShape,
+  start: number,
+  end: number,
+): boolean {
   const { low, high } = problem.targets;
   const acc = new AccBounds(shape);
-  fitter.reset(shape);
+  const x = operandAt(problem);
   for (let i = start; i <= end; i++) {
-    if (!fitter.tryAdd(problem.first + i, acc.low(low[i]!), acc.high(high[i]!))) return false;
+    if (!fitter.tryAdd(x(i), acc.low(low[i]!), acc.high(high[i]!))) return false;
   }
   return true;
 }
@@ -67,12 +84,13 @@ function greedy(
   const { low, high } = problem.targets;
   const n = low.length;
   const acc = new AccBounds(shape);
+  const x = operandAt(problem);
   const fitter = new LineFitter();
   let start = 0;
   while (start < n) {
     fitter.reset(shape);
     let end = start;
-    while (end < n && fitter.tryAdd(problem.first + end, acc.low(low[end]!), acc.high(high[end]!))) end++;
+    while (end < n && fitter.tryAdd(x(end), acc.low(low[end]!), acc.high(high[end]!))) end++;
     if (end === start) return start;
     if (!close(fitter, start, end - 1)) return "stopped";
     start = end;

@@ -19,6 +19,22 @@ export interface FitProblem {
   readonly bound: number;
   readonly reference: Float64Array;
   readonly targets: Targets;
+  /**
+   * Local offsets: the multiplier sees only the low `offsetBits` bits of the table code
+   * (its offset within an aligned cell of 2^offsetBits codes), not the code itself.
+   */
+  readonly offsetBits?: number;
+}
+
+/** The multiplier's operand at index i: the table code, or its offset within its cell. */
+export function operandAt(problem: FitProblem): (i: number) => number {
+  const bits = problem.offsetBits;
+  if (bits === undefined) {
+    const first = problem.first;
+    return (i) => first + i;
+  }
+  const size = 2 ** bits;
+  return (i) => i % size;
 }
 
 /** One segment: the codes at indices [start, end] (inclusive) and its stored coefficients. */
@@ -29,11 +45,25 @@ export interface Segment {
   readonly intercept: number;
 }
 
+/** How the hardware finds the segment. */
+export type Select =
+  /** A balanced comparator tree over the breakpoints. */
+  | { readonly kind: "tree" }
+  /**
+   * The top `indexBits` bits of the table code, min((t - first) >> shift, 2^indexBits - 1),
+   * address a ROM of 2^indexBits entries (one per cell; a segment spans whole cells). With
+   * `offset`, the multiplier sees t's low `shift` bits (its offset in the cell), not t.
+   */
+  | {
+      readonly kind: "index";
+      readonly indexBits: number;
+      readonly shift: number;
+      readonly offset: boolean;
+    };
+
 /** A segmentation method: minimal-count search and segmentation for given coefficient formats. */
 export interface SegmentationMethod {
-  readonly name: MethodName;
-  /** How the hardware finds the segment: a comparator tree, or the input's top bits. */
-  readonly select: "tree" | "uniform";
+  readonly name: string;
   /** Segments needed with these formats (Infinity if some code is unreachable); may stop above `limit`. */
   count(problem: FitProblem, formats: DatapathFormats, limit?: number): number;
   segment(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome;
@@ -43,6 +73,6 @@ export const METHOD_NAMES = ["optimal", "lsq-greedy", "uniform"] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 export type SegmentationOutcome =
-  | { readonly ok: true; readonly segments: readonly Segment[] }
+  | { readonly ok: true; readonly segments: readonly Segment[]; readonly select: Select }
   /** No pair in the formats reaches the bound at this code index, even alone. */
   | { readonly ok: false; readonly index: number };

@@ -1,21 +1,28 @@
 import { type DatapathFormats, datapathShape } from "./datapath.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
-import { fitRange } from "./optimal.js";
-import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome } from "./problem.js";
+import { extendRange, fitRange } from "./optimal.js";
+import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome, Select } from "./problem.js";
 
 /**
- * The classic baseline (FloPoCo, hls4ml): 2^k equal segments addressed by the top k bits
- * of the input, with no comparators. Each segment still gets its best exact coefficient
- * pair; k is the smallest that makes every segment feasible (a finer split only
- * sub-divides segments, so feasibility is monotone in k and k is found by bisection).
+ * Index selects: the segment's ROM entry is addressed by the top k bits of the table code
+ * (no comparators). The table's codes fall into 2^k aligned cells of 2^(b-k) codes.
  *
- * The domain holds 2^b codes, plus one more when the unit is folded (the magnitude
- * 2^(w-1) of the most negative input), which joins the last segment.
+ * - `uniform` (the classic baseline of FloPoCo and hls4ml): every cell is a segment, with
+ *   its best exact coefficient pair; k is the smallest that makes every cell feasible (a
+ *   finer split only sub-divides cells, so feasibility is monotone in k: bisection).
+ * - `grid`: breakpoints only on cell boundaries, segments as long as they stay feasible
+ *   (greedy over whole cells, minimal among grid-aligned segmentations); the ROM still has
+ *   2^k entries, repeating one segment's words over its cells, which logic synthesis shares.
+ * - With local offsets (FitProblem.offsetBits = b - k) the multiplier sees only the code's
+ *   offset within its cell, so its operand is b - k bits wide and the intercept is the
+ *   value at the cell's start; every cell is then a segment of its own.
+ *
+ * The domain holds 2^b codes, plus one more for a two's complement fold (the magnitude
+ * 2^(w-1) of the most negative input), which joins the last cell.
  */
 export const uniformMethod: SegmentationMethod = {
   name: "uniform",
-  select: "uniform",
   count(problem, formats, limit = Infinity) {
     const k = smallestIndexBits(problem, formats, limit);
     return k === undefined ? Infinity : 2 ** k;
@@ -23,15 +30,7 @@ export const uniformMethod: SegmentationMethod = {
   segment(problem, formats): SegmentationOutcome {
     const k = smallestIndexBits(problem, formats, Infinity);
     if (k === undefined) return { ok: false, index: 0 };
-    const shape = datapathShape(formats);
-    const fitter = new LineFitter();
-    const segments: Segment[] = [];
-    for (const [start, end] of uniformRanges(problem, k)) {
-      if (!fitRange(fitter, problem, shape, start, end))
-        throw new Error("internal: uniform segment became infeasible");
-      segments.push({ start, end, ...chooseCoefficients(fitter, problem, shape, start, end) });
-    }
-    return { ok: true, segments };
+    return indexSegments(problem, formats, k, "uniform");
   },
 };
 
@@ -40,7 +39,7 @@ export function domainBits(problem: FitProblem): number {
   return Math.floor(Math.log2(problem.reference.length));
 }
 
-/** The index ranges of 2^k equal segments (the odd extra code, if any, joins the last). */
+/** The index ranges of 2^k equal cells (the odd extra code, if any, joins the last). */
 export function uniformRanges(problem: FitProblem, k: number): [number, number][] {
   const n = problem.reference.length;
   const size = 2 ** (domainBits(problem) - k);
@@ -49,13 +48,41 @@ export function uniformRanges(problem: FitProblem, k: number): [number, number][
   return ranges;
 }
 
+/** The problem as an index select with k bits sees it: with local offsets, cells of 2^(b-k) codes. */
+export function cellProblem(problem: FitProblem, k: number): FitProblem {
+  if (problem.offsetBits === undefined) return problem;
+  const bits = domainBits(problem) - k;
+  // Cells of one code have no offset to multiply: the slope drops out either way.
+  if (bits === 0) {
+    const { offsetBits: _, ...global } = problem;
+    return global;
+  }
+  return { ...problem, offsetBits: bits };
+}
+
+/** The select of a table addressed by the top k bits of its b-bit codes. */
+export function indexSelect(problem: FitProblem, k: number): Select {
+  return {
+    kind: "index",
+    indexBits: k,
+    shift: domainBits(problem) - k,
+    offset: problem.offsetBits !== undefined && domainBits(problem) > k,
+  };
+}
+
 function feasible(problem: FitProblem, formats: DatapathFormats, k: number): boolean {
   const shape = datapathShape(formats);
   const fitter = new LineFitter();
-  return uniformRanges(problem, k).every(([start, end]) => fitRange(fitter, problem, shape, start, end));
+  const cells = cellProblem(problem, k);
+  return uniformRanges(problem, k).every(([start, end]) => fitRange(fitter, cells, shape, start, end));
 }
 
-function smallestIndexBits(problem: FitProblem, formats: DatapathFormats, limit: number): number | undefined {
+/** The smallest k at which every cell is feasible, up to log2(limit); undefined if none. */
+export function smallestIndexBits(
+  problem: FitProblem,
+  formats: DatapathFormats,
+  limit: number,
+): number | undefined {
   const maxBits = Math.min(domainBits(problem), Math.floor(Math.log2(Math.max(1, limit))));
   if (!feasible(problem, formats, maxBits)) return undefined;
   let lo = 0;
@@ -66,4 +93,51 @@ function smallestIndexBits(problem: FitProblem, formats: DatapathFormats, limit:
     else lo = mid + 1;
   }
   return hi;
+}
+
+/**
+ * The segments of an index select with k bits: one per cell (uniform, or any select with
+ * local offsets), or runs of whole cells (grid). Fails at the first infeasible cell.
+ */
+export function indexSegments(
+  problem: FitProblem,
+  formats: DatapathFormats,
+  k: number,
+  layout: "uniform" | "grid",
+): SegmentationOutcome {
+  const shape = datapathShape(formats);
+  const fitter = new LineFitter();
+  const cells = cellProblem(problem, k);
+  const ranges = uniformRanges(problem, k);
+  const segments: Segment[] = [];
+  const close = (start: number, end: number): void => {
+    if (!fitRange(fitter, cells, shape, start, end))
+      throw new Error("internal: a feasible run became infeasible");
+    segments.push({ start, end, ...chooseCoefficients(fitter, cells, shape, start, end) });
+  };
+  if (layout === "uniform" || cells.offsetBits !== undefined) {
+    for (const [start, end] of ranges) {
+      if (!fitRange(fitter, cells, shape, start, end)) return { ok: false, index: start };
+      close(start, end);
+    }
+  } else {
+    // Grow a segment cell by cell; a cell that does not fit closes it (refitted to its
+    // last whole cell) and starts the next.
+    let start = 0;
+    let end = -1;
+    fitter.reset(shape);
+    for (const [cellStart, cellEnd] of ranges) {
+      if (extendRange(fitter, cells, shape, cellStart, cellEnd)) {
+        end = cellEnd;
+        continue;
+      }
+      if (end < start) return { ok: false, index: cellStart };
+      close(start, end);
+      start = cellStart;
+      if (!fitRange(fitter, cells, shape, cellStart, cellEnd)) return { ok: false, index: cellStart };
+      end = cellEnd;
+    }
+    close(start, end);
+  }
+  return { ok: true, segments, select: indexSelect(problem, k) };
 }

@@ -1,6 +1,6 @@
 import { maxCode, minCode, quantize, ulp, width } from "../fixed/format.js";
 import type { PwlDesign } from "../design/ir.js";
-import { evaluate, evaluateDerivative, segmentIndex } from "../model/golden.js";
+import { evaluate, evaluateDerivative, segmentAt } from "../model/golden.js";
 import type { Activation } from "./mlp.js";
 
 /**
@@ -61,8 +61,7 @@ function tableIndex(design: PwlDesign): (z: number) => number {
 /** The real slope of the y segment input code x uses (for designs without a dy port). */
 function segmentSlope(design: PwlDesign, x: number): number {
   const channel = design.y;
-  const t = channel.fold.kind === "none" ? x : Math.abs(x);
-  const slope = channel.slopes[segmentIndex(channel, t)]! * 2 ** -channel.slopeFormat.fracBits;
+  const slope = channel.slopes[segmentAt(channel, x)]! * 2 ** -channel.slopeFormat.fracBits;
   return channel.fold.kind === "even" && x < 0 ? -slope : slope;
 }
 

@@ -16,7 +16,7 @@ describe("optimal <= lsq-greedy <= uniform in segment count", () => {
         const counts = (["optimal", "lsq-greedy", "uniform"] as const).map((method) => {
           const g = generate({ function: fn, in: "s4.12", out: outputs[fn], maxError: 2 ** -k, method });
           expect(g.y.accuracy.max).toBeLessThanOrEqual(2 ** -k);
-          expect(g.design.y.select.kind).toBe(method === "uniform" ? "uniform" : "tree");
+          expect(g.design.y.select.kind).toBe(method === "uniform" ? "index" : "tree");
           return g.design.y.breakpoints.length;
         });
         const [optimal, lsq, uniform] = counts as [number, number, number];
@@ -32,7 +32,7 @@ describe("uniform segments", () => {
   it("are equal, power-of-two aligned, and the count is the smallest power of two that works", () => {
     const g = generate({ function: "gelu", in: "s4.8", out: "s4.10", maxError: "2^-8", method: "uniform" });
     const channel = g.design.y;
-    if (channel.select.kind !== "uniform") throw new Error("not uniform");
+    if (channel.select.kind !== "index") throw new Error("not an index select");
     const size = 2 ** channel.select.shift;
     channel.breakpoints.forEach((b, i) => expect(b).toBe(-2048 + i * size));
     // Half as many segments must miss the bound somewhere.

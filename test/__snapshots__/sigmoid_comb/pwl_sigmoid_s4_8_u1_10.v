@@ -10,7 +10,7 @@ module pwl_sigmoid_s4_8_u1_10 (
   output wire [10:0] y
 );
 
-  // Fold by symmetry: the tables read |x| (2^(w-1) for the most negative x); outputs unfold below.
+  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x); outputs unfold below.
   wire x_neg = x[11];
   wire [11:0] x_mag = x_neg ? (~x + 12'h001) : x;
 
@@ -45,7 +45,7 @@ module pwl_sigmoid_s4_8_u1_10 (
   wire signed [10:0] y_q = y_acc[15:5];
   // No saturation logic: every rounded value already lies in u1.10.
   wire [10:0] y_result = y_q[10:0];
-  // Unfold for negative x: y(-t) = 1024 - y(t) (in range by construction).
+  // Unfold for negative x: y(x) = 1024 - y(t) (in range by construction).
   wire [10:0] y_unfolded = x_neg ? (11'h400 - y_result) : y_result;
   // Bits the datapath drops by design (low fraction bits, sign extension).
   wire unused_y_bits = ^{y_product[18:16], y_acc[4:0]};

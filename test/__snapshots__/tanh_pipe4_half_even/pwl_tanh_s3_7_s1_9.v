@@ -20,7 +20,7 @@ module pwl_tanh_s3_7_s1_9 (
     x_q0 <= x;
   end
 
-  // Fold by symmetry: the tables read |x| (2^(w-1) for the most negative x); outputs unfold below.
+  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x); outputs unfold below.
   wire x_neg = x_q0[9];
   wire [9:0] x_mag = x_neg ? (~x_q0 + 10'h001) : x_q0;
 
@@ -77,7 +77,7 @@ module pwl_tanh_s3_7_s1_9 (
   wire signed [10:0] y_q = y_truncated + {{10{1'b0}}, y_round_up};
   // Saturate above the range of s1.9.
   wire signed [9:0] y_result = (y_q > 11'sh1ff) ? 10'sh1ff : y_q[9:0];
-  // Unfold for negative x: y(-t) = -y(t) (in range by construction).
+  // Unfold for negative x: y(x) = 0 - y(t) (in range by construction).
   wire signed [9:0] y_unfolded = x_neg_q2 ? (~y_result + 10'sh001) : y_result;
   // Bits the datapath drops by design (low fraction bits, sign extension).
   wire unused_y_bits = ^{y_product_q2[17:15]};
