@@ -53,10 +53,7 @@ export function cellProblem(problem: FitProblem, k: number): FitProblem {
   if (problem.offsetBits === undefined) return problem;
   const bits = domainBits(problem) - k;
   // Cells of one code have no offset to multiply: the slope drops out either way.
-  if (bits === 0) {
-    const { offsetBits: _, ...global } = problem;
-    return global;
-  }
+  if (bits === 0) return { ...problem, offsetBits: undefined };
   return { ...problem, offsetBits: bits };
 }
 
