@@ -143,6 +143,45 @@ describe("synth --fmax times every register-to-register path", () => {
     expect(report).toContain("ice40-hx on iCE40 HX8K:");
   });
 
+  it("sweep --fmax measures on every --synth target that allows it, and rows carry the critical path", async () => {
+    const dir = join(root, "sweep");
+    const args = [
+      "sweep",
+      "--function",
+      "sigmoid",
+      "--max-error",
+      "2^-5",
+      "--in",
+      "s3.6",
+      "--out",
+      "u1.7",
+      "--synth",
+      "ice40-hx,xc7",
+      "--fmax",
+      "--jobs",
+      "1",
+      "--out-dir",
+      dir,
+    ];
+    expect((await runCli(args)).code).toBe(0);
+    const [row] = JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as {
+      fmax: number;
+      bram: number;
+      synth: Record<string, { lut: number; bram: number; fmaxMHz?: number; criticalPathNs?: number }>;
+    }[];
+    const hx = row!.synth["ice40-hx"]!;
+    expect(hx.fmaxMHz).toBeGreaterThan(0);
+    expect(hx.fmaxMHz).toBeLessThanOrEqual(1000 / hx.criticalPathNs!);
+    expect(row!.fmax).toBe(hx.fmaxMHz);
+    expect(row!.bram).toBe(0);
+    expect(row!.synth.xc7!.fmaxMHz).toBeUndefined();
+    const header = readFileSync(join(dir, "sweep.csv"), "utf8").split("\n")[0]!.split(",");
+    expect(header).toEqual(expect.arrayContaining(["bram", "ice40-hx_bram", "ice40-hx_fmax", "xc7_fmax"]));
+    // A rerun finds everything in the cache.
+    const rerun = await runCli(args);
+    expect(rerun.stdout.join("\n")).toContain("1 from cache");
+  });
+
   it("generic maps the multiplier to LUTs: no cell is left uncounted", async () => {
     const dir = await unit("sig-generic", SMALL_UNIT);
     const generic = await runCli(["synth", dir, "--target", "generic", "--json"]);
