@@ -1,14 +1,15 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SweepRow } from "../sweep/row.js";
+import { TARGETS } from "../synth/targets.js";
 import { renderSvg } from "./render.js";
 
 /**
  * The sweep's plots, from its rows, one panel per function so the methods compare at a
  * glance:
  *  - segments-vs-error.svg: segments against the bound (log axes), a line per method;
- *  - cost-vs-error.svg (when synthesized): per target, LUTs and DSPs against the error
- *    reached, a line per method, and on the LUT row the Pareto front (dashed: the points no
- *    other point of that function beats on both error and LUTs).
+ *  - cost-vs-error.svg (when synthesized): per target, LUTs and (on targets with DSP blocks)
+ *    DSPs against the error reached, a line per method, and on the LUT row the Pareto front
+ *    (dashed: the points no other point of that function beats on both error and LUTs).
  */
 export async function sweepPlots(
   rows: readonly SweepRow[],
@@ -89,7 +90,7 @@ function costVsError(rows: readonly SweepRow[], targets: readonly string[]): Top
     $schema: SCHEMA,
     title: "FPGA cost against the error reached (Yosys estimates), per function",
     vconcat: targets.flatMap((target) =>
-      (["lut", "dsp"] as const).map((metric) => ({
+      (hasDsp(target) ? (["lut", "dsp"] as const) : (["lut"] as const)).map((metric) => ({
         title: `${target}: ${metric === "lut" ? "LUTs (dashed: Pareto front)" : "DSPs"}`,
         data: { values: rowsFor(target, metric) },
         facet: byFunction,
@@ -131,6 +132,11 @@ function costVsError(rows: readonly SweepRow[], targets: readonly string[]): Top
     ),
     config: { font: "sans-serif" },
   };
+}
+
+/** Whether a target has DSP blocks (targets the table does not know are drawn with them). */
+function hasDsp(target: string): boolean {
+  return target in TARGETS ? TARGETS[target as keyof typeof TARGETS].dsp : true;
 }
 
 /** The points no other point beats on both error and cost, by increasing error. */

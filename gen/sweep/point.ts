@@ -7,8 +7,8 @@ import { generateFromSpec } from "../generate.js";
 import { parseBound } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
 import { specHash } from "../spec/normalize.js";
-import { synthUnit } from "../synth/unit.js";
-import type { SynthTarget } from "../synth/yosys.js";
+import { type SynthRecord, synthUnit } from "../synth/unit.js";
+import { type TargetName, TARGETS } from "../synth/targets.js";
 import { writeUnit } from "../write.js";
 import type { SimulatorChoice } from "../../sim/verify.js";
 import { type SweepPoint, pointSpec } from "./points.js";
@@ -28,7 +28,7 @@ export interface PointTask {
   readonly dir: string;
   readonly verify: boolean;
   readonly simulator: SimulatorChoice;
-  readonly synth: readonly SynthTarget[];
+  readonly synth: readonly TargetName[];
   readonly fmax: boolean;
 }
 
@@ -69,11 +69,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
       });
       manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"))!;
     }
-    const missing = task.synth.filter(
-      (target) =>
-        !manifest!.synthesis?.[target] ||
-        (task.fmax && target === "ice40" && manifest!.synthesis[target]!.fmaxMHz === undefined),
-    );
+    const missing = task.synth.filter((target) => !current(manifest!.synthesis?.[target], target, task));
     if (missing.length > 0) {
       if (work === "cached") work = "synthesized";
       await synthUnit(unitDir, missing, { fmax: task.fmax });
@@ -97,9 +93,23 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
 function complete(row: SweepRow, task: PointTask): boolean {
   if (row.status !== "ok") return row.status === "infeasible";
   if (task.verify && row.verified === null) return false;
-  return task.synth.every(
-    (target) =>
-      row.synth[target] && (!task.fmax || target !== "ice40" || row.synth[target]!.fmaxMHz !== undefined),
+  return task.synth.every((target) => current(row.synth[target], target, task));
+}
+
+/**
+ * Whether a target's recorded numbers answer the task: present, counted with BRAMs (older
+ * versions left block RAMs out), and, with --fmax on a target nextpnr places, measured
+ * with the critical path (older versions timed only the clock's own domain).
+ */
+function current(
+  synth: { bram?: number; fmaxMHz?: number; criticalPathNs?: number; criticalPath?: unknown } | undefined,
+  target: TargetName,
+  task: PointTask,
+): boolean {
+  if (!synth || synth.bram === undefined) return false;
+  const fmaxWanted = task.fmax && TARGETS[target].fmax !== undefined;
+  return (
+    !fmaxWanted || (synth.fmaxMHz !== undefined && (synth.criticalPath ?? synth.criticalPathNs) !== undefined)
   );
 }
 
@@ -135,7 +145,7 @@ interface UnitManifest {
   hardware: { romBits: number; comparators: number; treeDepth: number };
   segmentation: { symmetry: { fold: string } };
   verification?: { simulator: string; vectors: number; mismatches: number; passed: boolean }[];
-  synthesis?: Record<string, { lut: number; carry: number; dsp: number; ff: number; fmaxMHz?: number }>;
+  synthesis?: Record<string, SynthRecord>;
 }
 
 function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointTask): SweepRow {
@@ -143,8 +153,10 @@ function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointT
   const verified = verification ? verification.every((v) => v.passed) : null;
   const synth = Object.fromEntries(
     task.synth.map((target) => {
-      const { lut, carry, dsp, ff, fmaxMHz } = manifest.synthesis![target]!;
-      return [target, { lut, carry, dsp, ff, ...(fmaxMHz !== undefined ? { fmaxMHz } : {}) }];
+      const { lut, carry, dsp, bram, ff, fmaxMHz, criticalPath } = manifest.synthesis![target]!;
+      const timing =
+        fmaxMHz !== undefined && criticalPath ? { fmaxMHz, criticalPathNs: criticalPath.delayNs } : {};
+      return [target, { lut, carry, dsp, bram: bram ?? 0, ff, ...timing }];
     }),
   );
   const first = task.synth[0] ? synth[task.synth[0]] : undefined;
@@ -173,6 +185,7 @@ function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointT
     lut: first?.lut ?? null,
     carry: first?.carry ?? null,
     dsp: first?.dsp ?? null,
+    bram: first?.bram ?? null,
     ff: first?.ff ?? null,
     fmax: first?.fmaxMHz ?? null,
     synth,
@@ -243,6 +256,7 @@ function emptyRow(
     lut: null,
     carry: null,
     dsp: null,
+    bram: null,
     ff: null,
     fmax: null,
     synth: {},

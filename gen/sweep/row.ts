@@ -1,5 +1,3 @@
-import type { SynthResult } from "../synth/yosys.js";
-
 /**
  * One row of sweep.csv / sweep.json: a point's spec, its outcome, and the numbers of its
  * manifest.json (read from the manifest, so rows and manifests always agree). No wall-clock
@@ -41,16 +39,31 @@ export interface SweepRow {
   readonly lut: number | null;
   readonly carry: number | null;
   readonly dsp: number | null;
+  readonly bram: number | null;
   readonly ff: number | null;
   readonly fmax: number | null;
   /** Every synthesized target's counts. */
-  readonly synth: Readonly<Record<string, Omit<SynthResult, "target" | "cells">>>;
+  readonly synth: Readonly<Record<string, SweepSynth>>;
   readonly specHash: string | null;
   /** The point's directory (unit files and row.json), relative to the sweep directory. */
   readonly unit: string;
 }
 
-/** CSV columns, in order; per-target columns follow as <target>_lut, _carry, _dsp, _ff, _fmax. */
+/**
+ * A target's numbers in a row: its cell counts, and with --fmax the Fmax (MHz) and the delay
+ * of the critical path it comes from (ns).
+ */
+export interface SweepSynth {
+  readonly lut: number;
+  readonly carry: number;
+  readonly dsp: number;
+  readonly bram: number;
+  readonly ff: number;
+  readonly fmaxMHz?: number;
+  readonly criticalPathNs?: number;
+}
+
+/** CSV columns, in order; per-target columns follow as <target>_lut, _carry, _dsp, _bram, _ff, _fmax. */
 export const COLUMNS: readonly (keyof SweepRow)[] = [
   "index",
   "function",
@@ -82,6 +95,7 @@ export const COLUMNS: readonly (keyof SweepRow)[] = [
   "lut",
   "carry",
   "dsp",
+  "bram",
   "ff",
   "fmax",
   "specHash",
@@ -90,7 +104,9 @@ export const COLUMNS: readonly (keyof SweepRow)[] = [
 ];
 
 export function toCsv(rows: readonly SweepRow[], targets: readonly string[]): string {
-  const targetColumns = targets.flatMap((t) => ["lut", "carry", "dsp", "ff", "fmax"].map((c) => `${t}_${c}`));
+  const targetColumns = targets.flatMap((t) =>
+    ["lut", "carry", "dsp", "bram", "ff", "fmax"].map((c) => `${t}_${c}`),
+  );
   const header = [...COLUMNS, ...targetColumns];
   const lines = [header.join(",")];
   for (const row of rows) {
@@ -98,7 +114,9 @@ export function toCsv(rows: readonly SweepRow[], targets: readonly string[]): st
     for (const target of targets) {
       const counts = row.synth[target];
       cells.push(
-        ...(["lut", "carry", "dsp", "ff", "fmaxMHz"] as const).map((c) => csvCell(counts?.[c] ?? null)),
+        ...(["lut", "carry", "dsp", "bram", "ff", "fmaxMHz"] as const).map((c) =>
+          csvCell(counts?.[c] ?? null),
+        ),
       );
     }
     lines.push(cells.join(","));

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { SYNTH_TARGETS } from "../synth/yosys.js";
+import { FMAX_TARGETS, TARGET_NAMES, fmaxTargetsText } from "../synth/targets.js";
 import { designShape, refuseSimulatorWithoutVerify, runShape } from "../spec/schema.js";
 import { canonicalJson, reason } from "../spec/load.js";
 
@@ -67,10 +67,15 @@ export const sweepShape = {
   pipeline: listOf(designShape.pipeline, "depths").default(["0"]).describe("pipeline depths, e.g. 0,2"),
   rounding: designShape.rounding,
   exactZero: designShape.exactZero,
-  synth: listOf(z.enum(SYNTH_TARGETS), "targets")
+  synth: listOf(z.enum(TARGET_NAMES), "targets")
     .optional()
-    .describe(`synthesize every point for these targets (${SYNTH_TARGETS.join(", ")})`),
-  fmax: z.boolean().default(false).describe("with --synth ice40: place and route each point for Fmax (slow)"),
+    .describe(`synthesize every point for these targets (${TARGET_NAMES.join(", ")}; see synth --help)`),
+  fmax: z
+    .boolean()
+    .default(false)
+    .describe(
+      `place and route each point for Fmax on the --synth targets that allow it (${fmaxTargetsText()}; slow)`,
+    ),
   verify: runShape.verify.describe("lint and simulate every point against its golden model"),
   simulator: runShape.simulator,
   jobs: z
@@ -118,11 +123,14 @@ export const sweepSchema = z
             : "cannot be combined with --max-error: give one of them",
       });
     }
-    if (spec.fmax && !(spec.synth ?? []).includes("ice40")) {
+    if (
+      spec.fmax &&
+      !(spec.synth ?? []).some((target) => (FMAX_TARGETS as readonly string[]).includes(target))
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["fmax"],
-        message: "needs --synth ice40 (Fmax is placed and routed on an iCE40)",
+        message: `needs --synth ${fmaxTargetsText()}: Fmax is placed and routed on an iCE40`,
       });
     }
     refuseSimulatorWithoutVerify(spec, ctx);

@@ -1,16 +1,38 @@
 import type * as NextpnrIce40 from "@yowasp/nextpnr-ice40";
 import { MissingToolError } from "../spec/errors.js";
+import { type TargetName, TARGETS } from "./targets.js";
+import { type CriticalPath, type NextpnrReport, criticalPath, fmaxOf } from "./timing.js";
+import { netlistFor } from "./yosys.js";
 
 type NextpnrModule = typeof NextpnrIce40;
-import { ice40Netlist } from "./yosys.js";
+
+export interface FmaxResult {
+  /** 1000 / criticalPath.delayNs, rounded down to 0.01 MHz. */
+  readonly fmaxMHz: number;
+  readonly criticalPath: CriticalPath;
+}
+
+/** What a place-and-route run gave: its result, and nextpnr's own log and report to audit it by. */
+export interface PlaceAndRouteRun extends FmaxResult {
+  readonly log: string;
+  readonly report: NextpnrReport;
+}
 
 /**
- * Fmax of the registered design on an iCE40 UP5K: the unit wrapped between input and
- * output registers (so a combinational unit has a clocked path to time), synthesized by
- * Yosys and placed and routed by nextpnr-ice40 (@yowasp/nextpnr-ice40, an optional
- * dependency). The last "Max frequency" nextpnr reports, after routing, is the result.
+ * Fmax of the unit on the target's device: the unit between input and output registers (so
+ * a combinational unit has a clocked path to time), synthesized by Yosys with the target's
+ * command and placed and routed by nextpnr-ice40 (@yowasp/nextpnr-ice40, an optional
+ * dependency). The result is the slowest register-to-register path of nextpnr's timing
+ * report after routing, paths through unregistered DSPs included (gen/synth/timing.ts).
  */
-export async function ice40Fmax(moduleSource: string, module: string, ports: FmaxPorts): Promise<number> {
+export async function measureFmax(
+  moduleSource: string,
+  module: string,
+  ports: FmaxPorts,
+  target: TargetName,
+): Promise<PlaceAndRouteRun> {
+  const device = TARGETS[target].fmax;
+  if (!device) throw new Error(`no place and route for target ${target}`);
   let nextpnr: NextpnrModule;
   try {
     nextpnr = await import("@yowasp/nextpnr-ice40");
@@ -19,18 +41,22 @@ export async function ice40Fmax(moduleSource: string, module: string, ports: Fma
       "--fmax needs the optional package @yowasp/nextpnr-ice40; add it with `npm install @yowasp/nextpnr-ice40`",
     );
   }
-  const wrapper = fmaxWrapper(module, ports);
-  const netlist = await ice40Netlist({ "unit.v": moduleSource, "fmax_top.v": wrapper }, "fmax_top");
+  const netlist = await netlistFor(
+    { "unit.v": moduleSource, "fmax_top.v": fmaxWrapper(module, ports) },
+    "fmax_top",
+    target,
+  );
   let log = "";
   const collect = (chunk: Uint8Array | string | null): void => {
     if (chunk) log += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
   };
+  let files: Record<string, unknown>;
   try {
-    await nextpnr.runNextpnrIce40(
+    files = ((await nextpnr.runNextpnrIce40(
       [
-        "--up5k",
+        `--${device.device}`,
         "--package",
-        "sg48",
+        device.package,
         "--json",
         "net.json",
         "--pcf-allow-unconstrained",
@@ -38,10 +64,12 @@ export async function ice40Fmax(moduleSource: string, module: string, ports: Fma
         "12",
         "--seed",
         "1",
+        "--report",
+        "report.json",
       ],
       { "net.json": netlist },
       { stdout: collect, stderr: collect },
-    );
+    )) ?? {}) as Record<string, unknown>;
   } catch {
     throw new Error(
       `nextpnr-ice40 failed:\n${log
@@ -50,10 +78,12 @@ export async function ice40Fmax(moduleSource: string, module: string, ports: Fma
         .join("\n")}`,
     );
   }
-  const reports = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)];
-  const last = reports.at(-1);
-  if (!last) throw new Error(`nextpnr-ice40 reported no clock frequency:\n${log.slice(-2000)}`);
-  return Number(last[1]);
+  const raw = files["report.json"];
+  const text = typeof raw === "string" ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : "";
+  if (!text) throw new Error(`nextpnr-ice40 wrote no timing report:\n${log.slice(-2000)}`);
+  const report = JSON.parse(text) as NextpnrReport;
+  const path = criticalPath(report);
+  return { fmaxMHz: fmaxOf(path), criticalPath: path, log, report };
 }
 
 export interface FmaxPorts {
