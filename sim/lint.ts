@@ -1,5 +1,5 @@
 import { requireTool, run } from "./tools.js";
-import type { UnitOnDisk } from "./simulate.js";
+import type { UnitOnDisk } from "./unit.js";
 import type { Simulator } from "./types.js";
 
 /**

@@ -1,12 +1,5 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { type FileLimit, FILE_LIMITS, readUserFile } from "../input/files.js";
 import { checkCreatable, trackWorkerStaging } from "../output/write.js";
 import { childrenManaged, isInterrupting, onInterrupt, waitForExit } from "../output/interrupt.js";
 import { join, resolve } from "node:path";
@@ -194,16 +187,20 @@ export function readSweep(dir: string): { marker: Partial<SweepMarker>; rows: Sw
   const path = join(dir, "sweep.json");
   if (!existsSync(path) || !statSync(dir).isDirectory())
     throw new UserError("DIR", dir, "has no sweep.json; give directories written by pwlgen sweep");
-  try {
-    const marker = JSON.parse(readFileSync(join(dir, MARKER), "utf8")) as Partial<SweepMarker>;
-    return { marker, rows: JSON.parse(readFileSync(path, "utf8")) as SweepRow[] };
-  } catch {
-    throw new UserError(
-      "DIR",
-      dir,
-      `is not a complete ${TOOL_NAME} sweep directory (sweep.json or ${MARKER} unreadable)`,
-    );
-  }
+  const read = (file: string, limit: FileLimit): unknown => {
+    const text = readUserFile(join(dir, file), { field: "DIR", limit });
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new UserError(
+        "DIR",
+        dir,
+        `is not a complete ${TOOL_NAME} sweep directory (${file} is not valid JSON)`,
+      );
+    }
+  };
+  const marker = read(MARKER, FILE_LIMITS.manifest) as Partial<SweepMarker>;
+  return { marker, rows: read("sweep.json", FILE_LIMITS.sweep) as SweepRow[] };
 }
 
 export type { SweepPoint };

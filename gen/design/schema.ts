@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { type FixFormat, OVERFLOW_MODES, ROUNDING_MODES, maxCode, minCode, width } from "../fixed/format.js";
+import { datapathProblem, datapathShape } from "../segment/datapath.js";
+import { moduleNameProblem } from "../spec/identifiers.js";
+import { MAX_INPUT_BITS, MAX_OUTPUT_BITS, MAX_PIPELINE } from "../spec/schema.js";
+import type { PwlChannel, PwlDesign, SlopeTap } from "./ir.js";
+
+/**
+ * The frozen IR (ir.ts) as read back from a manifest.json (`ir`, for pwlgen train --design):
+ * everything the golden model relies on is checked, so a damaged or hand-edited IR is
+ * refused naming the field instead of evaluating to NaN. Formats are within pwlgen's
+ * widths, the datapath shifts are the ones the formats imply (and keep every value below
+ * 2^51), breakpoints start at the table's first code and increase strictly within the
+ * table, and there is one slope and one intercept per segment, each within its format.
+ * The type annotation checks that what the schema accepts is a PwlDesign.
+ */
+const int = z.number().int();
+
+const fixFormat = z
+  .object({ signed: z.boolean(), intBits: int.min(-64).max(64), fracBits: int.min(0).max(64) })
+  .strict()
+  .refine((format) => width(format) >= (format.signed ? 2 : 1), {
+    message: "is not a format: it needs at least 1 bit (2 if signed)",
+  });
+
+const widthAtMost = (bits: number) =>
+  fixFormat.refine((format) => width(format) <= bits, {
+    message: `is wider than the ${bits} bits pwlgen allows there`,
+  });
+
+const fold = z
+  .object({ kind: z.enum(["none", "odd", "even", "point"]), constant: int.min(-(2 ** 33)).max(2 ** 33) })
+  .strict();
+
+const select = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("tree") }).strict(),
+  z
+    .object({
+      kind: z.literal("uniform"),
+      indexBits: int.min(0).max(MAX_INPUT_BITS),
+      shift: int.min(0).max(MAX_INPUT_BITS),
+    })
+    .strict(),
+]);
+
+const channelShape = {
+  kind: z.literal("pwl"),
+  port: z.enum(["y", "dy"]),
+  output: widthAtMost(MAX_OUTPUT_BITS),
+  rounding: z.enum(ROUNDING_MODES),
+  overflow: z.enum(OVERFLOW_MODES),
+  bound: z.number().positive(),
+  fold,
+  select,
+  first: int,
+  breakpoints: z.array(int).min(1),
+  slopes: z.array(int),
+  intercepts: z.array(int),
+  slopeFormat: fixFormat,
+  interceptFormat: fixFormat,
+  productShift: int,
+  interceptShift: int,
+  shiftRounding: z.enum(["truncate", "half-even"]),
+  saturateLow: z.boolean(),
+  saturateHigh: z.boolean(),
+  accumulatorWidth: int.min(1).max(53),
+};
+
+const slopeTapShape = {
+  kind: z.literal("slope"),
+  port: z.literal("dy"),
+  output: widthAtMost(MAX_OUTPUT_BITS),
+  rounding: z.enum(ROUNDING_MODES),
+  values: z.array(int),
+  fold,
+};
+
+export const pwlDesignSchema: z.ZodType<PwlDesign> = z
+  .object({
+    module: z.string().superRefine((name, ctx) => {
+      const problem = moduleNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    function: z.string().min(1),
+    input: widthAtMost(MAX_INPUT_BITS),
+    pipeline: int.min(0).max(MAX_PIPELINE),
+    specHash: z.string().regex(/^[0-9a-f]{64}$/, "is not a spec hash (64 hex digits)"),
+    toolVersion: z.string(),
+    y: z.object({ ...channelShape, port: z.literal("y") }).strict(),
+    dy: z
+      .discriminatedUnion("kind", [
+        z.object({ ...channelShape, port: z.literal("dy") }).strict(),
+        z.object(slopeTapShape).strict(),
+      ])
+      .optional(),
+  })
+  .strict()
+  .superRefine((design, ctx) => {
+    checkChannel(design.input, design.y, ["y"], ctx);
+    if (design.dy?.kind === "pwl") checkChannel(design.input, design.dy, ["dy"], ctx);
+    else if (design.dy) checkTap(design.y, design.dy, ["dy"], ctx);
+  });
+
+type Path = (string | number)[];
+
+function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.RefinementCtx): void {
+  const issue = (where: Path, message: string): void => {
+    ctx.addIssue({ code: "custom", path: [...path, ...where], message });
+  };
+  const folded = channel.fold.kind !== "none";
+  if (folded && !input.signed) return issue(["fold", "kind"], "folds a table of an unsigned input");
+  const formats = {
+    input,
+    output: channel.output,
+    slope: channel.slopeFormat,
+    intercept: channel.interceptFormat,
+    rounding: channel.rounding,
+    overflow: channel.overflow,
+  };
+  const problem = datapathProblem(formats);
+  if (problem) return issue(["slopeFormat"], `with these formats ${problem}`);
+  const shape = datapathShape(formats);
+  for (const key of ["productShift", "interceptShift", "shiftRounding"] as const) {
+    if (channel[key] !== shape[key]) return issue([key], `is not the one the formats give (${shape[key]})`);
+  }
+  // The table reads x, or |x| up to 2^(w-1) when folded.
+  const first = folded ? 0 : minCode(input);
+  const last = folded ? 2 ** (width(input) - 1) : maxCode(input);
+  if (channel.first !== first) return issue(["first"], `is not the table's first code (${first})`);
+  const { breakpoints, slopes, intercepts } = channel;
+  if (breakpoints[0] !== first) return issue(["breakpoints", 0], `is not the table's first code (${first})`);
+  for (let i = 1; i < breakpoints.length; i++) {
+    if (breakpoints[i]! <= breakpoints[i - 1]!)
+      return issue(["breakpoints", i], `is not above the breakpoint before it (${breakpoints[i - 1]})`);
+  }
+  if (breakpoints.at(-1)! > last) {
+    return issue(["breakpoints", breakpoints.length - 1], `is beyond the table's last code (${last})`);
+  }
+  if (channel.select.kind === "uniform") {
+    const { indexBits, shift } = channel.select;
+    const largest = Math.min(Math.floor((last - first) / 2 ** shift), 2 ** indexBits - 1);
+    if (largest >= breakpoints.length)
+      return issue(["select"], `selects segment ${largest} of ${breakpoints.length}`);
+  }
+  const perSegment = (key: "slopes" | "intercepts", values: readonly number[], format: FixFormat): void => {
+    if (values.length !== breakpoints.length)
+      return issue([key], `has ${values.length} entries for ${breakpoints.length} segments`);
+    const i = values.findIndex((v) => v < minCode(format) || v > maxCode(format));
+    if (i >= 0) issue([key, i], "does not fit its format");
+  };
+  perSegment("slopes", slopes, channel.slopeFormat);
+  perSegment("intercepts", intercepts, channel.interceptFormat);
+}
+
+function checkTap(y: PwlChannel, tap: SlopeTap, path: Path, ctx: z.RefinementCtx): void {
+  const issue = (where: Path, message: string): void => {
+    ctx.addIssue({ code: "custom", path: [...path, ...where], message });
+  };
+  if (tap.values.length !== y.breakpoints.length)
+    return issue(["values"], `has ${tap.values.length} entries for ${y.breakpoints.length} segments of y`);
+  const i = tap.values.findIndex((v) => v < minCode(tap.output) || v > maxCode(tap.output));
+  if (i >= 0) issue(["values", i], "does not fit the dy format");
+}
