@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { processExists, releaseTemporary, removeBestEffort, trackTemporary } from "../gen/output/write.js";
 import { parseTestbench } from "./testbench.js";
-import { type RunOutput, findTool, firstErrorLine, requireTool, run } from "./tools.js";
+import { type RunOutput, findTool, firstErrorLine, howItEnded, requireTool, run } from "./tools.js";
 import type { SimResult, Simulator } from "./types.js";
 import type { UnitOnDisk } from "./unit.js";
 
@@ -58,13 +58,14 @@ export async function simulate(
 type Outcome = { readonly output: string } | { readonly compileError: string } | { readonly timedOut: true };
 
 function ran(sim: RunOutput): Outcome {
-  return sim.timedOut ? { timedOut: true } : { output: sim.stdout + sim.stderr };
+  if (sim.timedOut) return { timedOut: true };
+  // A crash's own error line (Verilator's "%Error: ... $readmem file syntax error") comes first.
+  return { output: sim.stdout + sim.stderr + (sim.signal ? `\nthe simulation ${howItEnded(sim)}\n` : "") };
 }
 
 function buildFailure(build: RunOutput): Outcome {
   return {
-    compileError:
-      firstErrorLine(`${build.stderr}\n${build.stdout}`) ?? `the build exited with code ${build.code}`,
+    compileError: firstErrorLine(`${build.stderr}\n${build.stdout}`) ?? `the build ${howItEnded(build)}`,
   };
 }
 

@@ -61,14 +61,22 @@ export interface RunOutput {
   readonly stderr: string;
   /** Stopped after the timeout; code is then -1. */
   readonly timedOut?: boolean;
+  /** The signal that ended the program (a crash: Verilator aborts on a bad $readmemh file); code is then -1. */
+  readonly signal?: string;
+}
+
+/** How a program ended, for a message: "exited with code 2", "was stopped by SIGABRT". */
+export function howItEnded(output: RunOutput): string {
+  return output.signal ? `was stopped by ${output.signal}` : `exited with code ${output.code}`;
 }
 
 /**
  * Runs a program to completion and returns its exit code and output (never throws on exit
- * code). Under the CLI it runs in a process group of its own, so that an interrupt stops
- * it and what it starts (Verilator's make and C++ compiler); a program that ends during an
- * interrupt rejects, whatever its exit code. With a timeout, a program still running then
- * is killed (its process group, under the CLI) and the result says timedOut.
+ * code, nor on a crash: a program ended by a signal gives code -1 and the signal). Under
+ * the CLI it runs in a process group of its own, so that an interrupt stops it and what it
+ * starts (Verilator's make and C++ compiler); a program that ends during an interrupt
+ * rejects, whatever its exit code. With a timeout, a program still running then is killed
+ * (its process group, under the CLI) and the result says timedOut.
  */
 export function run(
   program: string,
@@ -116,11 +124,7 @@ export function run(
         resolve({ code: -1, ...output, timedOut: true });
         return;
       }
-      if (code === null) {
-        reject(new Error(`${program} was stopped by ${signal ?? "a signal"}`));
-        return;
-      }
-      resolve({ code, ...output });
+      resolve(code === null ? { code: -1, ...output, signal: signal ?? "a signal" } : { code, ...output });
     });
   });
 }
