@@ -7,12 +7,14 @@ import { type RunOutput, findTool, firstErrorLine, howItEnded, requireTool, run 
 import type { SimResult, Simulator } from "./types.js";
 import type { UnitOnDisk } from "./unit.js";
 
+// Where gen/synth finds the unit reader.
 export { type UnitOnDisk, readUnit } from "./unit.js";
 
 /**
  * How long a testbench may run before it is stopped and FAILs: a minute, plus 200 us per
- * vector and pipeline stage, some 30 times what Icarus Verilog (the slower) takes on a
- * loaded machine. Only a testbench that never ends (edited by hand) reaches it.
+ * vector and pipeline stage, some 30 times what Icarus Verilog (the slower simulator)
+ * takes per vector on the 2-core development machine. Only a testbench that never ends
+ * (edited by hand) comes near it.
  */
 export function simulationTimeoutSeconds(unit: UnitOnDisk): number {
   return Math.ceil(60 + unit.vectorCount * (1 + unit.latency) * 2e-4);

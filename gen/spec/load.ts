@@ -69,7 +69,14 @@ export function readSpecFile(path: string): SpecFile {
     if (problem) throw invalid(problem);
   }
   refuseRepeatedKeys(document, path, lines);
-  if (!json) data = document.toJS();
+  if (!json) {
+    try {
+      // Refuses a document that expands aliases past yaml's limit (a "billion laughs" bomb).
+      data = document.toJS();
+    } catch (error) {
+      throw invalid(error as Error);
+    }
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UserError("--spec", path, "must hold an object of fields (function, in, out, ...)");
   }
@@ -94,11 +101,13 @@ function refuseRepeatedKeys(document: Document, path: string, lines: LineCounter
       // As object keys: 1 and "1" are the same field.
       const seen = new Set<string>();
       for (const { key } of map.items) {
-        const line = isNode(key) && key.range ? ` (line ${lines.linePos(key.range[0]).line})` : "";
-        if (!isScalar(key)) throw new UserError("--spec", path, `has a key that is not a plain name${line}`);
+        const line = (): string =>
+          isNode(key) && key.range ? ` (line ${lines.linePos(key.range[0]).line})` : "";
+        if (!isScalar(key))
+          throw new UserError("--spec", path, `has a key that is not a plain name${line()}`);
         const name = String(key.value);
         if (seen.has(name))
-          throw new UserError(`--spec ${path}`, name, `repeats a key${line}; give each field once`);
+          throw new UserError(`--spec ${path}`, name, `repeats a key${line()}; give each field once`);
         seen.add(name);
       }
     },

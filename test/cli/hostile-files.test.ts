@@ -65,7 +65,12 @@ beforeAll(async () => {
   expect((await runCli(["sweep", ...SWEEP, "--out-dir", sweep])).code).toBe(0);
 });
 
-const fresh = (name: string): string => join(root, `${name}${++copies}`);
+/** A new path under the temporary root: `keys.json` becomes keys7.json (the extension kept). */
+const fresh = (name: string): string =>
+  join(
+    root,
+    name.replace(/^[^.]*/, (stem) => `${stem}${++copies}`),
+  );
 
 function mkfifo(path: string): string {
   const made = spawnSync("mkfifo", [path]);
@@ -258,6 +263,18 @@ describe("spec files: size limit, linear parsing, short messages", () => {
     );
     const flag = expectUserError(await runCli(["gen", ...SMALL, "--module", "m".repeat(100_000)]));
     expect(flag.length).toBeLessThan(400);
+  });
+
+  it("a YAML alias bomb is refused, not expanded", async () => {
+    const spec = fresh("bomb.yaml");
+    const levels = Array.from(
+      { length: 12 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`,
+    );
+    writeFileSync(spec, `l0: &l0 [x]\n${levels.join("\n")}\nfunction: sigmoid\n`);
+    expect(expectUserError(await runCli(["gen", "--spec", spec, "--out-dir", fresh("out")]))).toMatch(
+      /--spec: ".*bomb\d+\.yaml" is not valid YAML: Excessive alias count/,
+    );
   });
 
   it("an unresolved YAML tag or a key that is not a plain name: one error line and no YAML warning", () => {
