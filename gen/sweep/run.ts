@@ -200,7 +200,20 @@ export function readSweep(dir: string): { marker: Partial<SweepMarker>; rows: Sw
     }
   };
   const marker = read(MARKER, FILE_LIMITS.manifest) as Partial<SweepMarker>;
-  return { marker, rows: read("sweep.json", FILE_LIMITS.sweep) as SweepRow[] };
+  const rows = read("sweep.json", FILE_LIMITS.sweep);
+  if (!Array.isArray(rows))
+    throw new UserError("DIR", dir, `has a sweep.json that is not a list of rows; run the sweep again`);
+  // Merge copies each row's point directory: it must be one of the sweep's own, points/<key>.
+  rows.forEach((row: Partial<SweepRow> | null, i) => {
+    const unit = row?.unit;
+    if (unit !== undefined && (typeof unit !== "string" || !/^points\/[A-Za-z0-9_-]+$/.test(unit)))
+      throw new UserError(
+        `${path}: [${i}].unit`,
+        unit,
+        "is not a point directory of the sweep (points/<key>)",
+      );
+  });
+  return { marker, rows: rows as SweepRow[] };
 }
 
 export type { SweepPoint };

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -212,6 +213,25 @@ describe("named pipes and /dev/zero are refused before a byte is read, wherever 
       await runCli(["train", ...SMALL, "--dataset", "csv", "--csv", root, "--label", "c"]),
     );
     expect(line).toContain("is a directory, not a regular file");
+  });
+});
+
+describe("sweep merge: a row names a point directory of the sweep, nothing else", () => {
+  it("a row whose unit leads out of the shard and the output directory is refused, nothing copied", async () => {
+    // unit is joined to the shard to copy from and to --out-dir to copy to: "../../escape"
+    // would copy root/escape to root/merged-parent/escape.
+    const shard = join(root, "shards", "one");
+    cpSync(sweep, shard, { recursive: true });
+    const rowsPath = join(shard, "sweep.json");
+    const rows = JSON.parse(readFileSync(rowsPath, "utf8")) as { unit: string }[];
+    rows[0]!.unit = "../../escape";
+    writeFileSync(rowsPath, JSON.stringify(rows));
+    mkdirSync(join(root, "escape"));
+    writeFileSync(join(root, "escape", "secret.txt"), "x");
+    const out = join(root, "merged-parent", "merged", "out");
+    const line = expectUserError(await runCli(["sweep", "merge", shard, "--out-dir", out]));
+    expect(line).toContain(`sweep.json: [0].unit: "../../escape" is not a point directory of the sweep`);
+    expect(existsSync(join(root, "merged-parent"))).toBe(false);
   });
 });
 
