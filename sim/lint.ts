@@ -1,5 +1,5 @@
-import { requireTool, run } from "./tools.js";
-import type { UnitOnDisk } from "./simulate.js";
+import { howItEnded, requireTool, run } from "./tools.js";
+import type { UnitOnDisk } from "./unit.js";
 import type { Simulator } from "./types.js";
 
 /**
@@ -59,7 +59,7 @@ export async function lintUnit(unit: UnitOnDisk, simulators: readonly Simulator[
       tool,
       command: `${tool} ${args.join(" ")}`,
       status: errors || silentFailure ? "errors" : messages.length > 0 ? "warnings" : "clean",
-      messages: silentFailure ? [`${tool} exited with code ${output.code}`] : messages,
+      messages: silentFailure ? [`${tool} ${howItEnded(output)}`] : messages,
     });
   }
   return results;

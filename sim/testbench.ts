@@ -8,11 +8,14 @@ import type { SimResult, Simulator } from "./types.js";
 export function parseTestbench(simulator: Simulator, output: string, seconds: number): SimResult {
   const lines = output.split("\n");
   const result = lines.map((line) => /^RESULT vectors=(\d+) mismatches=(\d+)/.exec(line)).find(Boolean);
+  const passed = result !== undefined && lines.some((line) => line.trim() === "PASS");
+  const diagnostics = passed ? [] : simulatorDiagnostics(lines);
   return {
     simulator,
     vectors: result ? Number(result[1]) : 0,
     mismatches: result ? Number(result[2]) : 0,
-    passed: result !== undefined && lines.some((line) => line.trim() === "PASS"),
+    passed,
+    ...(diagnostics.length > 0 ? { diagnostics } : {}),
     firstMismatches: lines
       .filter((line) => line.startsWith("MISMATCH"))
       .map((line) => line.slice("MISMATCH ".length)),
@@ -26,4 +29,15 @@ export function parseTestbench(simulator: Simulator, output: string, seconds: nu
         }),
     seconds,
   };
+}
+
+/** At most this many of a failed run's own error and warning lines are kept. */
+const MAX_DIAGNOSTICS = 5;
+
+/** The simulator's error and warning lines, not the testbench's (MISMATCH, RESULT, PASS, FAIL). */
+function simulatorDiagnostics(lines: readonly string[]): string[] {
+  return lines
+    .map((line) => line.trim())
+    .filter((line) => /\b(error|warning)\b/i.test(line) && !/^(MISMATCH|RESULT)\b/.test(line))
+    .slice(0, MAX_DIAGNOSTICS);
 }

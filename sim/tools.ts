@@ -59,46 +59,107 @@ export interface RunOutput {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Stopped after the timeout; code is then -1. */
+  readonly timedOut?: boolean;
+  /** The signal that ended the program (a crash: Verilator aborts on a bad $readmemh file); code is then -1. */
+  readonly signal?: string;
+}
+
+/** How a program ended, for a message: "exited with code 2", "was stopped by SIGABRT". */
+export function howItEnded(output: RunOutput): string {
+  return output.signal ? `was stopped by ${output.signal}` : `exited with code ${output.code}`;
 }
 
 /**
  * Runs a program to completion and returns its exit code and output (never throws on exit
- * code). Under the CLI it runs in a process group of its own, so that an interrupt stops
- * it and what it starts (Verilator's make and C++ compiler); a program that ends during an
- * interrupt rejects, whatever its exit code.
+ * code, nor on a crash: a program ended by a signal gives code -1 and the signal). Under
+ * the CLI it runs in a process group of its own, so that an interrupt stops it and what it
+ * starts (Verilator's make and C++ compiler); a program that ends during an interrupt
+ * rejects, whatever its exit code. With a timeout, a program still running then is killed
+ * (its process group, under the CLI) and the result says timedOut.
  */
 export function run(
   program: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutSeconds?: number },
 ): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
+    const detached = childrenManaged();
     const child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      detached: childrenManaged(),
+      detached,
       stdio: ["ignore", "pipe", "pipe"],
     });
     trackChild(child);
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.once("error", reject);
+    const stdout = new Capture();
+    const stderr = new Capture();
+    child.stdout.on("data", (chunk: Buffer) => stdout.add(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.add(chunk));
+    let timedOut = false;
+    const timer =
+      options.timeoutSeconds === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            try {
+              if (detached && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+              else child.kill("SIGKILL");
+            } catch {
+              // already gone
+            }
+          }, options.timeoutSeconds * 1000);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once("close", (code, signal) => {
+      clearTimeout(timer);
       if (isInterrupting()) {
         reject(new Error(`${program} was stopped by an interrupt`));
         return;
       }
-      if (code === null) {
-        reject(new Error(`${program} was stopped by ${signal ?? "a signal"}`));
+      const output = { stdout: stdout.text(), stderr: stderr.text() };
+      if (timedOut) {
+        resolve({ code: -1, ...output, timedOut: true });
         return;
       }
-      resolve({
-        code,
-        stdout: Buffer.concat(stdout).toString(),
-        stderr: Buffer.concat(stderr).toString(),
-      });
+      resolve(code === null ? { code: -1, ...output, signal: signal ?? "a signal" } : { code, ...output });
     });
   });
+}
+
+/**
+ * A program's output, bounded: the start and the end are kept (a testbench's RESULT line
+ * comes last), the middle of a flood (a unit printing in a loop) is dropped.
+ */
+class Capture {
+  private static readonly HEAD = 8 * 1024 * 1024;
+  private static readonly TAIL = 1024 * 1024;
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private dropped = false;
+
+  add(chunk: Buffer): void {
+    if (this.headBytes < Capture.HEAD) {
+      const taken = chunk.subarray(0, Capture.HEAD - this.headBytes);
+      this.head.push(taken);
+      this.headBytes += taken.length;
+      chunk = chunk.subarray(taken.length);
+    }
+    if (chunk.length === 0) return;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - this.tail[0]!.length >= Capture.TAIL) {
+      this.tailBytes -= this.tail.shift()!.length;
+      this.dropped = true;
+    }
+  }
+
+  text(): string {
+    const gap = this.dropped ? [Buffer.from("\n[...]\n")] : [];
+    return Buffer.concat([...this.head, ...gap, ...this.tail]).toString();
+  }
 }

@@ -11,6 +11,11 @@ export interface SimResult {
    * testbench stopped without its RESULT line. The message is the tool's first error line.
    */
   readonly failure?: { readonly stage: "compile" | "run"; readonly message: string };
+  /**
+   * For a run that failed: the simulator's own error and warning lines (say, $readmemh
+   * unable to open the vectors), which explain the mismatches that follow from them.
+   */
+  readonly diagnostics?: readonly string[];
   readonly seconds: number;
 }
 

@@ -1,9 +1,15 @@
+import { z } from "zod";
 import { type FixFormat, formatName, width } from "../fixed/format.js";
 import { type PwlChannel, type PwlDesign, hardwareSummary } from "../design/ir.js";
 import type { ChannelReport, Generation } from "../generate.js";
 import type { ErrorStats } from "../model/accuracy.js";
+import { pwlDesignSchema } from "../design/schema.js";
 import { TOOL_NAME } from "../paths.js";
-import { canonicalJson } from "../spec/load.js";
+import { moduleNameProblem } from "../spec/identifiers.js";
+import { MAX_PIPELINE } from "../spec/schema.js";
+import { FILE_LIMITS, readUserFile } from "../input/files.js";
+import { UserError } from "../spec/errors.js";
+import { canonicalJson, reason } from "../spec/load.js";
 import { specJson } from "../spec/normalize.js";
 import type { SimResult } from "../../sim/types.js";
 
@@ -27,6 +33,63 @@ export interface VectorSummary {
 }
 
 export const MANIFEST = "manifest.json";
+
+/**
+ * The fields of manifest.json that pwlgen reads back (sim, synth, train --design), as a
+ * schema: what `manifest` writes must satisfy it (checked when compiling), and what is
+ * read is checked with it. File names are plain names inside the unit directory.
+ */
+const fileName = z
+  .string()
+  .regex(
+    /^(?!\.)[A-Za-z0-9_.-]{1,255}$/,
+    "must be a plain file name inside the unit directory (letters, digits, _ - and ., not starting with .)",
+  );
+
+export const manifestSchema = z.looseObject({
+  tool: z.looseObject({ name: z.literal(TOOL_NAME), version: z.string() }),
+  module: z.string().superRefine((name, ctx) => {
+    const problem = moduleNameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  files: z.object({ module: fileName, testbench: fileName, vectors: fileName }),
+  vectors: z.object({ count: z.number().int().min(1) }),
+  latency: z.number().int().min(0).max(MAX_PIPELINE),
+  specHash: z.string().regex(/^[0-9a-f]{64}$/, "is not a spec hash (64 hex digits)"),
+  spec: z.record(z.string(), z.unknown()),
+  ir: pwlDesignSchema,
+});
+
+/** A manifest.json's JSON, within the size limit for manifests; `field` names the option that led here. */
+export function readManifest(path: string, field: string): unknown {
+  const text = readUserFile(path, { field, limit: FILE_LIMITS.manifest });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(field, path, "is not valid JSON; regenerate the unit with pwlgen gen");
+  }
+}
+
+/**
+ * Checks a manifest with (a part of) manifestSchema. A manifest that does not say pwlgen
+ * wrote it gives undefined (the caller says so in its words); any other problem is a
+ * UserError naming the manifest, the field path and its value.
+ */
+export function parseManifest<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  path: string,
+): z.output<S> | undefined {
+  const tool = (data as { tool?: { name?: unknown } } | null)?.tool;
+  if (typeof data !== "object" || data === null || tool?.name !== TOOL_NAME) return undefined;
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const at = issue.path.map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("");
+  let value: unknown = data;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
+  throw new UserError(`${path}: ${at.slice(at.startsWith(".") ? 1 : 0)}`, value, reason(issue));
+}
 
 export function manifest(
   generation: Generation,
@@ -59,10 +122,10 @@ export function manifest(
       passed,
     })),
     specHash: design.specHash,
-    spec: JSON.parse(canonicalJson(specJson(spec))) as object,
+    spec: JSON.parse(canonicalJson(specJson(spec))) as Record<string, unknown>,
     // The frozen IR itself, so tools (pwlgen train --design) can rebuild the golden model.
     ir: design,
-  };
+  } satisfies z.input<typeof manifestSchema>;
 }
 
 /** The table fields shared by y (top level) and a PWL dy. */

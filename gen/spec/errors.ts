@@ -27,8 +27,18 @@ export class MissingToolError extends Error {
   }
 }
 
+/**
+ * Strings longer than this are shown cut to their start and end (a long path keeps its
+ * file name), so that a huge value is never echoed whole.
+ */
+const SHOWN_CHARACTERS = 80;
+
 export function showValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    if (value.length <= SHOWN_CHARACTERS) return JSON.stringify(value);
+    const cut = `${value.slice(0, SHOWN_CHARACTERS - 20)}\u2026${value.slice(-20)}`;
+    return `${JSON.stringify(cut)} (${value.length} characters)`;
+  }
   if (typeof value === "number" || typeof value === "boolean" || value === null) {
     return String(value);
   }

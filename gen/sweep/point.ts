@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { commit, isInterrupting } from "../output/interrupt.js";
 import { createDirectories } from "../output/places.js";
 import { releaseTemporary, trackTemporary } from "../output/write.js";
 import { generateFromSpec } from "../generate.js";
+import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { parseBound } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
 import { specHash } from "../spec/normalize.js";
@@ -124,10 +125,21 @@ function save(path: string, row: SweepRow, work: PointWork): PointOutcome {
   return { row, work };
 }
 
+/**
+ * A cached row.json or manifest.json, or undefined when there is none or it is not JSON
+ * (the point is then computed again). One that is not a regular file or is too large is
+ * never read: the point fails with the reason (a damaged directory, not an infeasible spec).
+ */
 function readJson<T>(path: string): T | undefined {
   if (!existsSync(path)) return undefined;
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
+    text = readUserFile(path, { field: "sweep point", limit: FILE_LIMITS.manifest });
+  } catch (error) {
+    throw new Error((error as Error).message);
+  }
+  try {
+    return JSON.parse(text) as T;
   } catch {
     return undefined;
   }

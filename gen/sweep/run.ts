@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { type FileLimit, FILE_LIMITS, readUserFile } from "../input/files.js";
 import { readSmallFile, releaseTemporary, trackTemporary } from "../output/write.js";
 import { type Lock, lockDirectory } from "../output/lock.js";
 import { createDirectories, outputPlace } from "../output/places.js";
@@ -264,16 +265,33 @@ export function readSweep(dir: string): { marker: Partial<SweepMarker>; rows: Sw
   const path = join(dir, "sweep.json");
   if (!existsSync(path) || !statSync(dir).isDirectory())
     throw new UserError("DIR", dir, "has no sweep.json; give directories written by pwlgen sweep");
-  try {
-    const marker = JSON.parse(readFileSync(join(dir, MARKER), "utf8")) as Partial<SweepMarker>;
-    return { marker, rows: JSON.parse(readFileSync(path, "utf8")) as SweepRow[] };
-  } catch {
-    throw new UserError(
-      "DIR",
-      dir,
-      `is not a complete ${TOOL_NAME} sweep directory (sweep.json or ${MARKER} unreadable)`,
-    );
-  }
+  const read = (file: string, limit: FileLimit): unknown => {
+    const text = readUserFile(join(dir, file), { field: "DIR", limit });
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new UserError(
+        "DIR",
+        dir,
+        `is not a complete ${TOOL_NAME} sweep directory (${file} is not valid JSON)`,
+      );
+    }
+  };
+  const marker = read(MARKER, FILE_LIMITS.manifest) as Partial<SweepMarker>;
+  const rows = read("sweep.json", FILE_LIMITS.sweep);
+  if (!Array.isArray(rows))
+    throw new UserError("DIR", dir, `has a sweep.json that is not a list of rows; run the sweep again`);
+  // Merge copies each row's point directory: it must be one of the sweep's own, points/<key>.
+  rows.forEach((row: Partial<SweepRow> | null, i) => {
+    const unit = row?.unit;
+    if (unit !== undefined && (typeof unit !== "string" || !/^points\/[A-Za-z0-9_-]+$/.test(unit)))
+      throw new UserError(
+        `${path}: [${i}].unit`,
+        unit,
+        "is not a point directory of the sweep (points/<key>)",
+      );
+  });
+  return { marker, rows: rows as SweepRow[] };
 }
 
 export type { SweepPoint };

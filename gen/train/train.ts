@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
@@ -10,6 +10,8 @@ import { type BoundSpec, boundText } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
 import { type DesignSpec, type DesignSpecInput, designSchema, designShape } from "../spec/schema.js";
 import { parseOptions } from "../spec/load.js";
+import { specHash } from "../spec/normalize.js";
+import { MANIFEST, manifestSchema, parseManifest, readManifest } from "../report/manifest.js";
 import { DATASETS, type Dataset, type DatasetName, SYNTHETIC_DATASETS, loadDataset } from "./datasets.js";
 import { exactActivation, pwlActivation } from "./activations.js";
 import { type Activation, Gradients, Mlp, type Rng, adam, sgd } from "./mlp.js";
@@ -326,39 +328,50 @@ function designInput(
 
 const MAX_INPUT_BITS = 22;
 
-/** A unit directory's frozen IR and its spec, from manifest.json. */
+/** What train --design reads of a manifest.json. */
+const designManifest = manifestSchema.pick({ tool: true, specHash: true, spec: true, ir: true });
+
+/**
+ * A unit directory's frozen IR and its spec, from manifest.json: both checked (the IR by
+ * its schema, the spec by the gen schema) and tied together by the spec hash they carry.
+ */
 function readUnitDirectory(dir: string): { design: PwlDesign; spec: DesignSpec } {
-  let manifest: { ir?: PwlDesign; spec?: Record<string, unknown> };
-  try {
-    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as typeof manifest;
-  } catch {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path))
+    throw new UserError("--design", dir, "has no manifest.json; give a directory written by pwlgen gen");
+  const manifest = parseManifest(designManifest, readManifest(path, "--design"), path);
+  if (!manifest) {
     throw new UserError(
       "--design",
       dir,
-      "has no readable manifest.json; give a directory written by pwlgen gen",
+      "has a manifest.json that pwlgen gen did not write; give a directory written by pwlgen gen",
     );
   }
-  if (!manifest.ir || !manifest.spec) {
+  const { ir, specHash: hash } = manifest;
+  if (width(ir.input) > MAX_INPUT_BITS) {
     throw new UserError(
       "--design",
       dir,
-      "has a manifest.json without the design; regenerate it with this pwlgen",
+      `has a ${width(ir.input)}-bit input; training tabulates at most ${MAX_INPUT_BITS}`,
     );
   }
-  if (width(manifest.ir.input) > MAX_INPUT_BITS) {
+  const spec = parseOptions(designSchema, manifest.spec, { fromCli: new Set(), specFile: path });
+  // The IR, the spec and the manifest must describe the same unit.
+  const regenerate = "; regenerate the unit with pwlgen gen";
+  if (ir.specHash !== hash)
     throw new UserError(
-      "--design",
-      dir,
-      `has a ${width(manifest.ir.input)}-bit input; training tabulates at most ${MAX_INPUT_BITS}`,
+      `${path}: ir.specHash`,
+      ir.specHash,
+      `is not the manifest's specHash ${hash}${regenerate}`,
+    );
+  if (specHash(spec) !== hash) {
+    throw new UserError(
+      `${path}: spec`,
+      manifest.spec,
+      `hashes to ${specHash(spec)}, not to the manifest's specHash ${hash}${regenerate}`,
     );
   }
-  return {
-    design: freeze(manifest.ir),
-    spec: parseOptions(designSchema, manifest.spec, {
-      fromCli: new Set(),
-      specFile: join(dir, "manifest.json"),
-    }),
-  };
+  return { design: freeze(ir), spec };
 }
 
 interface Run {

@@ -65,8 +65,8 @@ const listing = (dir: string): string[] => readdirSync(dir).sort();
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**
- * Reads an exhaustive vector file (one hex line per input code: input bits, then output
- * bits) back into signed/unsigned code pairs.
+ * Reads an exhaustive vector file (after its `//` stamp, one hex line per input code: input
+ * bits, then output bits) back into signed/unsigned code pairs.
  */
 function readVectors(dir: string, manifest: Manifest): { x: number; y: number }[] {
   const text = readFileSync(join(dir, `${manifest.module}_vectors.hex`), "utf8");
@@ -76,6 +76,7 @@ function readVectors(dir: string, manifest: Manifest): { x: number; y: number }[
   return text
     .trim()
     .split("\n")
+    .filter((line) => !line.startsWith("//"))
     .map((line) => {
       const word = BigInt(`0x${line}`);
       return {

@@ -52,11 +52,13 @@ describe("pwlgen sim: missing inputs exit 2 with one line, before any tool", () 
     expect(line).toContain("has no manifest.json");
   });
 
-  it("a manifest.json that is not JSON, or lacks the file names", async () => {
+  it("a manifest.json that is not JSON, or not pwlgen's", async () => {
     const broken = damaged((d) => writeFileSync(join(d, "manifest.json"), "{"));
     expect(expectUserError(await withoutTools(["sim", broken]))).toContain("not valid JSON");
     const foreign = damaged((d) => writeFileSync(join(d, "manifest.json"), '{"module": 3}'));
-    expect(expectUserError(await withoutTools(["sim", foreign]))).toContain("without module and files");
+    expect(expectUserError(await withoutTools(["sim", foreign]))).toContain(
+      'has a manifest.json that pwlgen gen did not write (its tool.name is not "pwlgen")',
+    );
   });
 
   it("a directory that does not exist, or a file", async () => {

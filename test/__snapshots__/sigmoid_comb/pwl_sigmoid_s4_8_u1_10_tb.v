@@ -4,7 +4,8 @@
 // 6 segments (comparator tree, folded point); slope u-2.7, intercept u0.10; rounding half-up, overflow saturate; latency 0 cycles
 // Self-checking testbench for pwl_sigmoid_s4_8_u1_10, the same for Icarus Verilog and Verilator.
 // Reads {x, expected y} pairs from a $readmemh file written from the golden model and
-// prints one RESULT line, then PASS or FAIL. +vectors=<file> overrides the file name.
+// prints one RESULT line, then PASS or FAIL. +vectors=<file> overrides the file name
+// (pwlgen runs the simulators in the unit directory and gives the plain name).
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -13,9 +14,11 @@ module pwl_sigmoid_s4_8_u1_10_tb;
   localparam integer XW = 12;
   localparam integer YW = 11;
   localparam integer MAX_REPORT = 10;
+  // Room for any path +vectors= may give (PATH_MAX, 4096 bytes).
+  localparam integer PATH_CHARS = 4096;
 
   reg [XW+YW-1:0] vectors [0:NVEC-1];
-  reg [8*256-1:0] path;
+  reg [8*PATH_CHARS-1:0] path;
   reg [XW-1:0] x;
   wire [10:0] y;
   // The expected part of a vector is y.

@@ -4,7 +4,8 @@
 // 5 segments (comparator tree, folded odd); slope u0.6, intercept u0.8; rounding half-even, overflow saturate; latency 4 cycles
 // Self-checking testbench for pwl_tanh_s3_7_s1_9, the same for Icarus Verilog and Verilator.
 // Reads {x, expected y} pairs from a $readmemh file written from the golden model and
-// prints one RESULT line, then PASS or FAIL. +vectors=<file> overrides the file name.
+// prints one RESULT line, then PASS or FAIL. +vectors=<file> overrides the file name
+// (pwlgen runs the simulators in the unit directory and gives the plain name).
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -13,9 +14,11 @@ module pwl_tanh_s3_7_s1_9_tb;
   localparam integer XW = 10;
   localparam integer YW = 10;
   localparam integer MAX_REPORT = 10;
+  // Room for any path +vectors= may give (PATH_MAX, 4096 bytes).
+  localparam integer PATH_CHARS = 4096;
 
   reg [XW+YW-1:0] vectors [0:NVEC-1];
-  reg [8*256-1:0] path;
+  reg [8*PATH_CHARS-1:0] path;
   reg [XW-1:0] x;
   wire [9:0] y;
   // The expected part of a vector is y.
