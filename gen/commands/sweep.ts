@@ -1,15 +1,24 @@
 import cliProgress from "cli-progress";
 import { counted } from "../text.js";
+import { showReal } from "../spec/bound.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
 import { type SweepProgress, type SweepSummary, runSweep } from "../sweep/run.js";
-import { sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
+import { sweepSize } from "../sweep/points.js";
+import { parseShard, sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
   const started = performance.now();
+  // The count first (refused above the limit without --yes): points are built before the first runs.
+  const total = sweepSize(options);
+  const shard = parseShard(options.shard);
+  const mine = total >= shard.index ? Math.floor((total - shard.index) / shard.count) + 1 : 0;
+  console.log(
+    `sweep: ${counted(total, "point")}${shard.count > 1 ? `, ${mine} in shard ${shard.index}/${shard.count}` : ""}`,
+  );
   const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
@@ -45,7 +54,14 @@ const WORK_NOTE: Record<PointOutcome["work"], string> = {
 
 function describe(outcome: PointOutcome): string {
   const row = outcome.row;
-  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${row.maxErrorBound ?? `${row.segmentBudget} segments`}`;
+  // Everything a point varies in, so no two points of a sweep read alike.
+  const bound =
+    row.segmentBudget !== null
+      ? `budget ${counted(row.segmentBudget, "segment")}`
+      : row.maxErrorBound !== null
+        ? showReal(row.maxErrorBound)
+        : "";
+  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
   if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;
   const synth = Object.entries(row.synth)
     .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
@@ -55,7 +71,7 @@ function describe(outcome: PointOutcome): string {
 
 function lineProgress(): SweepProgress {
   return {
-    start: (total) => console.log(`sweep: ${total} points`),
+    start: () => undefined,
     point: (outcome, done, total) => console.log(`[${done}/${total}] ${describe(outcome)}`),
     stop: () => undefined,
   };

@@ -144,6 +144,7 @@ function sweepHash(options: SweepOptions): string {
     jobs: undefined,
     outDir: undefined,
     force: undefined,
+    yes: undefined,
   });
 }
 
