@@ -6,20 +6,26 @@ import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
 import { type SweepProgress, type SweepSummary, runSweep } from "../sweep/run.js";
 import { sweepSize } from "../sweep/points.js";
-import { parseShard, sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
+import { MAX_SWEEP_POINTS, parseShard, sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
   const started = performance.now();
-  // The count first (refused above the limit without --yes): points are built before the first runs.
+  // Refused above MAX_SWEEP_POINTS without --yes, before any point is built. Up to it the
+  // points are built and checked in about a second and the count is printed as they start
+  // (after every refusal, so bad input still prints only its error); above it, with --yes,
+  // that takes long enough to say the count at once.
   const total = sweepSize(options);
   const shard = parseShard(options.shard);
   const mine = total >= shard.index ? Math.floor((total - shard.index) / shard.count) + 1 : 0;
-  console.log(
-    `sweep: ${counted(total, "point")}${shard.count > 1 ? `, ${mine} in shard ${shard.index}/${shard.count}` : ""}`,
+  const count = `sweep: ${counted(total, "point")}${shard.count > 1 ? `, ${mine} in shard ${shard.index}/${shard.count}` : ""}`;
+  const early = total > MAX_SWEEP_POINTS;
+  if (early) console.log(`${count}; building and checking them first`);
+  const summary = await runSweep(
+    options,
+    process.stdout.isTTY ? barProgress() : lineProgress(early ? undefined : count),
   );
-  const summary = await runSweep(options, process.stdout.isTTY ? barProgress() : lineProgress());
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
   console.log(
@@ -69,9 +75,11 @@ function describe(outcome: PointOutcome): string {
   return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${WORK_NOTE[outcome.work]}`;
 }
 
-function lineProgress(): SweepProgress {
+function lineProgress(count: string | undefined): SweepProgress {
   return {
-    start: () => undefined,
+    start: () => {
+      if (count) console.log(count);
+    },
     point: (outcome, done, total) => console.log(`[${done}/${total}] ${describe(outcome)}`),
     stop: () => undefined,
   };

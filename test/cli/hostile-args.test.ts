@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ const SMALL = ["--function", "sigmoid", "--in", "s4.8", "--out", "u1.9", "--max-
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pwlgen-hostile-"));
+  const dir = mkdtempSync(join(tmpdir(), "pwlgen-h2-args-"));
   scratch.push(dir);
   return dir;
 }
@@ -241,12 +241,35 @@ describe("huge sweeps", () => {
     Array.from({ length: 100 }, (_, i) => `${(i + 1) / 1000}`).join(","),
   ];
 
-  it(`more than ${MAX_SWEEP_POINTS} points are refused without --yes, naming the count, before any point is built`, async () => {
-    const dir = tempDir();
-    expect(await refused(["sweep", ...lists, "--out-dir", join(dir, "out")], dir)).toBe(
-      "pwlgen: error: sweep: 600000 points (--function 3 x --in 20 x --out 100 x --max-error 100 x --method 1 x " +
-        `--symmetry 1 x --pipeline 1) are more than the ${MAX_SWEEP_POINTS} a sweep runs without --yes; give --yes to run them all, or shorter lists`,
-    );
+  it(
+    `more than ${MAX_SWEEP_POINTS} points are refused without --yes, naming the count, before any point is built`,
+    { timeout: 60_000 },
+    async () => {
+      const dir = tempDir();
+      expect(await refused(["sweep", ...lists, "--out-dir", join(dir, "out")], dir)).toBe(
+        "pwlgen: error: sweep: 600000 points (--function 3 x --in 20 x --out 100 x --max-error 100 x --method 1 x " +
+          `--symmetry 1 x --pipeline 1) are more than the ${MAX_SWEEP_POINTS} a sweep runs without --yes; give --yes to run them all, or shorter lists`,
+      );
+    },
+  );
+
+  it("with --yes, a sweep over the limit says its count before building its points", async () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, "afile"), "");
+    const result = await runCli([
+      ...["sweep", "--function", "sigmoid,tanh", "--in", "s4.8,s4.9", "--yes"],
+      ...[
+        "--out",
+        Array.from({ length: 50 }, (_, i) => `s${(i % 5) + 1}.${Math.floor(i / 5) + 5}`).join(","),
+      ],
+      ...["--max-error", Array.from({ length: 51 }, (_, i) => `${(i + 1) / 1000}`).join(",")],
+      ...["--out-dir", join(parent, "afile")],
+    ]);
+    expect(result.stdout).toEqual(["sweep: 10200 points; building and checking them first"]);
+    expect(result.stderr).toHaveLength(1);
+    expect(result.stderr[0]).toMatch(/^pwlgen: error: --out-dir: .* exists and is not a directory/);
+    expect(result.code).toBe(2);
+    expect(readdirSync(parent)).toEqual(["afile"]);
   });
 
   it("the count comes from the lists' lengths; --yes lets it through; the library refuses too", () => {
