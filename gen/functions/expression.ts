@@ -26,8 +26,9 @@ math.import({ sigmoid, softplus }, { override: true });
 export const MAX_EXPRESSION_LENGTH = 1000;
 /**
  * The deepest nesting accepted: operators, calls and parentheses inside one another
- * (a + b + c is 2 levels, as mathjs nests it). mathjs needed less than a third of Node's
- * default stack at this depth for every expression shape tried.
+ * (a + b + c is 2 levels, as mathjs nests it). Every expression shape tried (sums,
+ * products, powers, nested calls, parentheses, unary minus) parsed, compiled and
+ * differentiated at twice this depth on Node's default stack.
  */
 export const MAX_EXPRESSION_DEPTH = 100;
 /**
