@@ -9,7 +9,7 @@ import { checkReplaceable } from "./output/write.js";
 import { InterruptedError, waitForExit } from "./output/interrupt.js";
 import { stdoutColumns } from "./terminal.js";
 import { showReal } from "./spec/bound.js";
-import { commandOptions, yargsOptions } from "./spec/cli-options.js";
+import { commandOptions, switchNames, switchValueProblem, yargsOptions } from "./spec/cli-options.js";
 import { MissingToolError, UserError } from "./spec/errors.js";
 import {
   SIMULATORS,
@@ -26,7 +26,7 @@ import { mergeCommand, sweepCommand } from "./commands/sweep.js";
 import { synthCommand, synthShape } from "./commands/synth.js";
 import { trainCommand } from "./commands/train.js";
 import { trainShape } from "./train/train.js";
-import { sweepShape } from "./sweep/schema.js";
+import { mergeShape, sweepShape } from "./sweep/schema.js";
 import { requireSimulators } from "../sim/tools.js";
 import { type Verification, chosenSimulators, verifyUnit } from "../sim/verify.js";
 
@@ -56,11 +56,27 @@ export async function main(argv: readonly string[]): Promise<number> {
       ? [...argv.slice(1).filter((arg) => arg !== "help" && arg !== "--help"), "--help"]
       : argv;
   let exitCode = 0;
+  // yargs reads a switch given any value but "true" as false (--verify=yes would not verify).
+  let switches: ReadonlySet<string> | undefined;
+  const commandSwitches = (): ReadonlySet<string> =>
+    (switches ??= new Set([
+      ...["help", "version"], // yargs' own
+      ...switchNames([
+        { ...designShape, ...runShape },
+        simShape,
+        synthShape,
+        sweepShape,
+        mergeShape,
+        trainShape,
+      ]),
+    ]));
   // yargs keeps the last of a repeated switch (--lint --no-lint): refuse repeats, as for values.
   const given = new Map<string, string[]>();
   for (const arg of args) {
     if (arg === "--") break;
     if (!arg.startsWith("--")) continue;
+    const switchProblem = switchValueProblem(arg, commandSwitches);
+    if (switchProblem) return reportError(switchProblem);
     const name = arg.slice(2).split("=")[0]!.replace(/^no-/, "");
     const spellings = [...(given.get(name) ?? []), arg];
     if (spellings.length > 1) {

@@ -68,7 +68,7 @@ export function generate(input: DesignSpecInput): Generation {
 export function generateFromSpec(spec: DesignSpec): Generation {
   const fn = resolveFunction(spec);
   const reference = tabulateFunction(fn.f, spec.in);
-  checkFinite(reference, spec, spec.expr !== undefined ? "--expr" : "--function", fn.name);
+  checkFinite(reference, spec, fn.name, (x) => withDefaultParameters(spec).f(x));
   const method = METHODS[spec.method];
   const common = {
     input: spec.in,
@@ -107,7 +107,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
   if (spec.derivative !== "none") {
     const dout = spec.dout!;
     dyReference = tabulateFunction(fn.derivative.f, spec.in);
-    checkFinite(dyReference, spec, spec.expr !== undefined ? "--expr" : "--function", `${fn.name}'`);
+    checkFinite(dyReference, spec, `${fn.name}'`, (x) => withDefaultParameters(spec).derivative.f(x));
     if (spec.derivative === "slope") {
       dy = slopeTap(y, dout, spec);
     } else {
@@ -296,16 +296,32 @@ function slopeTap(y: PwlChannel, output: FixFormat, spec: DesignSpec): SlopeTap 
   };
 }
 
-function checkFinite(values: Float64Array, spec: DesignSpec, field: string, name: string): void {
+/**
+ * Every value must be finite. The value at fault is the expression, or the function; or,
+ * when the function is finite there with its default parameters, the parameter given.
+ */
+function checkFinite(
+  values: Float64Array,
+  spec: DesignSpec,
+  name: string,
+  withDefaults: (x: number) => number,
+): void {
   const index = values.findIndex((v) => !Number.isFinite(v));
   if (index < 0) return;
   const x = toReal(minCode(spec.in) + index, spec.in);
-  const value = field === "--expr" ? spec.expr : spec.function;
-  throw new UserError(
-    field,
-    value,
-    `gives ${values[index]} for ${name} at x = ${x}, inside the input range ${formatName(spec.in)}`,
-  );
+  const where = `at x = ${x}, inside the input range ${formatName(spec.in)}`;
+  if (spec.expr !== undefined)
+    throw new UserError("--expr", spec.expr, `gives ${values[index]} for ${name} ${where}`);
+  const given = findFunction(spec.function!)?.params.find((p) => spec[p.name] !== undefined);
+  if (given && Number.isFinite(withDefaults(x))) {
+    throw new UserError(`--${given.name}`, spec[given.name], `makes ${name} give ${values[index]} ${where}`);
+  }
+  throw new UserError("--function", spec.function, `gives ${values[index]} for ${name} ${where}`);
+}
+
+/** The function resolved with its parameters left at their defaults. */
+function withDefaultParameters(spec: DesignSpec): FunctionInfo {
+  return resolveFunction({ ...spec, alpha: undefined, beta: undefined });
 }
 
 /** f at every input code, in increasing code order. */

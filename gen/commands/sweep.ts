@@ -1,17 +1,32 @@
 import cliProgress from "cli-progress";
 import { counted } from "../text.js";
 import { stdoutIsTTY, terminalStream } from "../terminal.js";
+import { showReal } from "../spec/bound.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { mergeSweeps } from "../sweep/merge.js";
 import type { PointOutcome } from "../sweep/point.js";
 import { type SweepProgress, type SweepSummary, runSweep } from "../sweep/run.js";
-import { sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
+import { sweepSize } from "../sweep/points.js";
+import { MAX_SWEEP_POINTS, parseShard, sweepDependents, sweepSchema, sweepShape } from "../sweep/schema.js";
 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
   const started = performance.now();
-  const summary = await runSweep(options, stdoutIsTTY() ? barProgress() : lineProgress());
+  // Refused above MAX_SWEEP_POINTS without --yes, before any point is built. Up to it the
+  // points are built and checked in about a second and the count is printed as they start
+  // (after every refusal, so bad input still prints only its error); above it, with --yes,
+  // that takes long enough to say the count at once.
+  const total = sweepSize(options);
+  const shard = parseShard(options.shard);
+  const mine = total >= shard.index ? Math.floor((total - shard.index) / shard.count) + 1 : 0;
+  const count = `sweep: ${counted(total, "point")}${shard.count > 1 ? `, ${mine} in shard ${shard.index}/${shard.count}` : ""}`;
+  const early = total > MAX_SWEEP_POINTS;
+  if (early) console.log(`${count}; building and checking them first`);
+  const summary = await runSweep(
+    options,
+    stdoutIsTTY() ? barProgress() : lineProgress(early ? undefined : count),
+  );
   const counts = { ok: 0, infeasible: 0, failed: 0 };
   for (const row of summary.rows) counts[row.status]++;
   console.log(
@@ -46,7 +61,14 @@ const WORK_NOTE: Record<PointOutcome["work"], string> = {
 
 function describe(outcome: PointOutcome): string {
   const row = outcome.row;
-  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${row.maxErrorBound ?? `${row.segmentBudget} segments`}`;
+  // Everything a point varies in, so no two points of a sweep read alike.
+  const bound =
+    row.segmentBudget !== null
+      ? `budget ${counted(row.segmentBudget, "segment")}`
+      : row.maxErrorBound !== null
+        ? showReal(row.maxErrorBound)
+        : "";
+  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
   if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;
   const synth = Object.entries(row.synth)
     .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
@@ -54,9 +76,11 @@ function describe(outcome: PointOutcome): string {
   return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${WORK_NOTE[outcome.work]}`;
 }
 
-function lineProgress(): SweepProgress {
+function lineProgress(count: string | undefined): SweepProgress {
   return {
-    start: (total) => console.log(`sweep: ${total} points`),
+    start: () => {
+      if (count) console.log(count);
+    },
     point: (outcome, done, total) => console.log(`[${done}/${total}] ${describe(outcome)}`),
     stop: () => undefined,
   };

@@ -155,7 +155,8 @@ function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.
     const size = 2 ** shift;
     const misaligned = breakpoints.findIndex((b) => (b - first) % size !== 0);
     if (misaligned >= 0) return issue(["breakpoints", misaligned], `is not on a cell of ${size} codes`);
-    if (channel.select.offset && shift === 0) return issue(["select", "offset"], "needs cells of more than one code");
+    if (channel.select.offset && shift === 0)
+      return issue(["select", "offset"], "needs cells of more than one code");
   }
   const perSegment = (key: "slopes" | "intercepts", values: readonly number[], format: FixFormat): void => {
     if (values.length !== breakpoints.length)

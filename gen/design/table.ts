@@ -11,6 +11,7 @@ import {
   width,
 } from "../fixed/format.js";
 import {
+  LARGEST_BOUND,
   NoBoundReachable,
   boundForBudget,
   smallestBoundWithFormats,
@@ -168,6 +169,8 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
 
   let bound: number;
   if (request.target.kind === "budget") {
+    // f leaves the output range by more than any bound searched (elu with --alpha 1e308).
+    if (!(floor <= LARGEST_BOUND)) throw unreachable(request, LARGEST_BOUND, floor);
     const anyProblem = problemAt(Math.max(floor, ulp(output)));
     if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)));
     const budget = request.target.segments;
@@ -328,7 +331,9 @@ function checkFormatLimits(request: TableRequest, problem: FitProblem | undefine
 function unreachable(request: TableRequest, bound: number, floor: number): UserError {
   const { output, input, reference, labels } = request;
   const half = ulp(output) / 2;
-  const reach = `the smallest reachable bound is ${showReal(floor)} (${(floor / ulp(output)).toPrecision(4)}ulp)`;
+  // In ulps too, when that is a number (a bound of 1e308 is more ulps than a double holds).
+  const ulps = floor / ulp(output);
+  const reach = `the smallest reachable bound is ${showReal(floor)}${Number.isFinite(ulps) ? ` (${ulps.toPrecision(4)}ulp)` : ""}`;
   if (bound < half) {
     const asked = request.target.kind === "bound" ? request.target.bound : undefined;
     const label = asked?.kind === "ulp" ? `${asked.value}ulp` : showReal(bound);

@@ -1,45 +1,55 @@
 import { type MathNode, create, all } from "mathjs";
 import { UserError } from "../spec/errors.js";
+import { counted } from "../text.js";
 import { sigmoid } from "./sigmoid.js";
 import { softplus } from "./softplus.js";
 
 /**
  * User expressions (`--expr "x*sigmoid(1.702*x)"`), parsed and evaluated by mathjs, never
  * by eval. Only the variable x, the constants e and pi, numbers, arithmetic and a list of
- * functions are accepted; anything else (assignments, property access, other names) is
- * refused with the name at fault. The derivative is taken symbolically by mathjs where it
- * can; otherwise a central difference stands in, and the report says so.
+ * functions (each with its number of arguments) are accepted; anything else (assignments,
+ * property access, other names) is refused with the name at fault. The derivative is taken
+ * symbolically by mathjs where it can; otherwise a central difference stands in, and the
+ * report says so.
+ *
+ * mathjs parses, compiles, evaluates and differentiates by recursion, and its simplifier
+ * takes time exponential in the number of terms (a sum of 25 terms took 34 s to
+ * differentiate). So the text's length and its nesting are limited before it is parsed
+ * (2,000 `+` terms overflowed the stack), the derivative is left unsimplified (its size is
+ * then at most quadratic in the expression's), and a derivative too large to evaluate
+ * cheaply is replaced by the central difference (two evaluations of f).
  */
 const math = create(all!, { predictable: true });
 math.import({ sigmoid, softplus }, { override: true });
 
-/** Functions an expression may call, with the rewrite mathjs differentiates for ours. */
-const FUNCTIONS = new Set([
-  "exp",
-  "expm1",
-  "log",
-  "log1p",
-  "log2",
-  "log10",
-  "sqrt",
-  "cbrt",
-  "abs",
-  "sign",
-  "sin",
-  "cos",
-  "tan",
-  "atan",
-  "sinh",
-  "cosh",
-  "tanh",
-  "asinh",
-  "erf",
-  "min",
-  "max",
-  "pow",
-  "sigmoid",
-  "softplus",
+/** The longest expression accepted, in characters. */
+export const MAX_EXPRESSION_LENGTH = 1000;
+/**
+ * The deepest nesting accepted: operators, calls and parentheses inside one another
+ * (a + b + c is 2 levels, as mathjs nests it). Every expression shape tried (sums,
+ * products, powers, nested calls, parentheses, unary minus) parsed, compiled and
+ * differentiated at twice this depth on Node's default stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 100;
+/**
+ * A symbolic derivative with more nodes than this costs more per input code than the
+ * two evaluations of the longest accepted f that a central difference makes.
+ */
+const MAX_DERIVATIVE_NODES = 2 * MAX_EXPRESSION_LENGTH;
+
+/** Functions an expression may call, with their numbers of arguments [min, max]. */
+const FUNCTIONS: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ...["exp", "expm1", "log1p", "log2", "log10", "sqrt", "cbrt", "abs", "sign"].map(unary),
+  ...["sin", "cos", "tan", "atan", "sinh", "cosh", "tanh", "asinh", "erf"].map(unary),
+  ...["sigmoid", "softplus"].map(unary),
+  ["log", [1, 2]], // log(x) or log(x, base)
+  ["min", [1, Infinity]],
+  ["max", [1, Infinity]],
+  ["pow", [2, 2]],
 ]);
+function unary(name: string): [string, readonly [number, number]] {
+  return [name, [1, 1]];
+}
 const CONSTANTS = new Set(["x", "e", "pi"]);
 const ALLOWED_NODES = new Set([
   "ConstantNode",
@@ -51,6 +61,7 @@ const ALLOWED_NODES = new Set([
 
 export interface CompiledExpression {
   readonly text: string;
+  /** f(x); a UserError if the expression gives no real number at x. */
   readonly evaluate: (x: number) => number;
   /** f'(x): symbolic when mathjs can differentiate, else a central difference. */
   readonly derivative: (x: number) => number;
@@ -59,23 +70,39 @@ export interface CompiledExpression {
 }
 
 export function compileExpression(text: string): CompiledExpression {
+  const refuse = (reason: string): UserError => new UserError("--expr", abbreviated(text), reason);
+  if (text.trim() === "") throw refuse("is not a real-valued function of x: it is empty");
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw refuse(
+      `is ${text.length} characters long; an expression may have at most ${MAX_EXPRESSION_LENGTH}`,
+    );
+  }
+  // Deep brackets overflow mathjs' recursive parser before the tree can be measured.
+  const brackets = bracketDepth(text);
+  if (brackets > MAX_EXPRESSION_DEPTH) throw refuse(tooDeep(`at least ${brackets}`));
   let node: MathNode;
   try {
     node = math.parse(text);
   } catch (error) {
-    throw new UserError("--expr", text, `is not a valid expression: ${(error as Error).message}`);
+    throw refuse(`is not a valid expression: ${(error as Error).message}`);
   }
+  const depth = treeSize(node).depth;
+  if (depth > MAX_EXPRESSION_DEPTH) throw refuse(tooDeep(String(depth)));
   node.traverse((child, _path, parent) => {
     if (!ALLOWED_NODES.has(child.type)) {
-      throw new UserError("--expr", text, `uses ${describeNode(child)}, which expressions cannot contain`);
+      throw refuse(`uses ${describeNode(child)}, which expressions cannot contain`);
     }
     if (child.type === "FunctionNode") {
-      const name = (child as unknown as { fn: { name?: string } }).fn.name;
-      if (!name || !FUNCTIONS.has(name)) {
-        throw new UserError(
-          "--expr",
-          text,
-          `calls unknown function ${name ?? "?"}; known: ${[...FUNCTIONS].join(", ")}`,
+      const call = child as unknown as { fn: { name?: string }; args: MathNode[] };
+      const name = call.fn.name;
+      const arity = name === undefined ? undefined : FUNCTIONS.get(name);
+      if (!name || !arity) {
+        throw refuse(`calls unknown function ${name ?? "?"}; known: ${[...FUNCTIONS.keys()].join(", ")}`);
+      }
+      const [min, max] = arity;
+      if (call.args.length < min || call.args.length > max) {
+        throw refuse(
+          `calls ${name} with ${counted(call.args.length, "argument")}; ${name} takes ${arityText(min, max)}`,
         );
       }
     } else if (child.type === "SymbolNode") {
@@ -83,40 +110,121 @@ export function compileExpression(text: string): CompiledExpression {
       const isCallee =
         parent?.type === "FunctionNode" && (parent as unknown as { fn: MathNode }).fn === child;
       if (!isCallee && !CONSTANTS.has(name)) {
-        throw new UserError(
-          "--expr",
-          text,
-          `uses unknown name ${name}; the variable is x (constants: e, pi)`,
-        );
+        throw refuse(`uses unknown name ${name}; the variable is x (constants: e, pi)`);
       }
     }
   });
   const compiled = node.compile();
-  const evaluate = (x: number): number => toNumber(compiled.evaluate({ x }));
-  let derivativeText: string | undefined;
-  let derivative: (x: number) => number;
+  const evaluate = (x: number): number => {
+    let value: unknown;
+    try {
+      value = compiled.evaluate({ x });
+    } catch (error) {
+      throw refuse(`cannot be evaluated at x = ${x}: ${(error as Error).message}`);
+    }
+    if (typeof value !== "number") {
+      throw refuse(`is not a real-valued function of x: it gives ${describeValue(value)} at x = ${x}`);
+    }
+    return value;
+  };
+  const symbolic = symbolicDerivative(node);
+  if (!symbolic) return { text, evaluate, derivative: centralDifference(evaluate) };
+  const compiledDerivative = symbolic.compile();
+  return {
+    text,
+    evaluate,
+    derivative: (x) => toNumber(compiledDerivative.evaluate({ x })),
+    derivativeText: symbolic.toString(),
+  };
+}
+
+/**
+ * mathjs' derivative, unsimplified: simplifying takes time exponential in the number of
+ * terms. Undefined where mathjs cannot differentiate (erf, min, max, comparisons) or the
+ * result is too large to be worth evaluating.
+ */
+function symbolicDerivative(node: MathNode): MathNode | undefined {
+  let derivative: MathNode;
   try {
-    const symbolic = math.derivative(expandForDerivative(node), "x");
-    const compiledDerivative = symbolic.compile();
-    derivativeText = symbolic.toString();
-    derivative = (x) => toNumber(compiledDerivative.evaluate({ x }));
+    derivative = math.derivative(expandForDerivative(node), "x", { simplify: false });
   } catch {
-    derivative = centralDifference(evaluate);
+    return undefined;
   }
-  return { text, evaluate, derivative, ...(derivativeText !== undefined ? { derivativeText } : {}) };
+  return treeSize(derivative).nodes <= MAX_DERIVATIVE_NODES ? derivative : undefined;
 }
 
 /** mathjs knows no derivative of our sigmoid and softplus: spell them out for it. */
+const EXPANSIONS: Readonly<Record<string, MathNode>> = {
+  sigmoid: math.parse("1 / (1 + exp(-(u)))"),
+  softplus: math.parse("log(1 + exp(u))"),
+};
+
 function expandForDerivative(node: MathNode): MathNode {
   return node.transform((child) => {
     if (child.type !== "FunctionNode") return child;
     const call = child as unknown as { fn: { name: string }; args: MathNode[] };
+    const expansion = EXPANSIONS[call.fn.name];
     const [arg] = call.args;
-    if (!arg) return child;
-    if (call.fn.name === "sigmoid") return math.parse(`1 / (1 + exp(-(${arg.toString()})))`);
-    if (call.fn.name === "softplus") return math.parse(`log(1 + exp(${arg.toString()}))`);
-    return child;
+    if (!expansion || !arg) return child;
+    // transform does not descend into a replacement: expand the argument first.
+    const inner = expandForDerivative(arg);
+    return expansion.transform((part) =>
+      part.type === "SymbolNode" && part.toString() === "u" ? inner : part,
+    );
   });
+}
+
+/** Nodes and depth of a tree, walked without recursion (the tree may be too deep for it). */
+function treeSize(root: MathNode): { nodes: number; depth: number } {
+  let nodes = 0;
+  let depth = 0;
+  const stack: [MathNode, number][] = [[root, 1]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, level] = entry;
+    nodes++;
+    depth = Math.max(depth, level);
+    node.forEach((child) => {
+      // A call's function name is a symbol, not a level of nesting.
+      if (node.type !== "FunctionNode" || (node as unknown as { fn: MathNode }).fn !== child)
+        stack.push([child, level + 1]);
+    });
+  }
+  return { nodes, depth: depth - 1 };
+}
+
+/** The deepest nesting of brackets in the text. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of text) {
+    if (c === "(" || c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+    else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return deepest;
+}
+
+function tooDeep(levels: string): string {
+  return (
+    `nests ${levels} levels deep (operators, calls and parentheses inside one another; a + b + c is 2); ` +
+    `an expression may nest at most ${MAX_EXPRESSION_DEPTH}`
+  );
+}
+
+function arityText(min: number, max: number): string {
+  if (min === max) return counted(min, "argument");
+  return max === Infinity ? `${min} or more arguments` : `${min} or ${max} arguments`;
+}
+
+/** A long expression shown in a message: its start and its length. */
+function abbreviated(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "boolean") return `a truth value (${value})`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (value === undefined || value === null) return "no value";
+  return `a ${(value as { type?: string }).type ?? typeof value}`;
 }
 
 /** f'(x) by a central difference with a step near the cube root of the double epsilon. */

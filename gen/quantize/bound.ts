@@ -82,6 +82,9 @@ export class NoBoundReachable extends Error {
   }
 }
 
+/** The largest bound the searches try: beyond it no coefficient format is sensible. */
+export const LARGEST_BOUND = 2 ** 40;
+
 /**
  * Smallest bound (to about 1e-12 relative) where the monotone predicate holds, searching
  * upward from `from`.
@@ -94,7 +97,7 @@ function bisect(from: number, holds: (bound: number) => boolean): number {
   while (!holds(hi)) {
     lo = hi;
     hi *= 2;
-    if (hi > 2 ** 40) throw new NoBoundReachable();
+    if (hi > LARGEST_BOUND) throw new NoBoundReachable();
   }
   while (hi - lo > hi * 1e-12) {
     const mid = (lo + hi) / 2;

@@ -14,6 +14,7 @@ import type { ChannelReport, Generation } from "../generate.js";
 import { evaluateChannel } from "../model/golden.js";
 import { headerLines } from "../rtl/view.js";
 import { showReal } from "../spec/bound.js";
+import { counted } from "../text.js";
 import type { SimResult } from "../../sim/types.js";
 import type { UnitFiles, VectorSummary } from "./manifest.js";
 
@@ -160,7 +161,7 @@ function tableSummary(
   if (channel.fold.kind !== "none") {
     const unfolded = provenance.unfolded;
     const saving = unfolded
-      ? `; without folding: ${unfolded.segments} segments, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${unfolded.segments - 1} comparators` : ""} (saves ${unfolded.segments - hw.segments} segments, ${unfolded.romBits - hw.romBits} ROM bits)`
+      ? `; without folding: ${counted(unfolded.segments, "segment")}, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${counted(unfolded.segments - 1, "comparator")}` : ""} (saves ${counted(unfolded.segments - hw.segments, "segment")}, ${unfolded.romBits - hw.romBits} ROM bits)`
       : " (the comparison without folding is not computed above 20 input bits)";
     const how =
       channel.fold.kind === "odd"
@@ -180,7 +181,7 @@ function tableSummary(
     row(
       "segment select",
       channel.select.kind === "tree"
-        ? `${hw.comparators} comparators against constants, tree depth ${hw.treeDepth}`
+        ? `${counted(hw.comparators, "comparator")} against constants, tree depth ${hw.treeDepth}`
         : `top ${Math.log2(hw.segments)} bits of the table input`,
     ),
     row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),

@@ -659,7 +659,7 @@ export function headerLines(design: PwlDesign): string[] {
   const dy = design.dy;
   if (dy?.kind === "pwl") {
     lines.push(
-      `dy: a PWL of the derivative, output ${formatName(dy.output)}, |error| <= ${showReal(dy.bound)}, ${segmentCount(dy)} segments`,
+      `dy: a PWL of the derivative, output ${formatName(dy.output)}, |error| <= ${showReal(dy.bound)}, ${counted(segmentCount(dy), "segment")}`,
     );
   } else if (dy) {
     lines.push(`dy: the active segment's slope, output ${formatName(dy.output)}`);

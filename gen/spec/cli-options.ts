@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Options } from "yargs";
+import { UserError } from "./errors.js";
 import { kebab, parseOptions, readSpecFile, specFileOption } from "./load.js";
 
 /** Options that exclude each other: a flag for one replaces the spec file's value of any. */
@@ -20,12 +21,8 @@ export type Dependents = Readonly<Record<string, Readonly<Record<string, readonl
  * are never overridden by a yargs default.
  */
 export function yargsOptions(shape: z.ZodRawShape): Record<string, Options> {
-  const schema = z.toJSONSchema(z.object(shape), { io: "input", unrepresentable: "any" }) as {
-    properties: Record<string, JsonProperty>;
-    required?: string[];
-  };
   const options: Record<string, Options> = {};
-  for (const [key, property] of Object.entries(schema.properties)) {
+  for (const [key, property] of Object.entries(jsonProperties(shape))) {
     const choices = property.enum ?? property.anyOf?.flatMap((p) => p.enum ?? []);
     const notes = [
       choices && choices.length > 0 ? `one of: ${choices.join(", ")}` : "",
@@ -34,16 +31,68 @@ export function yargsOptions(shape: z.ZodRawShape): Record<string, Options> {
         : "",
     ].filter(Boolean);
     options[kebab(key)] = {
-      type: property.type === "boolean" ? "boolean" : "string",
+      type: isSwitch(property) ? "boolean" : "string",
       describe: [property.description ?? "", notes.length > 0 ? `(${notes.join("; ")})` : ""]
         .filter(Boolean)
         .join(" "),
-      requiresArg: property.type !== "boolean",
+      requiresArg: !isSwitch(property),
       // Each command's own options: `sweep merge` does not inherit `sweep`'s.
       global: false,
     };
   }
   return options;
+}
+
+/** A shape's options as JSON Schema properties (their input side), by camelCase key. */
+function jsonProperties(shape: z.ZodRawShape): Record<string, JsonProperty> {
+  const schema = z.toJSONSchema(z.object(shape), { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, JsonProperty>;
+  };
+  return schema.properties;
+}
+
+/** A boolean option is a yargs switch: --verify, --no-verify. */
+function isSwitch(property: JsonProperty): boolean {
+  return property.type === "boolean";
+}
+
+/**
+ * The switches of the commands' shapes, kebab-case. A name that is a switch in one command
+ * and takes a value in another would make a command line's meaning depend on the command:
+ * that is a bug here, not the user's.
+ */
+export function switchNames(shapes: readonly z.ZodRawShape[]): Set<string> {
+  const switches = new Set<string>();
+  const valued = new Set<string>();
+  for (const shape of shapes) {
+    for (const [key, property] of Object.entries(jsonProperties(shape))) {
+      (isSwitch(property) ? switches : valued).add(kebab(key));
+    }
+  }
+  const both = [...switches].filter((name) => valued.has(name));
+  if (both.length > 0) throw new Error(`internal: --${both.join(", --")} is a switch in one command only`);
+  return switches;
+}
+
+const SWITCH_WITH_VALUE = /^--(no-)?([^=]+)=(.*)$/s;
+
+/**
+ * yargs reads a switch given any value but "true" as false, so `--verify=yes` (or 1, TRUE,
+ * maybe) would run unverified without a word. A switch takes only --name, --no-name,
+ * --name=true and --name=false; anything else is refused naming it and the value.
+ * `switches` is called only for an argument spelled --name=value (it may cost a little).
+ */
+export function switchValueProblem(arg: string, switches: () => ReadonlySet<string>): UserError | undefined {
+  const match = SWITCH_WITH_VALUE.exec(arg);
+  if (!match) return undefined;
+  const [, negated, written, value] = match as unknown as [string, string | undefined, string, string];
+  const name = kebab(written);
+  if (!switches().has(name)) return undefined;
+  const spellings = `--${name} is a switch: write --${name}, --no-${name}, --${name}=true or --${name}=false`;
+  if (negated)
+    return new UserError(`--no-${written}`, value, `cannot follow a negated switch (${spellings})`);
+  if (value === "true" || value === "false") return undefined;
+  return new UserError(`--${written}`, value, `is not true or false (${spellings})`);
 }
 
 interface JsonProperty {

@@ -7,10 +7,11 @@ import {
   parseFormat,
   width,
 } from "../fixed/format.js";
+import { MAX_EXPRESSION_LENGTH } from "../functions/expression.js";
 import { FUNCTION_NAMES, findFunction } from "../functions/registry.js";
 import { METHOD_NAMES } from "../segment/problem.js";
 import { type BoundSpec, parseBound } from "./bound.js";
-import { moduleNameProblem } from "./identifiers.js";
+import { MAX_MODULE_NAME_LENGTH, moduleNameProblem } from "./identifiers.js";
 
 /**
  * The one description of a design's options. It validates spec files and the command
@@ -99,7 +100,9 @@ export const designShape = {
     .string()
     .min(1)
     .optional()
-    .describe('instead of --function: an expression in x, e.g. "x*sigmoid(1.702*x)"'),
+    .describe(
+      `instead of --function: an expression in x, e.g. "x*sigmoid(1.702*x)" (at most ${MAX_EXPRESSION_LENGTH} characters)`,
+    ),
   alpha: realField.optional().describe("elu's alpha (default 1)"),
   beta: realField.optional().describe("silu's beta: x * sigmoid(beta x) (default 1)"),
   in: formatField("input", MAX_INPUT_BITS).describe(
@@ -166,7 +169,9 @@ export const designShape = {
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .optional()
-    .describe("module and file name (default pwl_<function>_<in>_<out>)"),
+    .describe(
+      `module and file name, at most ${MAX_MODULE_NAME_LENGTH} characters (default pwl_<function>_<in>_<out>)`,
+    ),
   exhaustiveLimit: integer(1, MAX_INPUT_BITS)
     .default(20)
     .describe("test every input code when the input is at most this many bits wide"),

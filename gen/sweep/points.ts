@@ -1,6 +1,8 @@
 import { parseOptions } from "../spec/load.js";
 import { type DesignSpec, type DesignSpecInput, designSchema } from "../spec/schema.js";
-import { parseShard, type SweepOptions } from "./schema.js";
+import { UserError } from "../spec/errors.js";
+import { kebab } from "../spec/load.js";
+import { MAX_SWEEP_POINTS, parseShard, type SweepOptions } from "./schema.js";
 
 /**
  * The sweep's points: the product of its lists, in a fixed order (function, input,
@@ -15,8 +17,40 @@ export interface SweepPoint {
   readonly key: string;
 }
 
+/** The lists whose product is the sweep, in the order of the points. */
+function sweepLists(options: SweepOptions): [string, readonly string[]][] {
+  return [
+    ["function", options.function],
+    ["in", options.in],
+    ["out", options.out],
+    options.maxError ? ["maxError", options.maxError] : ["segments", options.segments ?? []],
+    ["method", options.method],
+    ["symmetry", options.symmetry],
+    ["pipeline", options.pipeline],
+  ];
+}
+
+/**
+ * How many points the whole sweep has (every shard), from its lists' lengths alone: more
+ * than MAX_SWEEP_POINTS is refused unless --yes, before any point is built.
+ */
+export function sweepSize(options: SweepOptions): number {
+  const lists = sweepLists(options);
+  const total = lists.reduce((product, [, list]) => product * list.length, 1);
+  if (total > MAX_SWEEP_POINTS && !options.yes) {
+    throw new UserError(
+      "sweep",
+      total,
+      `points (${lists.map(([key, list]) => `--${kebab(key)} ${list.length}`).join(" x ")}) are more than the ` +
+        `${MAX_SWEEP_POINTS} a sweep runs without --yes; give --yes to run them all, or shorter lists`,
+    );
+  }
+  return total;
+}
+
 /** The points of the sweep's shard, and how many the whole sweep has. */
 export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; total: number } {
+  sweepSize(options);
   const bounds: { maxError?: string; segments?: string }[] = options.maxError
     ? options.maxError.map((maxError) => ({ maxError }))
     : options.segments!.map((segments) => ({ segments }));

@@ -166,6 +166,7 @@ function sweepHash(options: SweepOptions): string {
     jobs: undefined,
     outDir: undefined,
     force: undefined,
+    yes: undefined,
   });
 }
 

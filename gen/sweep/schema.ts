@@ -46,6 +46,12 @@ const listOf = (element: z.ZodType, what: string) =>
 
 const SHARD = /^(\d+)\/(\d+)$/;
 
+/**
+ * The most points a sweep runs without --yes (all shards together): its points are built
+ * and checked before the first one runs (600,000 took about 1 GB before a word was printed).
+ */
+export const MAX_SWEEP_POINTS = 10_000;
+
 export const sweepShape = {
   function: listOf(designShape.function.unwrap(), "function names").describe(
     "functions to sweep, e.g. sigmoid,tanh,gelu,silu",
@@ -104,6 +110,16 @@ export const sweepShape = {
     ),
   outDir: z.string().min(1).default("rtl-out/sweep").describe("output directory"),
   force: runShape.force.describe("use an output directory that pwlgen did not make"),
+  yes: z
+    .boolean()
+    .default(false)
+    .describe(`run a sweep of more than ${MAX_SWEEP_POINTS} points (all shards together)`),
+};
+
+/** `pwlgen sweep merge DIR...` options. */
+export const mergeShape = {
+  outDir: z.string().min(1).optional().describe("where to write (default rtl-out/sweep-merged)"),
+  force: z.boolean().default(false).describe("use an output directory pwlgen did not make"),
 };
 
 /** sweep's options that a flag makes inapplicable (see commandOptions). */

@@ -714,6 +714,28 @@ describe("pwlgen sweep: bad lists and directories exit 2 and write nothing", () 
   });
 });
 
+describe("pwlgen sweep: what it prints", () => {
+  it("the point count first, then one distinct line per point (symmetry and pipeline depth included)", async () => {
+    const out = join(tempDir(), "s");
+    const result = await run([
+      ...["sweep", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--jobs", "1"],
+      ...["--segments", "1,2", "--symmetry", "auto,off", "--pipeline", "0,1", "--out-dir", out],
+    ]);
+    expect(result.stderr).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.stdout[0]).toBe("sweep: 8 points");
+    const points = result.stdout.filter((line) => line.startsWith("["));
+    expect(points).toHaveLength(8);
+    expect(new Set(points.map((line) => line.replace(/^\[\d+\/8\] /, "").split(":")[0])).size).toBe(8);
+    expect(points[0]).toBe(
+      "[1/8] sigmoid optimal s3.5->u1.7 budget 1 segment, symmetry auto, pipeline 0: 1 segment",
+    );
+    expect(points).toContain(
+      "[8/8] sigmoid optimal s3.5->u1.7 budget 2 segments, symmetry off, pipeline 1: 2 segments",
+    );
+  });
+});
+
 describe("the real binary (node bin/pwlgen.js)", () => {
   const binary = (args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });

@@ -5,7 +5,10 @@ import { afterAll, describe, it, expect } from "vitest";
 import { UserError } from "../../gen/spec/errors.js";
 import { type OptionSources, parseOptions, readSpecFile } from "../../gen/spec/load.js";
 import { specHash } from "../../gen/spec/normalize.js";
-import { type DesignSpec, designSchema } from "../../gen/spec/schema.js";
+import { type DesignSpec, defaultModuleName, designSchema } from "../../gen/spec/schema.js";
+import { MAX_MODULE_NAME_LENGTH } from "../../gen/spec/identifiers.js";
+import { FUNCTION_NAMES } from "../../gen/functions/registry.js";
+import { parseFormat } from "../../gen/fixed/format.js";
 
 const NO_BOUND = { function: "sigmoid", in: "s4.12", out: "u1.15" };
 const BASE = { ...NO_BOUND, maxError: "2^-10" };
@@ -85,6 +88,32 @@ describe("parseOptions: a bad command-line value names the flag and shows the va
     expect(userError({ ...BASE, pipeline: 7 }).message).toMatch(/at most 4/);
     expect(userError({ ...BASE, module: "wire" }).message).toMatch(/keyword/);
     expect(userError({ ...BASE, function: "sigmoidd" }).message).toMatch(/sigmoid.*tanh/);
+  });
+
+  it(`refuses a module name over ${MAX_MODULE_NAME_LENGTH} characters, naming the limit`, () => {
+    const name = (length: number): string => `m${"a".repeat(length - 1)}`;
+    expect(spec({ ...BASE, module: name(MAX_MODULE_NAME_LENGTH) }).module).toHaveLength(124);
+    expect(userError({ ...BASE, module: name(MAX_MODULE_NAME_LENGTH + 1) }).message).toBe(
+      `--module: "${name(125)}" is 125 characters long; a module name has at most 124 ` +
+        "(its testbench <module>_tb must stay within the 127 characters Verilator keeps unhashed)",
+    );
+  });
+
+  it("no default module name can be longer than the limit", () => {
+    // The longest spellings: every function, formats with two-digit negative integer bits
+    // and two-digit fraction bits, the longest derivative suffix.
+    const longestFunction = [...FUNCTION_NAMES, "expr"].reduce((a, b) => (b.length > a.length ? b : a));
+    const longest = defaultModuleName({
+      function: longestFunction as DesignSpec["function"],
+      in: parseFormat("s-40.64")!,
+      out: parseFormat("s-32.64")!,
+      derivative: "slope",
+    });
+    expect(longest).toBe(`pwl_${longestFunction}_sm40_64_sm32_64_dslope`);
+    expect(longest.length).toBeLessThanOrEqual(MAX_MODULE_NAME_LENGTH);
+    // Formats cannot be spelled longer: fields beyond 64 bits are refused.
+    expect(parseFormat("s-65.89")).toBeUndefined();
+    expect(parseFormat("s-100.124")).toBeUndefined();
   });
 
   it("an unknown key is named", () => {
