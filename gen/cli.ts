@@ -42,6 +42,12 @@ const simShape = {
   lint: runShape.lint.describe(
     "lint the module first with -Wall in the chosen simulator(s) (verilator --lint-only, iverilog); --no-lint skips it",
   ),
+  trust: z
+    .boolean()
+    .default(false)
+    .describe(
+      "simulate Verilog that uses system tasks, directives or DPI imports pwlgen never emits ($system, $fopen, `include, ...): simulating runs the unit's code, so only for units you trust",
+    ),
 };
 const simSchema = z.object(simShape).strict();
 
@@ -138,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "sim <dir>",
-      "lint and simulate a generated unit against its golden-model vectors",
+      "lint and simulate a generated unit against its golden-model vectors (simulating runs the unit's Verilog: what pwlgen never emits is refused unless --trust)",
       (y) =>
         y
           .positional("dir", { type: "string", describe: "a directory written by pwlgen gen" })
@@ -150,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "synth <dir>",
-      "synthesize a generated unit with Yosys: LUTs, carry cells, DSPs, flip-flops (and Fmax)",
+      "synthesize a generated unit with Yosys: LUTs, carry cells, DSPs, block RAMs, flip-flops (and Fmax)",
       (y) =>
         y
           .positional("dir", { type: "string", describe: "a directory written by pwlgen gen" })
@@ -175,15 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             (m) =>
               m
                 .positional("dirs", { type: "string", array: true, describe: "sweep directories (shards)" })
-                .option("out-dir", {
-                  type: "string",
-                  requiresArg: true,
-                  describe: "where to write (default rtl-out/sweep-merged)",
-                })
-                .option("force", {
-                  type: "boolean",
-                  describe: "use an output directory pwlgen did not make",
-                }),
+                .options(yargsOptions(mergeShape)),
             async (argv) => {
               exitCode = await mergeCommand(argv as Record<string, unknown>);
             },
@@ -289,7 +287,10 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const options = commandOptions(simSchema, simShape, argv);
-  const verification = await verifyUnit(String(argv.dir), options.simulator, { lint: options.lint });
+  const verification = await verifyUnit(String(argv.dir), options.simulator, {
+    lint: options.lint,
+    trust: options.trust,
+  });
   printVerification(verification);
   return verification.passed ? 0 : 1;
 }
@@ -310,6 +311,9 @@ function printVerification(verification: Verification): void {
           : `${result.vectors} vectors, ${result.mismatches} mismatches, ${result.seconds.toFixed(1)} s`),
     );
     result.firstMismatches.forEach((line) => console.log(`  mismatch ${line}`));
+    result.diagnostics
+      ?.filter((line) => line !== failure?.message)
+      .forEach((line) => console.log(`  ${line}`));
   }
 }
 

@@ -71,7 +71,12 @@ function describe(outcome: PointOutcome): string {
   const what = `${row.function} ${row.method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
   if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;
   const synth = Object.entries(row.synth)
-    .map(([target, r]) => `${target} ${r.lut} LUT ${r.dsp} DSP`)
+    .map(
+      ([target, r]) =>
+        `${target} ${r.lut} LUT ${r.dsp} DSP` +
+        (r.bram ? ` ${r.bram} BRAM` : "") +
+        (r.fmaxMHz !== undefined ? ` ${r.fmaxMHz.toFixed(1)} MHz` : ""),
+    )
     .join(", ");
   return `${what}: ${counted(row.segments ?? 0, "segment")}${row.verified === null ? "" : row.verified ? ", verified" : ", MISMATCH"}${synth ? `, ${synth}` : ""}${WORK_NOTE[outcome.work]}`;
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { InterruptedError, commit } from "../output/interrupt.js";
 import { type Lock, lockDirectory, processExists } from "../output/lock.js";
 import { createDirectories, outputPlace } from "../output/places.js";
+import { FILE_LIMITS } from "../input/files.js";
 import { readSmallFile, releaseTemporary, trackTemporary } from "../output/write.js";
 import { commandOptions } from "../spec/cli-options.js";
 import { UserError } from "../spec/errors.js";
@@ -59,7 +60,7 @@ function checkOutDir(outDir: string, force: boolean): void {
 
 function madeByTrain(dir: string): boolean {
   try {
-    const data = JSON.parse(readSmallFile(join(dir, "train.json"), 16 << 20) ?? "") as {
+    const data = JSON.parse(readSmallFile(join(dir, "train.json"), FILE_LIMITS.manifest) ?? "") as {
       tool?: { name?: string; command?: string };
     };
     return data.tool?.name === TRAIN_TOOL.name && data.tool.command === TRAIN_TOOL.command;

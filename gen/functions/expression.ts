@@ -70,12 +70,11 @@ export interface CompiledExpression {
 }
 
 export function compileExpression(text: string): CompiledExpression {
-  const refuse = (reason: string): UserError => new UserError("--expr", abbreviated(text), reason);
+  // Long values are shown cut, with their length, by UserError itself.
+  const refuse = (reason: string): UserError => new UserError("--expr", text, reason);
   if (text.trim() === "") throw refuse("is not a real-valued function of x: it is empty");
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    throw refuse(
-      `is ${text.length} characters long; an expression may have at most ${MAX_EXPRESSION_LENGTH}`,
-    );
+    throw refuse(`is longer than the ${MAX_EXPRESSION_LENGTH} characters an expression may have`);
   }
   // Deep brackets overflow mathjs' recursive parser before the tree can be measured.
   const brackets = bracketDepth(text);
@@ -213,11 +212,6 @@ function tooDeep(levels: string): string {
 function arityText(min: number, max: number): string {
   if (min === max) return counted(min, "argument");
   return max === Infinity ? `${min} or more arguments` : `${min} or ${max} arguments`;
-}
-
-/** A long expression shown in a message: its start and its length. */
-function abbreviated(text: string): string {
-  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
 }
 
 function describeValue(value: unknown): string {

@@ -1,18 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
+import { FILE_LIMITS, type FileLimit, readUserFile } from "../input/files.js";
 import { UserError } from "../spec/errors.js";
 import { TOOL_NAME } from "../paths.js";
 import { announceTemporary, commit } from "./interrupt.js";
@@ -86,7 +75,7 @@ export function unitOwnership(dir: string): true | string {
   const entries = readdirSync(dir);
   if (entries.length === 0) return true;
   const notOurs = `exists and was not made by ${TOOL_NAME}`;
-  const manifest = readSmallFile(join(dir, "manifest.json"), 16 << 20);
+  const manifest = readSmallFile(join(dir, "manifest.json"), FILE_LIMITS.manifest);
   if (manifest === undefined) return notOurs;
   let data: { tool?: { name?: unknown }; files?: unknown; specHash?: unknown };
   try {
@@ -114,7 +103,8 @@ export function unitOwnership(dir: string): true | string {
     return `holds files ${TOOL_NAME} did not write (${shown.join(", ")}${extra.length > 3 ? ", ..." : ""})`;
   }
   const module = (files as { module?: unknown }).module;
-  const header = typeof module === "string" ? readSmallFile(join(dir, module), 1 << 20, 1024) : undefined;
+  const header =
+    typeof module === "string" ? readSmallFile(join(dir, module), FILE_LIMITS.verilog, 1024) : undefined;
   if (header === undefined || !header.includes(`spec hash ${data.specHash}`)) {
     return `has a manifest.json that does not match its files (was it edited?)`;
   }
@@ -122,22 +112,14 @@ export function unitOwnership(dir: string): true | string {
 }
 
 /**
- * The start of a regular file (at most `head` bytes), or undefined if it is not one or is
- * larger than `limit`. Opened without blocking, so a FIFO in its place cannot hang a run.
+ * The start of a regular file (at most `head` bytes), or undefined if it is not one (a
+ * FIFO, a link, a device) or is larger than `limit`: see readUserFile.
  */
-export function readSmallFile(path: string, limit: number, head = limit): string | undefined {
-  let fd: number | undefined;
+export function readSmallFile(path: string, limit: FileLimit, head?: number): string | undefined {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > limit) return undefined;
-    const buffer = Buffer.alloc(Math.min(stat.size, head));
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString("utf8", 0, length);
+    return readUserFile(path, { field: "file", limit, noFollow: true, ...(head ? { headBytes: head } : {}) });
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -59,7 +59,7 @@ export function moduleNameProblem(name: string): string | undefined {
     return "is a name the generated module uses inside (x..., y..., dy..., clk, rst, valid_q, ...)";
   if (name.length > MAX_MODULE_NAME_LENGTH) {
     return (
-      `is ${name.length} characters long; a module name has at most ${MAX_MODULE_NAME_LENGTH} ` +
+      `is longer than the ${MAX_MODULE_NAME_LENGTH} characters a module name may have ` +
       "(its testbench <module>_tb must stay within the 127 characters Verilator keeps unhashed)"
     );
   }

@@ -22,7 +22,7 @@ import { type PointOutcome, type PointTask, type PointWork, runPoint } from "./p
 import { type SweepPoint, pointSpec, sweepPoints } from "./points.js";
 import { type SweepRow, toCsv } from "./row.js";
 import type { SweepOptions } from "./schema.js";
-import type { SynthTarget } from "../synth/yosys.js";
+import type { TargetName } from "../synth/targets.js";
 
 /**
  * Runs a sweep: every point (or a shard of them) on a pool of worker threads, each point
@@ -74,7 +74,7 @@ async function runClaimed(
     dir,
     verify: options.verify,
     simulator: options.simulator ?? "all",
-    synth: (options.synth ?? []) as SynthTarget[],
+    synth: (options.synth ?? []) as TargetName[],
     fmax: options.fmax,
   }));
   progress?.start(tasks.length);
@@ -245,7 +245,7 @@ const SWEEP_ENTRIES = /^(sweep\.(json|csv)|[\w-]+\.svg|points)$/;
 export function sweepOwnership(dir: string, strict = false): true | string {
   const entries = readdirSync(dir);
   if (entries.length === 0) return true;
-  const text = readSmallFile(join(dir, MARKER), 1 << 16);
+  const text = readSmallFile(join(dir, MARKER), FILE_LIMITS.manifest);
   let ours = false;
   try {
     const data = JSON.parse(text ?? "") as { tool?: unknown; kind?: unknown };

@@ -1,6 +1,11 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readUnit } from "../../sim/simulate.js";
+import { type UnitOnDisk, readUnit, readUnitFile } from "../../sim/unit.js";
+import { FILE_LIMITS, readUserFile } from "../input/files.js";
+import { commit } from "../output/interrupt.js";
+import { lockDirectory } from "../output/lock.js";
+import { releaseTemporary, trackTemporary } from "../output/write.js";
+import { readManifest } from "../report/manifest.js";
 import { measureFmax } from "./fmax.js";
 import { type TargetName, TARGETS } from "./targets.js";
 import { type SynthResult, synthesize } from "./yosys.js";
@@ -16,9 +21,23 @@ export async function synthUnit(
   options: { fmax?: boolean } = {},
 ): Promise<SynthResult[]> {
   const unit = readUnit(dir);
+  // One writer at a time: a gen or another synth into this directory waits its turn.
+  const lock = lockDirectory(unit.dir, dir, "DIR");
+  try {
+    return await synthesizeInto(unit, targets, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function synthesizeInto(
+  unit: UnitOnDisk,
+  targets: readonly TargetName[],
+  options: { fmax?: boolean },
+): Promise<SynthResult[]> {
   const manifestPath = join(unit.dir, "manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as ManifestForSynth;
-  const source = readFileSync(join(unit.dir, unit.moduleFile), "utf8");
+  const manifest = readManifest(manifestPath, "DIR") as ManifestForSynth;
+  const source = readUnitFile(unit, "module");
   const results: SynthResult[] = [];
   for (const target of targets) {
     const result = await synthesize({ [unit.moduleFile]: source }, unit.module, target);
@@ -46,9 +65,12 @@ export async function synthUnit(
     const { target, ...counts } = result;
     synthesis[target] = counts;
   }
-  writeAtomically(manifestPath, `${JSON.stringify({ ...manifest, synthesis }, null, 2)}\n`);
   const reportPath = join(unit.dir, "report.md");
-  writeAtomically(reportPath, withSynthesisSection(readFileSync(reportPath, "utf8"), synthesis));
+  const report = readUserFile(reportPath, { field: "DIR", value: unit.dir, limit: FILE_LIMITS.manifest });
+  writeTogether(unit.dir, [
+    [manifestPath, `${JSON.stringify({ ...manifest, synthesis }, null, 2)}\n`],
+    [reportPath, withSynthesisSection(report, synthesis)],
+  ]);
   return results;
 }
 
@@ -120,8 +142,14 @@ function fmaxCell(record: SynthRecord): string {
   return `${record.criticalPath?.untimed ? "at most " : ""}${record.fmaxMHz.toFixed(2)}`;
 }
 
-function writeAtomically(path: string, contents: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, contents);
-  renameSync(temp, path);
+/** Writes files beside their final names, then renames them all into place in one commit. */
+function writeTogether(dir: string, files: readonly (readonly [string, string])[]): void {
+  const temporary = files.map(([path, contents]) => {
+    const temp = `${path}.${process.pid}.tmp`;
+    trackTemporary(temp);
+    writeFileSync(temp, contents);
+    return [temp, path] as const;
+  });
+  commit(dir, () => temporary.forEach(([temp, path]) => renameSync(temp, path)));
+  temporary.forEach(([temp]) => releaseTemporary(temp));
 }

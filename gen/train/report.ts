@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { TOOL_NAME, TOOL_VERSION } from "../paths.js";
+import { counted } from "../text.js";
 import { renderSvg } from "../plot/render.js";
 import type { TrainOptions, TrainResult } from "./train.js";
 
@@ -42,7 +43,7 @@ export function trainMarkdown(result: TrainResult): string {
     `# Training with ${result.function} on ${result.dataset}`,
     "",
     `MLP on ${result.samples.train} training and ${result.samples.test} test samples (${result.samples.features} features), seeds ${result.seeds.join(", ")}. ` +
-      `PWL unit ${result.unit.module}: ${result.unit.segments} segments, |error| <= ${result.unit.maxErrorBound.toPrecision(4)}; the PWL variants run its golden model.`,
+      `PWL unit ${result.unit.module}: ${counted(result.unit.segments, "segment")}, |error| <= ${result.unit.maxErrorBound.toPrecision(4)}; the PWL variants run its golden model.`,
     "",
     "| variant | test accuracy (mean +- std) | within 2 std of exact | final loss | backward f' time vs exact |",
     "|---|---:|---|---:|---:|",
