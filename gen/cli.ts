@@ -2,7 +2,7 @@ import { join } from "node:path";
 import yargs from "yargs";
 import { z } from "zod";
 import { formatName, ulp } from "./fixed/format.js";
-import { type PwlChannel, hardwareSummary } from "./design/ir.js";
+import { type PwlChannel, architectureText, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
 import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
 import { checkReplaceable } from "./output/write.js";
@@ -345,20 +345,28 @@ function printTable(
   const outUlp = ulp(channel.output);
   const method = report.provenance?.method ?? "optimal";
   const unfolded = report.provenance?.unfolded;
-  const folded =
-    channel.fold.kind === "none"
-      ? ""
-      : `, folded ${channel.fold.kind}${unfolded ? ` (${unfolded.segments} without folding)` : ""}`;
+  const how = method === "optimal" ? "minimum, " : method === "lsq-greedy" ? "lsq-greedy, " : "";
   console.log(
-    `  ${port}: ${counted(hw.segments, "segment")} (${method === "optimal" ? "minimum" : method}${folded}), ` +
+    `  ${port}: ${counted(hw.segments, "segment")} (${how}${architectureText(channel)}${unfolded ? `; ${unfolded.segments} without folding` : ""}), ` +
       `max error ${accuracy.max.toPrecision(4)} (${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}, ` +
       `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );
   console.log(
-    `      slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits, ` +
+    `      slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}, ROM ${hw.romBits} bits` +
+      (hw.romEntries !== hw.segments ? ` (${hw.romEntries} entries)` : "") +
+      ", " +
       (channel.select.kind === "tree"
         ? `${counted(hw.comparators, "comparator")} (depth ${hw.treeDepth})`
-        : "no comparators (uniform)") +
+        : "no comparators") +
       `, latency ${design.pipeline}`,
   );
+  const choice = report.choice;
+  if (choice) {
+    const estimate = choice.candidates[0]!.estimate;
+    console.log(
+      `      ${choice.method} for ${choice.target}: ${estimate.lut} LUTs, ${counted(estimate.dsp, "DSP")}` +
+        `${estimate.bram ? `, ${estimate.bram} BRAM` : ""} estimated, the cheapest of ${counted(choice.candidates.length, "candidate")}` +
+        `${choice.method === "auto" ? `; optimal needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
+    );
+  }
 }

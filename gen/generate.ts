@@ -8,7 +8,8 @@ import {
   ulp,
   width,
 } from "./fixed/format.js";
-import { buildTable, type TableProvenance } from "./design/table.js";
+import { type ArchitectureSpec, type Choice, buildChosenTable } from "./design/choose.js";
+import type { TableProvenance } from "./design/table.js";
 import { type PwlChannel, type PwlDesign, type SlopeTap, freeze } from "./design/ir.js";
 import { centralDifference, compileExpression } from "./functions/expression.js";
 import { findFunction } from "./functions/registry.js";
@@ -17,7 +18,6 @@ import { type ErrorStats, measure } from "./model/accuracy.js";
 import { channelFunction, evaluateDerivative, segmentAt } from "./model/golden.js";
 import { TOOL_VERSION } from "./paths.js";
 import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
-import { METHODS } from "./segment/methods.js";
 import type { BoundSpec } from "./spec/bound.js";
 import { UserError } from "./spec/errors.js";
 import { parseOptions } from "./spec/load.js";
@@ -40,6 +40,8 @@ export interface ChannelReport {
   readonly accuracy: ErrorStats;
   /** For PWL tables: how the table was reached. Absent for a slope tap. */
   readonly provenance?: TableProvenance;
+  /** For --method auto and optimal: the architectures considered and why the winner won. */
+  readonly choice?: Choice;
   /** The real function at every input code (index x - minCode(input)). */
   readonly reference: Float64Array;
 }
@@ -69,41 +71,53 @@ export function generateFromSpec(spec: DesignSpec): Generation {
   const fn = resolveFunction(spec);
   const reference = tabulateFunction(fn.f, spec.in);
   checkFinite(reference, spec, fn.name, (x) => withDefaultParameters(spec).f(x));
-  const method = METHODS[spec.method];
   const common = {
     input: spec.in,
     rounding: spec.rounding,
     overflow: spec.overflow,
-    method,
     functionName: fn.name,
   };
+  const context = { function: fn.name, pipeline: spec.pipeline };
+  const yFold = chooseFold(spec, fn.symmetry, spec.out);
+  if (spec.foldStyle !== undefined && yFold.kind === "none") {
+    throw new UserError(
+      "--fold-style",
+      spec.foldStyle,
+      `applies only to a table folded by symmetry; ${fn.name} ${spec.symmetry === "off" ? "is not folded (--symmetry off)" : "has no symmetry pwlgen folds"} here`,
+    );
+  }
 
-  const yTable = buildTable({
-    ...common,
-    port: "y",
-    reference,
-    f: fn.f,
-    output: spec.out,
-    target:
-      spec.segments !== undefined
-        ? { kind: "budget", segments: spec.segments }
-        : { kind: "bound", bound: spec.maxError! },
-    fold: chooseFold(spec, fn.symmetry, spec.out),
-    exactZero: spec.exactZero,
-    fixed: { slope: spec.slopeFormat, intercept: spec.interceptFormat },
-    labels: {
-      bound: "--max-error",
-      budget: "--segments",
-      output: "--out",
-      slope: "--slope-format",
-      intercept: "--intercept-format",
+  const yTable = buildChosenTable(
+    {
+      ...common,
+      port: "y",
+      reference,
+      f: fn.f,
+      output: spec.out,
+      target:
+        spec.segments !== undefined
+          ? { kind: "budget", segments: spec.segments }
+          : { kind: "bound", bound: spec.maxError! },
+      fold: yFold,
+      exactZero: spec.exactZero,
+      fixed: { slope: spec.slopeFormat, intercept: spec.interceptFormat },
+      labels: {
+        bound: "--max-error",
+        budget: "--segments",
+        output: "--out",
+        slope: "--slope-format",
+        intercept: "--intercept-format",
+      },
     },
-  });
+    architectureSpec(spec),
+    context,
+  );
   const y = spec.segments !== undefined ? withMeasuredBound(yTable.channel, spec, reference) : yTable.channel;
 
   let dy: PwlChannel | SlopeTap | undefined;
   let dyReference: Float64Array | undefined;
   let dyProvenance: TableProvenance | undefined;
+  let dyChoice: Choice | undefined;
   if (spec.derivative !== "none") {
     const dout = spec.dout!;
     dyReference = tabulateFunction(fn.derivative.f, spec.in);
@@ -111,27 +125,32 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     if (spec.derivative === "slope") {
       dy = slopeTap(y, dout, spec);
     } else {
-      const table = buildTable({
-        ...common,
-        port: "dy",
-        reference: dyReference,
-        f: fn.derivative.f,
-        output: dout,
-        target: { kind: "bound", bound: derivativeBound(spec) },
-        fold: chooseFold(spec, fn.derivative.symmetry, dout),
-        exactZero: spec.exactZero,
-        fixed: {},
-        labels: {
-          bound: "--dmax-error",
-          budget: "--dmax-error",
-          output: "--dout",
-          slope: "--slope-format",
-          intercept: "--intercept-format",
+      const table = buildChosenTable(
+        {
+          ...common,
+          port: "dy",
+          reference: dyReference,
+          f: fn.derivative.f,
+          output: dout,
+          target: { kind: "bound", bound: derivativeBound(spec) },
+          fold: chooseFold(spec, fn.derivative.symmetry, dout),
+          exactZero: spec.exactZero,
+          fixed: {},
+          labels: {
+            bound: "--dmax-error",
+            budget: "--dmax-error",
+            output: "--dout",
+            slope: "--slope-format",
+            intercept: "--intercept-format",
+          },
+          functionName: `${fn.name}'`,
         },
-        functionName: `${fn.name}'`,
-      });
+        { method: spec.method, target: spec.target },
+        context,
+      );
       dy = table.channel;
       dyProvenance = table.provenance;
+      dyChoice = table.choice;
     }
   }
 
@@ -165,13 +184,23 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     if (dy.kind === "pwl" && !(accuracy.max <= dy.bound)) {
       throw new Error(`internal: golden model error ${accuracy.max} of dy exceeds the bound ${dy.bound}`);
     }
-    dyReport = { accuracy, reference: dyReference, ...(dyProvenance ? { provenance: dyProvenance } : {}) };
+    dyReport = {
+      accuracy,
+      reference: dyReference,
+      ...(dyProvenance ? { provenance: dyProvenance } : {}),
+      ...(dyChoice ? { choice: dyChoice } : {}),
+    };
   }
   return {
     spec,
     design,
     function: fn,
-    y: { accuracy: yAccuracy, provenance: yTable.provenance, reference },
+    y: {
+      accuracy: yAccuracy,
+      provenance: yTable.provenance,
+      reference,
+      ...(yTable.choice ? { choice: yTable.choice } : {}),
+    },
     ...(dyReport ? { dy: dyReport } : {}),
   };
 }
@@ -275,6 +304,19 @@ function chooseFold(spec: DesignSpec, symmetry: Symmetry, output: FixFormat): Fo
   // The constant must be an exact integer the unfolding subtractor can hold.
   if (!Number.isInteger(constant) || Math.abs(constant) >= 2 ** (width(output) + 1)) return NO_FOLD;
   return { kind: "point", constant, style: "twos" };
+}
+
+/** The spec's architecture options (they shape port y's table; dy's follows its method). */
+function architectureSpec(spec: DesignSpec): ArchitectureSpec {
+  return {
+    method: spec.method,
+    target: spec.target,
+    foldStyle: spec.foldStyle,
+    dropInputBits: spec.dropInputBits,
+    dropOutputBits: spec.dropOutputBits,
+    indexBits: spec.indexBits,
+    localOffset: spec.localOffset,
+  };
 }
 
 /** dy's bound: --dmax-error, or the --max-error value (ulps count in dy's format). */

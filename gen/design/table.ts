@@ -122,49 +122,23 @@ function reachable(request: TableRequest, search: () => number): number {
   }
 }
 
-export function buildTable(request: TableRequest): { channel: PwlChannel; provenance: TableProvenance } {
-  const { input, output, reference, method, fixed, labels } = request;
+export function buildTable(
+  request: TableRequest,
+  options: { readonly unfoldedComparison?: boolean } = {},
+): { channel: PwlChannel; provenance: TableProvenance } {
+  const { input, output, method, fixed } = request;
   const architecture = request.architecture ?? PLAIN_ARCHITECTURE;
-  const fold: Fold = { ...request.fold, style: architecture.foldStyle };
   checkFixedFormats(request);
-  const folded = fold.kind !== "none";
-  const mapping: TableMapping = { fold, shift: architecture.inputShift };
-  const { first } = tableDomain(mapping, input);
-  const domain = tableReference(request.f, input, mapping);
-  const base = {
-    input: coarseFormat(input, architecture.inputShift),
-    first,
-    output: coarseFormat(output, architecture.outputShift),
-    rounding: request.rounding,
-    overflow: request.overflow,
-    ...(architecture.offset ? { offsetBits: 0 } : {}),
-  };
+  const folded = request.fold.kind !== "none";
   // The full-range targets of the last bound asked for, shared with the unfolded comparison.
   let cached: { bound: number; full: TargetResult } | undefined;
   const fullTargetsAt = (bound: number): TargetResult => {
-    if (cached?.bound !== bound) {
-      const full = computeTargets(reference, output, bound, request.overflow);
-      const zero = -minCode(input);
-      if (request.exactZero && full.ok) pinTarget(full.targets, zero, reference[zero]!, output);
-      cached = { bound, full };
-    }
+    if (cached?.bound !== bound) cached = { bound, full: fullTargets(request, bound) };
     return cached.full;
   };
-  const problemAt = (bound: number): FitProblem | undefined => {
-    const full = fullTargetsAt(bound);
-    if (!full.ok) return undefined;
-    const targets = tableTargets(
-      full.targets,
-      input,
-      output,
-      mapping,
-      architecture.outputShift,
-      request.overflow,
-    );
-    return targets.ok ? { ...base, bound, reference: domain, targets: targets.targets } : undefined;
-  };
-  // Output rounding to the table's grid (2^outputShift ulps) limits the bound.
-  const floor = smallestReachableBound(reference, coarseFormat(output, architecture.outputShift));
+  const problemAt = (bound: number): FitProblem | undefined =>
+    tableProblem(request, architecture, method.indexed, fullTargetsAt(bound), bound);
+  const floor = tableFloor(request, architecture);
   if (fixed.slope || fixed.intercept) checkFormatLimits(request, problemAt(Math.max(floor, ulp(output))));
 
   let bound: number;
@@ -178,13 +152,96 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
       boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, budget, floor),
     );
   } else {
-    const asked = request.target.bound;
-    bound = asked.kind === "ulp" ? asked.value * ulp(output) : asked.value;
+    bound = boundValue(request);
     if (bound < floor) throw unreachable(request, bound, floor);
   }
+  const table = finishTable(request, architecture, method, problemAt, bound);
+  return {
+    channel: table.channel,
+    provenance: {
+      ...table.provenance,
+      // The comparison doubles the work; above 20 input bits it is left out.
+      ...(folded && options.unfoldedComparison !== false && width(input) <= UNFOLDED_COMPARISON_BITS
+        ? { unfolded: unfoldedCost(request, bound, fullTargetsAt(bound)) }
+        : {}),
+    },
+  };
+}
+
+/** The request's bound in real units (a bound target). */
+function boundValue(request: Omit<TableRequest, "method" | "architecture">): number {
+  if (request.target.kind !== "bound") throw new Error("internal: a budget has no bound");
+  const asked = request.target.bound;
+  return asked.kind === "ulp" ? asked.value * ulp(request.output) : asked.value;
+}
+
+/** The accepted output codes at every input code for a bound, with --exact-zero's pin. */
+function fullTargets(request: Omit<TableRequest, "method" | "architecture">, bound: number): TargetResult {
+  const { input, output, reference } = request;
+  const full = computeTargets(reference, output, bound, request.overflow);
+  const zero = -minCode(input);
+  if (request.exactZero && full.ok) pinTarget(full.targets, zero, reference[zero]!, output);
+  return full;
+}
+
+/** The smallest bound any table of this architecture reaches: rounding to its output grid. */
+function tableFloor(
+  request: Omit<TableRequest, "method" | "architecture">,
+  architecture: TableArchitecture,
+): number {
+  return smallestReachableBound(request.reference, coarseFormat(request.output, architecture.outputShift));
+}
+
+/** The segmentation problem of a table with an architecture, or undefined when its targets are empty. */
+function tableProblem(
+  request: Omit<TableRequest, "method" | "architecture">,
+  architecture: TableArchitecture,
+  indexed: boolean,
+  full: TargetResult,
+  bound: number,
+): FitProblem | undefined {
+  if (!full.ok) return undefined;
+  const { input, output } = request;
+  const mapping: TableMapping = {
+    fold: { ...request.fold, style: architecture.foldStyle },
+    shift: architecture.inputShift,
+  };
+  const targets = tableTargets(
+    full.targets,
+    input,
+    output,
+    mapping,
+    architecture.outputShift,
+    request.overflow,
+  );
+  if (!targets.ok) return undefined;
+  return {
+    input: coarseFormat(input, architecture.inputShift),
+    first: targets.first,
+    output: coarseFormat(output, architecture.outputShift),
+    rounding: request.rounding,
+    overflow: request.overflow,
+    bound,
+    reference: tableReference(request.f, input, mapping),
+    targets: targets.targets,
+    ...(architecture.offset && indexed ? { offsetBits: 0 } : {}),
+  };
+}
+
+/** Formats, segments and the channel of a table at its bound (the problem exists there). */
+function finishTable(
+  request: Omit<TableRequest, "architecture">,
+  architecture: TableArchitecture,
+  method: SegmentationMethod,
+  problemAt: (bound: number) => FitProblem | undefined,
+  bound: number,
+  proxyCodes?: number,
+): { channel: PwlChannel; provenance: TableProvenance } {
+  const { fixed, labels, output } = request;
   const problem = problemAt(bound);
   if (!problem) throw notSymmetric(request, bound);
-  const choice = chooseFormats(problem, method.count, fixed);
+  const floor = tableFloor(request, architecture);
+  const choice = chooseFormats(problem, method.count, fixed, proxyCodes);
   if (!choice.ok && !fixed.slope && !fixed.intercept) {
     throw new UserError(
       "--method",
@@ -217,7 +274,7 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
   const outcome = method.segment(problem, formats);
   if (!outcome.ok) throw new Error(`internal: ${method.name} cannot segment with the formats it chose`);
   const channel = buildChannel(request.port, problem, formats, outcome.segments, {
-    fold,
+    fold: { ...request.fold, style: architecture.foldStyle },
     select: outcome.select,
     inputShift: architecture.inputShift,
     outputShift: architecture.outputShift,
@@ -230,15 +287,93 @@ export function buildTable(request: TableRequest): { channel: PwlChannel; proven
       ampleSegments: choice.ampleSegments,
       ampleSlopeFracBits: choice.ampleSlopeFracBits,
       ...(request.target.kind === "budget" ? { segmentBudget: request.target.segments } : {}),
-      // The comparison doubles the work; above 20 input bits it is left out.
-      ...(folded && width(input) <= UNFOLDED_COMPARISON_BITS
-        ? { unfolded: unfoldedCost(request, bound, fullTargetsAt(bound)) }
-        : {}),
     },
   };
 }
 
+/**
+ * Many tables of one request at its bound, for the architecture search (choose.ts): the
+ * full-range targets are computed once, each architecture's problem once, and a quick
+ * count (generous formats, no format search) tells whether an architecture can reach a
+ * segment count before it is built.
+ */
+export class TableWorkspace {
+  readonly bound: number;
+  private readonly full: TargetResult;
+  private readonly problems = new Map<string, FitProblem | undefined>();
+
+  constructor(readonly request: Omit<TableRequest, "method" | "architecture">) {
+    checkFixedFormats(request);
+    this.bound = boundValue(request);
+    this.full = fullTargets(request, this.bound);
+  }
+
+  /** The problem of an architecture (undefined: its targets are empty or its grid too coarse). */
+  problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed}`;
+    if (!this.problems.has(key)) {
+      const reachable = tableFloor(this.request, architecture) <= this.bound;
+      this.problems.set(
+        key,
+        reachable ? tableProblem(this.request, architecture, indexed, this.full, this.bound) : undefined,
+      );
+    }
+    return this.problems.get(key);
+  }
+
+  /** Segments with generous formats: the fewest any formats give (Infinity when unreachable). */
+  quickCount(architecture: TableArchitecture, method: SegmentationMethod): number {
+    const problem = this.problem(architecture, method.indexed);
+    return problem ? method.count(problem, ampleFormats(problem, this.request.fixed)) : Infinity;
+  }
+
+  /** A complete table; UserError when the architecture cannot meet the bound. */
+  build(
+    architecture: TableArchitecture,
+    method: SegmentationMethod,
+    proxyCodes?: number,
+  ): { channel: PwlChannel; provenance: TableProvenance } {
+    if (!this.problem(architecture, method.indexed)) throw notSymmetric(this.request, this.bound);
+    return finishTable(
+      { ...this.request, method },
+      architecture,
+      method,
+      () => this.problem(architecture, method.indexed),
+      this.bound,
+      proxyCodes,
+    );
+  }
+}
+
 const UNFOLDED_COMPARISON_BITS = 20;
+
+/**
+ * The most input bits a table can drop, and the coarsest output grid it can have, with a
+ * fold style at the request's bound: beyond them some code's targets leave no output
+ * (the codes sharing a table entry disagree, or rounding to the grid alone misses the
+ * bound). A segment budget allows neither.
+ */
+export function reachableShifts(
+  request: Omit<TableRequest, "method" | "architecture">,
+  foldStyle: FoldStyle,
+): { input: number; output: number } {
+  if (request.target.kind !== "bound") return { input: 0, output: 0 };
+  const { input, output, reference, overflow } = request;
+  const asked = request.target.bound;
+  const bound = asked.kind === "ulp" ? asked.value * ulp(output) : asked.value;
+  const full = computeTargets(reference, output, bound, overflow);
+  if (!full.ok) return { input: 0, output: 0 };
+  if (request.exactZero) pinTarget(full.targets, -minCode(input), reference[-minCode(input)]!, output);
+  const fold: Fold = { ...request.fold, style: foldStyle };
+  const fits = (inputShift: number, outputShift: number): boolean =>
+    smallestReachableBound(reference, coarseFormat(output, outputShift)) <= bound &&
+    tableTargets(full.targets, input, output, { fold, shift: inputShift }, outputShift, overflow).ok;
+  let inputMax = 0;
+  while (inputMax + 1 < width(input) - 2 && fits(inputMax + 1, 0)) inputMax++;
+  let outputMax = 0;
+  while (outputMax + 1 < width(output) - 1 && fits(0, outputMax + 1)) outputMax++;
+  return { input: inputMax, output: outputMax };
+}
 
 /** The same table without folding, with formats of its own: what symmetry saves. */
 function unfoldedCost(
@@ -267,7 +402,7 @@ function unfoldedCost(
     bound,
     reference: tableReference(request.f, request.input, mapping),
     targets: targets.targets,
-    ...(architecture.offset ? { offsetBits: 0 } : {}),
+    ...(architecture.offset && request.method.indexed ? { offsetBits: 0 } : {}),
   };
   const choice = chooseFormats(problem, request.method.count, request.fixed);
   if (!choice.ok) return { segments: Infinity, romBits: Infinity };
@@ -292,7 +427,7 @@ function tableReference(f: (x: number) => number, input: FixFormat, mapping: Tab
   return values;
 }
 
-function checkFixedFormats(request: TableRequest): void {
+function checkFixedFormats(request: Omit<TableRequest, "method" | "architecture">): void {
   const { fixed, input, output, labels } = request;
   const accFrac = fixed.slope ? input.fracBits + fixed.slope.fracBits : undefined;
   if (accFrac !== undefined && accFrac < output.fracBits) {
@@ -358,7 +493,7 @@ function unreachable(request: TableRequest, bound: number, floor: number): UserE
   );
 }
 
-function notSymmetric(request: TableRequest, bound: number): UserError {
+function notSymmetric(request: Pick<TableRequest, "functionName" | "fold">, bound: number): UserError {
   return new UserError(
     "--symmetry",
     "auto",

@@ -37,12 +37,17 @@ export const PROXY_CODES = 2 ** 16 + 1;
  * needed. The segment count is always verified exactly on every code; only the widths'
  * narrowness is a search result, as it is for small inputs.
  */
-export function chooseFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
-  if (problem.reference.length <= PROXY_CODES) return searchFormats(problem, count, fixed);
+export function chooseFormats(
+  problem: FitProblem,
+  count: CountFn,
+  fixed: FixedFormats = {},
+  proxyCodes = PROXY_CODES,
+): FormatOutcome {
+  if (problem.reference.length <= proxyCodes) return searchFormats(problem, count, fixed);
   const ample = ampleFormats(problem, fixed);
   const target = count(problem, ample);
   if (target === Infinity) return { ok: false };
-  const proxy = searchFormats(decimate(problem), count, fixed);
+  const proxy = searchFormats(decimate(problem, proxyCodes), count, fixed);
   if (proxy.ok) {
     for (let extra = 0; extra <= 3; extra++) {
       const slope = fixed.slope ?? widen(proxy.slope, extra);
@@ -71,9 +76,9 @@ function widen(format: FixFormat, bits: number): FixFormat {
 }
 
 /** Every 2^d-th code of a problem, as a problem over an input with d fewer fraction bits. */
-export function decimate(problem: FitProblem): FitProblem {
+export function decimate(problem: FitProblem, proxyCodes = PROXY_CODES): FitProblem {
   const n = problem.reference.length;
-  const d = Math.ceil(Math.log2((n - 1) / (PROXY_CODES - 1)));
+  const d = Math.ceil(Math.log2((n - 1) / (proxyCodes - 1)));
   const step = 2 ** d;
   const count = Math.floor((n - 1) / step) + 1;
   const pick = (values: Float64Array): Float64Array => {

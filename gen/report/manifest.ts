@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { type FixFormat, formatName, width } from "../fixed/format.js";
-import { type PwlChannel, type PwlDesign, hardwareSummary } from "../design/ir.js";
+import { estimateCost } from "../cost/model.js";
+import {
+  type PwlChannel,
+  type PwlDesign,
+  architectureText,
+  hardwareSummary,
+  romEntries,
+} from "../design/ir.js";
+import { TARGET_NAMES } from "../synth/targets.js";
 import type { ChannelReport, Generation } from "../generate.js";
 import type { ErrorStats } from "../model/accuracy.js";
 import { pwlDesignSchema } from "../design/schema.js";
@@ -111,6 +119,8 @@ export function manifest(
     maxErrorBound: channel.bound,
     ...tableJson(design, channel, generation.y),
     latency: design.pipeline,
+    // The cost model's estimates for the whole unit on every target (no synthesis run).
+    costEstimates: Object.fromEntries(TARGET_NAMES.map((target) => [target, estimateCost(design, target)])),
     errors: errorsJson(generation.y.accuracy),
     derivative: derivativeJson(generation),
     files,
@@ -128,6 +138,19 @@ export function manifest(
   } satisfies z.input<typeof manifestSchema>;
 }
 
+/** A table's architecture: how it reads x, finds the segment and writes y. */
+function architectureJson(channel: PwlChannel): object {
+  const select = channel.select;
+  return {
+    summary: architectureText(channel),
+    select: select.kind === "tree" ? { kind: "tree" } : select,
+    foldStyle: channel.fold.kind === "none" ? undefined : channel.fold.style,
+    droppedInputBits: channel.inputShift,
+    droppedOutputBits: channel.outputShift,
+    romEntries: romEntries(channel),
+  };
+}
+
 /** The table fields shared by y (top level) and a PWL dy. */
 function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport): object {
   const provenance = report.provenance;
@@ -142,6 +165,21 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       productShift: channel.productShift,
       shiftRounding: channel.shiftRounding,
     },
+    architecture: architectureJson(channel),
+    choice: report.choice && {
+      method: report.choice.method,
+      target: report.choice.target,
+      reason: report.choice.reason,
+      optimalSegments: report.choice.optimalSegments,
+      candidates: report.choice.candidates.map((candidate) => ({
+        method: candidate.method,
+        architecture: candidate.architecture,
+        segments: candidate.segments,
+        romEntries: candidate.romEntries,
+        romBits: candidate.romBits,
+        estimate: candidate.estimate,
+      })),
+    },
     segmentation: provenance && {
       method: provenance.method,
       select: channel.select.kind,
@@ -152,8 +190,13 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       symmetry: {
         fold: channel.fold.kind,
         ...(channel.fold.kind === "point" ? { constant: channel.fold.constant } : {}),
+        style: channel.fold.kind === "none" ? undefined : channel.fold.style,
         tableCodes:
-          channel.fold.kind === "none" ? undefined : `|x| in [0, ${2 ** (width(design.input) - 1)}]`,
+          channel.fold.kind === "none"
+            ? undefined
+            : channel.fold.style === "ones"
+              ? `x ^ sign in [0, ${2 ** (width(design.input) - 1) - 1}]`
+              : `|x| in [0, ${2 ** (width(design.input) - 1)}]`,
         unfolded: provenance.unfolded,
       },
     },

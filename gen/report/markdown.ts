@@ -9,7 +9,9 @@ import {
   ulp,
   width,
 } from "../fixed/format.js";
-import { type PwlChannel, type PwlDesign, hardwareSummary } from "../design/ir.js";
+import { type PwlChannel, type PwlDesign, architectureText, hardwareSummary } from "../design/ir.js";
+import { estimateCost } from "../cost/model.js";
+import { TARGET_NAMES } from "../synth/targets.js";
 import type { ChannelReport, Generation } from "../generate.js";
 import { evaluateChannel } from "../model/golden.js";
 import { headerLines } from "../rtl/view.js";
@@ -72,6 +74,7 @@ export function reportMarkdown(
     }
   }
 
+  lines.push(...costSection(generation));
   lines.push("## Verification", "");
   if (verification && verification.length > 0) {
     lines.push("| simulator | vectors | mismatches | result |", "|---|---|---|---|");
@@ -105,6 +108,50 @@ export function reportMarkdown(
   return lines.join("\n");
 }
 
+/**
+ * The cost model's estimates on every target (no synthesis run: `pwlgen synth` measures),
+ * and for --method auto or optimal the candidates the search built.
+ */
+function costSection(generation: Generation): string[] {
+  const { design } = generation;
+  const lines = [
+    "## Cost estimates",
+    "",
+    "From the cost model (`gen/cost/`), without synthesis; `pwlgen synth` measures with Yosys.",
+    "",
+    "| target | LUTs | carry | DSPs | BRAMs | FFs | logic depth |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...TARGET_NAMES.map((target) => {
+      const e = estimateCost(design, target);
+      return `| ${target} | ${e.lut} | ${e.carry} | ${e.dsp} | ${e.bram} | ${e.ff} | ${e.depth} |`;
+    }),
+    "",
+  ];
+  for (const [port, report] of [
+    ["y", generation.y],
+    ["dy", generation.dy],
+  ] as const) {
+    const choice = report?.choice;
+    if (!choice) continue;
+    lines.push(
+      `### ${port}: the candidates of --method ${choice.method} (${choice.target})`,
+      "",
+      `${choice.reason[0]!.toUpperCase()}${choice.reason.slice(1)}. Shown: the ${Math.min(SHOWN_CANDIDATES, choice.candidates.length)} cheapest of ${choice.candidates.length}; manifest.json lists all.`,
+      "",
+      "| # | method | architecture | segments | ROM entries | ROM bits | LUTs | DSPs | BRAMs | depth |",
+      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+      ...choice.candidates.slice(0, SHOWN_CANDIDATES).map((c, i) => {
+        const e = c.estimate;
+        return `| ${i === 0 ? "**1**" : i + 1} | ${c.method} | ${c.architecture} | ${c.segments} | ${c.romEntries} | ${c.romBits} | ${e.lut} | ${e.dsp} | ${e.bram} | ${e.depth} |`;
+      }),
+      "",
+    );
+  }
+  return lines;
+}
+
+const SHOWN_CANDIDATES = 12;
+
 /** What the unit outputs at x = 0, against the function there (--exact-zero pins it). */
 function atZero(design: PwlDesign, channel: PwlChannel, report: ChannelReport, exactZero: boolean): string {
   const code = evaluateChannel(channel, 0);
@@ -134,11 +181,15 @@ function tableSummary(
   const ulps = (value: number): string => `${(value / outUlp).toFixed(3)} ulp`;
   const provenance = report.provenance!;
   const accuracy = report.accuracy;
-  const method = {
-    optimal: `optimal: ${provenance.ampleSegments === hw.segments ? "the minimum for these coefficient formats, and equal to the minimum with " + provenance.ampleSlopeFracBits + " slope fraction bits" : `the minimum for these coefficient formats (${provenance.ampleSegments} with ${provenance.ampleSlopeFracBits} slope fraction bits)`}`,
-    "lsq-greedy": "lsq-greedy (the paper's method: grow while the least-squares line meets the bound)",
-    uniform: `uniform: 2^${Math.log2(hw.segments)} equal segments addressed by the top bits, no comparators`,
-  }[provenance.method];
+  const minimal = `${provenance.ampleSegments === hw.segments ? "the minimum for these coefficient formats, and equal to the minimum with " + provenance.ampleSlopeFracBits + " slope fraction bits" : `the minimum for these coefficient formats (${provenance.ampleSegments} with ${provenance.ampleSlopeFracBits} slope fraction bits)`}`;
+  const method =
+    provenance.method === "optimal"
+      ? `optimal: ${minimal}`
+      : provenance.method === "lsq-greedy"
+        ? "lsq-greedy (the paper's method: grow while the least-squares line meets the bound)"
+        : channel.select.kind === "index"
+          ? `${provenance.method}: ${hw.romEntries === hw.segments ? `${hw.romEntries} equal segments` : `${counted(hw.segments, "segment")} on a grid of ${hw.romEntries} cells`} addressed by the top ${channel.select.indexBits} bits, no comparators`
+          : provenance.method;
   const budget = provenance.segmentBudget !== undefined ? ` (budget ${provenance.segmentBudget})` : "";
   const row = (label: string, value: string): string => `| ${label} | ${value} |`;
   const rows = [
@@ -169,20 +220,47 @@ function tableSummary(
         : channel.fold.kind === "even"
           ? "y(-x) = y(x)"
           : `y(-x) = ${channel.fold.constant} - y(x) (codes)`;
-    rows.push(row("symmetry", `folded ${channel.fold.kind}: the table covers |x|, ${how}${saving}`));
+    const covers =
+      channel.fold.style === "ones"
+        ? "x ^ sign (-x - 1 for negative x, an XOR per bit), unfolded with an XOR"
+        : "|x|";
+    rows.push(row("symmetry", `folded ${channel.fold.kind}: the table covers ${covers}, ${how}${saving}`));
+  }
+  rows.push(row("architecture", architectureText(channel)));
+  if (channel.inputShift > 0) {
+    rows.push(
+      row("input bits", `the table ignores the low ${counted(channel.inputShift, "bit")} of its input`),
+    );
+  }
+  if (channel.outputShift > 0) {
+    rows.push(
+      row(
+        "output grid",
+        `the low ${counted(channel.outputShift, "output bit")} are 0 before unfolding (steps of ${2 ** channel.outputShift} ulps)`,
+      ),
+    );
+  }
+  const choice = report.choice;
+  if (choice) {
+    rows.push(
+      row(
+        `--method ${choice.method}`,
+        `${choice.reason}; optimal on the classic datapath needs ${counted(choice.optimalSegments, "segment")}`,
+      ),
+    );
   }
   rows.push(
     row("slope ROM", `${formatName(channel.slopeFormat)} (${width(channel.slopeFormat)} bits)`),
     row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
     row(
       "ROM",
-      `${hw.segments} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`,
+      `${hw.romEntries} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`,
     ),
     row(
       "segment select",
       channel.select.kind === "tree"
         ? `${counted(hw.comparators, "comparator")} against constants, tree depth ${hw.treeDepth}`
-        : `top ${Math.log2(hw.segments)} bits of the table input`,
+        : `top ${counted(channel.select.indexBits, "bit")} of the table code${channel.select.offset ? `; the multiplier reads the low ${channel.select.shift} bits (the offset in the cell)` : ""}`,
     ),
     row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),
     row("accumulator", `${hw.accumulatorWidth} bits, shifted right by ${channel.productShift}`),
@@ -203,7 +281,8 @@ function segmentTable(
   report: ChannelReport,
 ): string[] {
   const outUlp = ulp(channel.output);
-  const variable = channel.fold.kind === "none" ? "x" : "|x|";
+  const folded = channel.fold.kind === "none" ? "x" : channel.fold.style === "ones" ? "x ^ sign" : "|x|";
+  const variable = channel.inputShift > 0 ? `(${folded}) >> ${channel.inputShift}` : folded;
   const lines = [
     `## ${title}`,
     "",
@@ -212,7 +291,7 @@ function segmentTable(
   ];
   channel.breakpoints.forEach((start, i) => {
     lines.push(
-      `| ${i} | ${start} | ${toReal(start, design.input)} | ${channel.slopes[i]} (${toReal(channel.slopes[i]!, channel.slopeFormat)}) | ` +
+      `| ${i} | ${start} | ${toReal(start * 2 ** channel.inputShift, design.input)} | ${channel.slopes[i]} (${toReal(channel.slopes[i]!, channel.slopeFormat)}) | ` +
         `${channel.intercepts[i]} (${toReal(channel.intercepts[i]!, channel.interceptFormat)}) | ${(report.accuracy.segmentMax[i]! / outUlp).toFixed(3)} ulp |`,
     );
   });

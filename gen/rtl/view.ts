@@ -199,8 +199,10 @@ export function moduleView(design: PwlDesign): ModuleView {
   const unused: string[][] = tables.map(() => []);
   // Channels that read the same operand share one signal (and one pipeline register).
   const operands = new Map<string, Signal>();
-  const channelParts = tables.map((channel) => {
+  const channelParts = tables.map((channel, i) => {
     const folded = foldedInputOf(channel);
+    // The low input bits the table drops.
+    if (channel.inputShift > 0) unused[i]!.push(`${folded.name}[${channel.inputShift - 1}:0]`);
     const parts = selectAndRom(channel, folded.name, design.input, channel === design.y ? tap : undefined);
     const operand = operands.get(parts.operand.name) ?? { ...parts.operand };
     operands.set(operand.name, operand);

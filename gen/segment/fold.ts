@@ -16,7 +16,8 @@ import type { Targets } from "./targets.js";
  * on every code by construction.
  */
 export type FoldKind = "none" | "odd" | "even" | "point";
-export type FoldStyle = "twos" | "ones";
+export const FOLD_STYLES = ["twos", "ones"] as const;
+export type FoldStyle = (typeof FOLD_STYLES)[number];
 
 export interface Fold {
   readonly kind: FoldKind;

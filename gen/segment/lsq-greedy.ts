@@ -17,6 +17,7 @@ import {
  */
 export const lsqGreedyMethod: SegmentationMethod = {
   name: "lsq-greedy",
+  indexed: false,
   count(problem, formats, limit = Infinity) {
     const outcome = run(problem, formats, limit);
     return outcome.ok ? outcome.segments.length : outcome.index < 0 ? limit + 1 : Infinity;

@@ -17,6 +17,7 @@ import {
  */
 export const optimalMethod: SegmentationMethod = {
   name: "optimal",
+  indexed: false,
   count: countOptimal,
   segment: segmentOptimal,
 };

@@ -64,12 +64,14 @@ export type Select =
 /** A segmentation method: minimal-count search and segmentation for given coefficient formats. */
 export interface SegmentationMethod {
   readonly name: string;
+  /** Whether it addresses the ROM by the table code's top bits (local offsets apply only then). */
+  readonly indexed: boolean;
   /** Segments needed with these formats (Infinity if some code is unreachable); may stop above `limit`. */
   count(problem: FitProblem, formats: DatapathFormats, limit?: number): number;
   segment(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome;
 }
 
-export const METHOD_NAMES = ["optimal", "lsq-greedy", "uniform"] as const;
+export const METHOD_NAMES = ["auto", "optimal", "lsq-greedy", "uniform", "grid"] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 export type SegmentationOutcome =

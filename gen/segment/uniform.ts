@@ -21,18 +21,36 @@ import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome, Sele
  * The domain holds 2^b codes, plus one more for a two's complement fold (the magnitude
  * 2^(w-1) of the most negative input), which joins the last cell.
  */
-export const uniformMethod: SegmentationMethod = {
-  name: "uniform",
-  count(problem, formats, limit = Infinity) {
-    const k = smallestIndexBits(problem, formats, limit);
-    return k === undefined ? Infinity : 2 ** k;
-  },
-  segment(problem, formats): SegmentationOutcome {
-    const k = smallestIndexBits(problem, formats, Infinity);
-    if (k === undefined) return { ok: false, index: 0 };
-    return indexSegments(problem, formats, k, "uniform");
-  },
-};
+export const uniformMethod: SegmentationMethod = indexMethod("uniform");
+
+/**
+ * An index select: every cell a segment (uniform) or segments of whole cells (grid), with
+ * k index bits, or the fewest that make every cell feasible.
+ */
+export function indexMethod(layout: "uniform" | "grid", k?: number): SegmentationMethod {
+  const bits = (problem: FitProblem, formats: DatapathFormats, limit: number): number | undefined =>
+    k === undefined
+      ? smallestIndexBits(problem, formats, layout === "uniform" ? limit : Infinity)
+      : k <= domainBits(problem) && feasible(problem, formats, k)
+        ? k
+        : undefined;
+  return {
+    name: k === undefined ? layout : `${layout} ${k}`,
+    indexed: true,
+    count(problem, formats, limit = Infinity) {
+      const chosen = bits(problem, formats, limit);
+      if (chosen === undefined) return Infinity;
+      if (layout === "uniform") return 2 ** chosen;
+      const outcome = indexSegments(problem, formats, chosen, "grid");
+      return outcome.ok ? outcome.segments.length : Infinity;
+    },
+    segment(problem, formats): SegmentationOutcome {
+      const chosen = bits(problem, formats, Infinity);
+      if (chosen === undefined) return { ok: false, index: 0 };
+      return indexSegments(problem, formats, chosen, layout);
+    },
+  };
+}
 
 /** Bits of a uniform domain: the largest b with 2^b <= the number of codes. */
 export function domainBits(problem: FitProblem): number {

@@ -9,7 +9,9 @@ import {
 } from "../fixed/format.js";
 import { MAX_EXPRESSION_LENGTH } from "../functions/expression.js";
 import { FUNCTION_NAMES, findFunction } from "../functions/registry.js";
+import { FOLD_STYLES } from "../segment/fold.js";
 import { METHOD_NAMES } from "../segment/problem.js";
+import { DEFAULT_TARGET, TARGET_NAMES } from "../synth/targets.js";
 import { type BoundSpec, parseBound } from "./bound.js";
 import { MAX_MODULE_NAME_LENGTH, moduleNameProblem } from "./identifiers.js";
 
@@ -117,9 +119,42 @@ export const designShape = {
     .describe("instead of --max-error: a segment budget; pwlgen finds the smallest bound it reaches"),
   method: z
     .enum(METHOD_NAMES)
-    .default("optimal")
+    .default("auto")
     .describe(
-      "segmentation: optimal (provably fewest segments), lsq-greedy (the paper's), uniform (2^k equal segments, no comparators)",
+      "auto (the cheapest unit for --target that meets the bound: searches the architectures below), optimal (provably fewest segments, a comparator tree), lsq-greedy (the paper's), uniform (2^k equal segments addressed by top bits), grid (segments on a grid of 2^k cells addressed by top bits)",
+    ),
+  target: z
+    .enum(TARGET_NAMES)
+    .default(DEFAULT_TARGET)
+    .describe(
+      "what --method auto minimises, and the cost the report estimates: ice40 (UP5K, DSPs), ice40-hx (no DSPs), xc7, generic (4-LUT, no DSPs)",
+    ),
+  foldStyle: z
+    .enum(FOLD_STYLES)
+    .optional()
+    .describe(
+      "for symmetric functions: twos (fold with |x| and unfold with -y: adders) or ones (x ^ sign and ~y: XORs); default: the method's choice (twos for lsq-greedy, uniform and grid; auto and optimal choose)",
+    ),
+  dropInputBits: integer(0, MAX_INPUT_BITS - 1)
+    .optional()
+    .describe(
+      "low input bits the table ignores (codes differing only there get one output); default: the method's choice (0 but for auto and optimal)",
+    ),
+  dropOutputBits: integer(0, MAX_OUTPUT_BITS - 1)
+    .optional()
+    .describe(
+      "low output bits that are always 0 (before unfolding); default: the method's choice (0 but for auto and optimal)",
+    ),
+  indexBits: integer(0, MAX_INPUT_BITS)
+    .optional()
+    .describe(
+      "uniform and grid: the top bits that address the ROM (2^k entries); default: the fewest that meet the bound (auto: chosen by cost)",
+    ),
+  localOffset: z
+    .boolean()
+    .optional()
+    .describe(
+      "uniform and grid: multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
     ),
   symmetry: z
     .enum(["auto", "off"])

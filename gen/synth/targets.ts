@@ -11,6 +11,12 @@
 export const TARGET_NAMES = ["ice40", "ice40-hx", "xc7", "generic"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/**
+ * The target pwlgen optimises for when none is given: the iCE40 UltraPlus, the FPGA of
+ * the open-source flow (Yosys + nextpnr) that pwlgen measures with, with its DSP blocks.
+ */
+export const DEFAULT_TARGET: TargetName = "ice40";
+
 /** What a unit costs on a target, in Yosys's cells. */
 export type CellClass = "lut" | "carry" | "dsp" | "bram" | "ff" | "uncounted";
 

@@ -1,0 +1,421 @@
+import { type CostEstimate, estimateCost } from "../cost/model.js";
+import type { FoldStyle } from "../segment/fold.js";
+import { segmenter } from "../segment/methods.js";
+import type { MethodName, SegmentationMethod } from "../segment/problem.js";
+import { UserError } from "../spec/errors.js";
+import { counted } from "../text.js";
+import type { TargetName } from "../synth/targets.js";
+import { type PwlChannel, type PwlDesign, architectureText, hardwareSummary, romEntries } from "./ir.js";
+import {
+  PLAIN_ARCHITECTURE,
+  type TableArchitecture,
+  type TableProvenance,
+  type TableRequest,
+  TableWorkspace,
+  buildTable,
+} from "./table.js";
+
+/**
+ * The architecture of a table, chosen per --method:
+ *
+ * - `lsq-greedy`, `uniform`, `grid`: the classic datapath (two's complement folds, every
+ *   input and output bit) with whatever the spec pins (--fold-style, --drop-input-bits, ...).
+ * - `optimal`: the fewest segments the classic datapath can have (the paper's measure, the
+ *   count pwlgen has always proven minimal, with breakpoints placed where comparisons are
+ *   cheapest); among the architectures that keep exactly that count (a one's complement
+ *   fold, dropped input bits, a coarser output grid), the cheapest for --target.
+ * - `auto`: the cheapest unit for --target by the cost model that meets the bound, searched
+ *   over comparator trees, uniform and grid index selects with and without local offsets,
+ *   fold styles (and no fold), dropped input bits and output grids: a local search from the
+ *   classic designs and a seed suited to the target, each step to the cheapest neighbour,
+ *   until none is cheaper. What the spec pins is not searched. With --pipeline, a candidate
+ *   whose slowest stage is estimated deeper than the classic uniform design's is left out,
+ *   so auto does not clock slower.
+ *
+ * Every candidate is a complete table built and checked like any other (its bound holds on
+ * every code by construction, and the winner is rebuilt exactly); the choice only ranks
+ * them by estimated cost. With a segment budget (--segments) there is no bound to search
+ * at, and auto builds optimal.
+ */
+export interface ArchitectureSpec {
+  readonly method: MethodName;
+  readonly target: TargetName;
+  readonly foldStyle?: FoldStyle | undefined;
+  readonly dropInputBits?: number | undefined;
+  readonly dropOutputBits?: number | undefined;
+  readonly indexBits?: number | undefined;
+  readonly localOffset?: boolean | undefined;
+}
+
+/** What the cost model needs to know of the unit around a table. */
+export interface TableContext {
+  readonly function: string;
+  readonly pipeline: number;
+}
+
+/** One architecture the search built, with its estimated cost. */
+export interface Candidate {
+  readonly method: string;
+  readonly architecture: string;
+  readonly segments: number;
+  readonly romEntries: number;
+  readonly romBits: number;
+  readonly estimate: CostEstimate;
+}
+
+/** How a table's architecture was chosen (manifest.json `choice`, report.md). */
+export interface Choice {
+  readonly method: "auto" | "optimal";
+  readonly target: TargetName;
+  /** The candidates built, cheapest first; the first is the table. */
+  readonly candidates: readonly Candidate[];
+  /** The segment count of `optimal` on the classic datapath: the paper's measure. */
+  readonly optimalSegments: number;
+  /** Why the winner won, in a sentence. */
+  readonly reason: string;
+}
+
+type Base = Omit<TableRequest, "method" | "architecture">;
+
+interface Built {
+  readonly channel: PwlChannel;
+  readonly provenance: TableProvenance;
+  readonly candidate: Candidate;
+}
+
+/** A point of the search space: a fold (or none), an architecture and a segment select. */
+interface Design {
+  readonly folded: boolean;
+  readonly architecture: TableArchitecture;
+  readonly select: Select;
+}
+
+type Select =
+  { readonly kind: "tree" } | { readonly kind: "uniform" | "grid"; readonly indexBits: number | undefined };
+
+/** Candidates are screened with their coefficient widths searched on this many codes. */
+const SCREEN_CODES = 4097;
+/** At most this many candidates are built in one search. */
+const SEARCH_LIMIT = 80;
+
+export function buildChosenTable(
+  request: Base,
+  spec: ArchitectureSpec,
+  context: TableContext,
+): { channel: PwlChannel; provenance: TableProvenance; choice?: Choice } {
+  const pinned: TableArchitecture = {
+    foldStyle: spec.foldStyle ?? PLAIN_ARCHITECTURE.foldStyle,
+    inputShift: spec.dropInputBits ?? 0,
+    outputShift: spec.dropOutputBits ?? 0,
+    offset: spec.localOffset ?? false,
+  };
+  const classicMethod = spec.method === "auto" || spec.method === "optimal" ? "optimal" : spec.method;
+  if (classicMethod !== "optimal" || request.target.kind === "budget") {
+    return buildTable({ ...request, method: segmenter(classicMethod, spec.indexBits), architecture: pinned });
+  }
+  const search = new Search(request, spec, context);
+  // The classic datapath's optimal: its count is the paper's measure, and optimal keeps it.
+  const classic = search.evaluate({
+    folded: true,
+    architecture: { ...pinned, offset: false },
+    select: { kind: "tree" },
+  })!;
+  const optimalSegments = classic.channel.breakpoints.length;
+  if (spec.method === "optimal") search.optimal(pinned, optimalSegments);
+  else search.auto(pinned);
+  return search.finish(spec.method === "optimal" ? "optimal" : "auto", optimalSegments);
+}
+
+class Search {
+  private readonly workspaces = new Map<boolean, TableWorkspace>();
+  private readonly built = new Map<string, Built | undefined>();
+  private readonly classicKeys = new Set<string>();
+
+  constructor(
+    private readonly request: Base,
+    private readonly spec: ArchitectureSpec,
+    private readonly context: TableContext,
+  ) {}
+
+  /** The workspace of the folded table (as the function's symmetry asks) or of the unfolded one. */
+  private workspace(folded: boolean): TableWorkspace {
+    const kind = folded ? this.request.fold.kind : "none";
+    const key = kind !== "none";
+    let workspace = this.workspaces.get(key);
+    if (!workspace) {
+      workspace = new TableWorkspace({ ...this.request, fold: { ...this.request.fold, kind } });
+      this.workspaces.set(key, workspace);
+    }
+    return workspace;
+  }
+
+  private method(select: Select): SegmentationMethod {
+    return select.kind === "tree" ? segmenter("optimal") : segmenter(select.kind, select.indexBits);
+  }
+
+  private key(design: Design): string {
+    const a = design.architecture;
+    const folded = design.folded && this.request.fold.kind !== "none";
+    const s = design.select;
+    return [
+      folded ? a.foldStyle : "none",
+      a.inputShift,
+      a.outputShift,
+      s.kind === "tree" ? "tree" : `${s.kind}${s.indexBits ?? ""}${a.offset ? "o" : ""}`,
+    ].join("|");
+  }
+
+  /** Builds a design (once; undefined when it cannot meet the bound), screened or exact. */
+  evaluate(design: Design, exact = false): Built | undefined {
+    const key = `${this.key(design)}${exact ? "|exact" : ""}`;
+    if (this.built.has(key)) return this.built.get(key);
+    if (!exact && this.built.size >= SEARCH_LIMIT) return undefined;
+    let result: Built | undefined;
+    try {
+      const method = this.method(design.select);
+      const table = this.workspace(design.folded).build(
+        { ...design.architecture, offset: design.architecture.offset && design.select.kind === "uniform" },
+        method,
+        exact ? undefined : SCREEN_CODES,
+      );
+      result = { ...table, candidate: this.describe(table.channel, method.name) };
+    } catch (error) {
+      // A design that cannot meet the bound is not a candidate.
+      if (!(error instanceof UserError)) throw error;
+    }
+    this.built.set(key, result);
+    return result;
+  }
+
+  private describe(channel: PwlChannel, method: string): Candidate {
+    const request = this.request;
+    const hardware = hardwareSummary(request.input, channel);
+    const alone: PwlDesign = {
+      module: "candidate",
+      function: this.context.function,
+      input: request.input,
+      pipeline: this.context.pipeline,
+      specHash: "",
+      toolVersion: "",
+      y: channel,
+    };
+    return {
+      method,
+      architecture: architectureText(channel),
+      segments: channel.breakpoints.length,
+      romEntries: romEntries(channel),
+      romBits: hardware.romBits,
+      estimate: estimateCost(alone, this.spec.target),
+    };
+  }
+
+  /** The most input and output bits a fold style can drop at the bound (walking up one at a time). */
+  private reach(folded: boolean, style: FoldStyle): { input: number; output: number } {
+    const workspace = this.workspace(folded);
+    const fits = (inputShift: number, outputShift: number): boolean =>
+      workspace.problem({ foldStyle: style, inputShift, outputShift, offset: false }, false) !== undefined;
+    let input = 0;
+    while (input < 12 && fits(input + 1, 0)) input++;
+    let output = 0;
+    while (output < 12 && fits(0, output + 1)) output++;
+    return { input, output };
+  }
+
+  private styles(folded: boolean): FoldStyle[] {
+    if (!folded || this.request.fold.kind === "none") return ["twos"];
+    return this.spec.foldStyle !== undefined ? [this.spec.foldStyle] : ["ones", "twos"];
+  }
+
+  /** optimal: the architectures that keep the classic count, the cheapest of them. */
+  optimal(pinned: TableArchitecture, count: number): void {
+    const optimal = segmenter("optimal");
+    for (const style of this.styles(true)) {
+      const reach = this.reach(true, style);
+      const ins = this.spec.dropInputBits !== undefined ? [this.spec.dropInputBits] : range(reach.input);
+      const outs = this.spec.dropOutputBits !== undefined ? [this.spec.dropOutputBits] : range(reach.output);
+      // For each number of dropped input bits, the coarsest output grid that keeps the
+      // count (a count only grows as bits go: the walk stops at the first that does not).
+      for (const inputShift of ins) {
+        let best: TableArchitecture | undefined;
+        for (const outputShift of outs) {
+          const architecture = { ...pinned, foldStyle: style, inputShift, outputShift, offset: false };
+          if (this.workspace(true).quickCount(architecture, optimal) !== count) break;
+          best = architecture;
+        }
+        if (!best) break;
+        // Generous formats reach the count, so the narrowest formats that keep it do too.
+        this.evaluate({ folded: true, architecture: best, select: { kind: "tree" } });
+      }
+    }
+  }
+
+  /** auto: local search from the classic designs and a seed for the target. */
+  auto(pinned: TableArchitecture): void {
+    const spec = this.spec;
+    const classicUniform: Design = {
+      folded: true,
+      architecture: { ...pinned, offset: false },
+      select: { kind: "uniform", indexBits: spec.indexBits },
+    };
+    const uniform = this.evaluate(classicUniform);
+    if (uniform) this.classicKeys.add(this.key(classicUniform));
+    const style = this.styles(true)[0]!;
+    const reach = this.reach(true, style);
+    const seed: Design = {
+      folded: true,
+      architecture: {
+        foldStyle: style,
+        inputShift: spec.dropInputBits ?? Math.max(0, reach.input - 1),
+        outputShift: spec.dropOutputBits ?? Math.max(0, reach.output - 1),
+        offset: spec.localOffset ?? false,
+      },
+      select: { kind: "uniform", indexBits: spec.indexBits },
+    };
+    const seeds = [classicUniform, { ...classicUniform, select: { kind: "tree" } } as Design, seed];
+    for (const start of seeds) this.climb(start);
+  }
+
+  private climb(start: Design): void {
+    let current = start;
+    let currentBuilt = this.evaluate(current);
+    if (!currentBuilt) return;
+    for (;;) {
+      let best: { design: Design; built: Built } | undefined;
+      for (const next of this.neighbours(current, currentBuilt)) {
+        const built = this.evaluate(next);
+        if (!built) continue;
+        if (!best || better(built, best.built)) best = { design: next, built };
+      }
+      if (!best || !better(best.built, currentBuilt)) return;
+      current = best.design;
+      currentBuilt = best.built;
+    }
+  }
+
+  /** One step away: a bit more or less dropped, the other fold, another select, a finer or coarser index. */
+  private neighbours(design: Design, built: Built): Design[] {
+    const spec = this.spec;
+    const a = design.architecture;
+    const out: Design[] = [];
+    const push = (
+      change: Partial<TableArchitecture>,
+      select: Select = design.select,
+      folded = design.folded,
+    ): void => {
+      out.push({ folded, architecture: { ...a, ...change }, select });
+    };
+    if (spec.dropInputBits === undefined) {
+      push({ inputShift: a.inputShift + 1 });
+      if (a.inputShift > 0) push({ inputShift: a.inputShift - 1 });
+    }
+    if (spec.dropOutputBits === undefined) {
+      push({ outputShift: a.outputShift + 1 });
+      if (a.outputShift > 0) push({ outputShift: a.outputShift - 1 });
+    }
+    if (this.request.fold.kind !== "none" && spec.foldStyle === undefined) {
+      if (design.folded) push({ foldStyle: a.foldStyle === "ones" ? "twos" : "ones" });
+      push({}, design.select, !design.folded);
+    }
+    const k = built.channel.select.kind === "index" ? built.channel.select.indexBits : undefined;
+    const selects: Select[] = [{ kind: "tree" }];
+    for (const kind of ["uniform", "grid"] as const) {
+      if (spec.indexBits !== undefined) selects.push({ kind, indexBits: spec.indexBits });
+      else {
+        selects.push({ kind, indexBits: undefined });
+        if (k !== undefined)
+          for (const next of [k - 1, k + 1]) if (next >= 1) selects.push({ kind, indexBits: next });
+      }
+    }
+    for (const select of selects) push({}, select);
+    if (spec.localOffset === undefined && design.select.kind === "uniform") push({ offset: !a.offset });
+    return out;
+  }
+
+  finish(
+    method: "auto" | "optimal",
+    optimalSegments: number,
+  ): {
+    channel: PwlChannel;
+    provenance: TableProvenance;
+    choice: Choice;
+  } {
+    const spec = this.spec;
+    const all = [...this.built.entries()].filter((entry): entry is [string, Built] => entry[1] !== undefined);
+    // With a pipeline the clock matters: no candidate deeper than the classic uniform design.
+    const uniformDepth = all.find(([key]) => this.classicKeys.has(key))?.[1].candidate.estimate.depth;
+    const eligible = all.filter(
+      ([, b]) =>
+        this.context.pipeline === 0 ||
+        uniformDepth === undefined ||
+        b.candidate.estimate.depth <= uniformDepth,
+    );
+    const ranked = (eligible.length > 0 ? eligible : all)
+      .map(([key, b]) => ({ key, b }))
+      .sort((x, y) => compare(x.b, y.b));
+    // The winner, rebuilt with its widths searched on every code.
+    const winnerKey = ranked[0]!.key.replace(/\|exact$/, "");
+    const design = this.designOf(winnerKey);
+    const winner = this.evaluate(design, true) ?? ranked[0]!.b;
+    const candidates = [
+      winner.candidate,
+      ...ranked.filter((r) => r.key !== winnerKey).map((r) => r.b.candidate),
+    ];
+    const w = winner.candidate;
+    const next = candidates[1];
+    const reason =
+      method === "optimal"
+        ? `the fewest segments (${optimalSegments}); ${w.architecture} is the cheapest of ${counted(candidates.length, "architecture")} with that count (${w.estimate.lut} LUTs estimated on ${spec.target})`
+        : `${w.estimate.lut} LUTs and ${w.estimate.dsp} DSP${w.estimate.bram ? ` and ${w.estimate.bram} BRAM` : ""} estimated on ${spec.target}` +
+          (next
+            ? `, against ${next.estimate.lut} LUTs for the next best (${next.method}, ${next.architecture})`
+            : "") +
+          ` among ${counted(candidates.length, "candidate")} built`;
+    return {
+      channel: winner.channel,
+      provenance: { ...winner.provenance, method: w.method },
+      choice: { method, target: spec.target, candidates, optimalSegments, reason },
+    };
+  }
+
+  /** The design a key names (keys are built by key()). */
+  private designOf(key: string): Design {
+    const [fold, inputShift, outputShift, select] = key.split("|") as [string, string, string, string];
+    const folded = fold !== "none";
+    const offset = select.endsWith("o");
+    const bare = offset ? select.slice(0, -1) : select;
+    const kind = bare.startsWith("uniform") ? "uniform" : bare.startsWith("grid") ? "grid" : "tree";
+    const bits = bare.slice(kind.length);
+    return {
+      folded,
+      architecture: {
+        foldStyle: folded ? (fold as FoldStyle) : "twos",
+        inputShift: Number(inputShift),
+        outputShift: Number(outputShift),
+        offset,
+      },
+      select: kind === "tree" ? { kind } : { kind, indexBits: bits === "" ? undefined : Number(bits) },
+    };
+  }
+}
+
+function better(a: Built, b: Built): boolean {
+  return compare(a, b) < 0;
+}
+
+/** Cheaper first; then shallower, fewer segments, fewer ROM bits, and a stable order by name. */
+function compare(a: Built, b: Built): number {
+  const x = a.candidate;
+  const y = b.candidate;
+  const name = (c: Candidate): string => `${c.method} ${c.architecture}`;
+  return (
+    x.estimate.score - y.estimate.score ||
+    x.estimate.depth - y.estimate.depth ||
+    x.segments - y.segments ||
+    x.romBits - y.romBits ||
+    (name(x) < name(y) ? -1 : name(x) > name(y) ? 1 : 0)
+  );
+}
+
+function range(max: number): number[] {
+  return Array.from({ length: max + 1 }, (_, i) => i);
+}
