@@ -1,7 +1,7 @@
 import { type FixFormat, bitsFor, maxCode, minCode, roundShift, width } from "../fixed/format.js";
 import { type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
-import { type FitProblem, type Segment, type Select, operandAt } from "../segment/problem.js";
+import type { FitProblem, Segment, Select } from "../segment/problem.js";
 import type { PwlChannel } from "./ir.js";
 
 /** What a channel's hardware is besides its segments and formats. */
@@ -29,7 +29,10 @@ export function buildChannel(
 ): PwlChannel {
   const datapath = datapathShape(formats);
   const first = problem.first;
-  const operand = operandAt(problem);
+  // The multiplier's operand as the hardware computes it: the code, or its offset in its cell.
+  const select = shape.select;
+  const cell = select.kind === "index" && select.offset ? 2 ** select.shift : undefined;
+  const operand = cell === undefined ? (i: number): number => first + i : (i: number): number => i % cell;
   let accMin = 0;
   let accMax = 0;
   let qMin = Infinity;

@@ -94,7 +94,7 @@ type Select =
   { readonly kind: "tree" } | { readonly kind: "uniform" | "grid"; readonly indexBits: number | undefined };
 
 /** Candidates are screened with their coefficient widths searched on this many codes. */
-const SCREEN_CODES = 4097;
+const SCREEN_CODES = 1025;
 /** At most this many candidates are built in one search. */
 const SEARCH_LIMIT = 80;
 
@@ -113,13 +113,20 @@ export function buildChosenTable(
   if (classicMethod !== "optimal" || request.target.kind === "budget") {
     return buildTable({ ...request, method: segmenter(classicMethod, spec.indexBits), architecture: pinned });
   }
-  const search = new Search(request, spec, context);
   // The classic datapath's optimal: its count is the paper's measure, and optimal keeps it.
-  const classic = search.evaluate({
+  // Built first and on its own, so that a bound no design can meet is refused as usual.
+  const classicDesign: Design = {
     folded: true,
     architecture: { ...pinned, offset: false },
     select: { kind: "tree" },
-  })!;
+  };
+  const classic = buildTable({
+    ...request,
+    method: segmenter("optimal"),
+    architecture: classicDesign.architecture,
+  });
+  const search = new Search(request, spec, context);
+  search.add(classicDesign, classic);
   const optimalSegments = classic.channel.breakpoints.length;
   if (spec.method === "optimal") search.optimal(pinned, optimalSegments);
   else search.auto(pinned);
@@ -165,6 +172,14 @@ class Search {
     ].join("|");
   }
 
+  /** Records a table built elsewhere (exact) as a candidate. */
+  add(design: Design, table: { channel: PwlChannel; provenance: TableProvenance }): void {
+    const method = this.method(design.select);
+    const built = { ...table, candidate: this.describe(table.channel, method.name) };
+    this.built.set(this.key(design), built);
+    this.built.set(`${this.key(design)}|exact`, built);
+  }
+
   /** Builds a design (once; undefined when it cannot meet the bound), screened or exact. */
   evaluate(design: Design, exact = false): Built | undefined {
     const key = `${this.key(design)}${exact ? "|exact" : ""}`;
@@ -176,7 +191,7 @@ class Search {
       const table = this.workspace(design.folded).build(
         { ...design.architecture, offset: design.architecture.offset && design.select.kind === "uniform" },
         method,
-        exact ? undefined : SCREEN_CODES,
+        exact ? undefined : { proxyCodes: SCREEN_CODES },
       );
       result = { ...table, candidate: this.describe(table.channel, method.name) };
     } catch (error) {
@@ -213,7 +228,7 @@ class Search {
   private reach(folded: boolean, style: FoldStyle): { input: number; output: number } {
     const workspace = this.workspace(folded);
     const fits = (inputShift: number, outputShift: number): boolean =>
-      workspace.problem({ foldStyle: style, inputShift, outputShift, offset: false }, false) !== undefined;
+      workspace.feasible({ foldStyle: style, inputShift, outputShift, offset: false });
     let input = 0;
     while (input < 12 && fits(input + 1, 0)) input++;
     let output = 0;
@@ -340,7 +355,9 @@ class Search {
     choice: Choice;
   } {
     const spec = this.spec;
-    const all = [...this.built.entries()].filter((entry): entry is [string, Built] => entry[1] !== undefined);
+    const all = [...this.built.entries()].filter(
+      (entry): entry is [string, Built] => entry[1] !== undefined && !entry[0].endsWith("|exact"),
+    );
     // With a pipeline the clock matters: no candidate deeper than the classic uniform design.
     const uniformDepth = all.find(([key]) => this.classicKeys.has(key))?.[1].candidate.estimate.depth;
     const eligible = all.filter(

@@ -2,6 +2,7 @@ import {
   type FixFormat,
   type Overflow,
   type Rounding,
+  fitFormat,
   formatName,
   maxReal,
   minCode,
@@ -17,7 +18,7 @@ import {
   smallestBoundWithFormats,
   smallestReachableBound,
 } from "../quantize/bound.js";
-import { type FixedFormats, ampleFormats, chooseFormats } from "../quantize/widths.js";
+import { type FixedFormats, ampleFormats, chooseFormats, screenFormats } from "../quantize/widths.js";
 import { type DatapathFormats, datapathProblem } from "../segment/datapath.js";
 import {
   type Fold,
@@ -28,7 +29,7 @@ import {
   tableDomain,
   tableTargets,
 } from "../segment/fold.js";
-import type { FitProblem, SegmentationMethod } from "../segment/problem.js";
+import type { FitProblem, Segment, SegmentationMethod } from "../segment/problem.js";
 import { type TargetResult, computeTargets, pinTarget } from "../segment/targets.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
@@ -199,6 +200,7 @@ function tableProblem(
   indexed: boolean,
   full: TargetResult,
   bound: number,
+  reference?: Float64Array,
 ): FitProblem | undefined {
   if (!full.ok) return undefined;
   const { input, output } = request;
@@ -222,7 +224,7 @@ function tableProblem(
     rounding: request.rounding,
     overflow: request.overflow,
     bound,
-    reference: tableReference(request.f, input, mapping),
+    reference: reference ?? tableReference(request.f, input, mapping),
     targets: targets.targets,
     ...(architecture.offset && indexed ? { offsetBits: 0 } : {}),
   };
@@ -235,13 +237,15 @@ function finishTable(
   method: SegmentationMethod,
   problemAt: (bound: number) => FitProblem | undefined,
   bound: number,
-  proxyCodes?: number,
+  screen?: { readonly proxyCodes: number },
 ): { channel: PwlChannel; provenance: TableProvenance } {
   const { fixed, labels, output } = request;
   const problem = problemAt(bound);
   if (!problem) throw notSymmetric(request, bound);
   const floor = tableFloor(request, architecture);
-  const choice = chooseFormats(problem, method.count, fixed, proxyCodes);
+  const choice = screen
+    ? chooseFormats(problem, method.count, fixed, screen.proxyCodes, screenFormats)
+    : chooseFormats(problem, method.count, fixed);
   if (!choice.ok && !fixed.slope && !fixed.intercept) {
     throw new UserError(
       "--method",
@@ -273,7 +277,9 @@ function finishTable(
   };
   const outcome = method.segment(problem, formats);
   if (!outcome.ok) throw new Error(`internal: ${method.name} cannot segment with the formats it chose`);
-  const channel = buildChannel(request.port, problem, formats, outcome.segments, {
+  // A screened table keeps its segments and narrows the generous integer bits to them.
+  const stored = screen ? narrowToValues(formats, outcome.segments, fixed) : formats;
+  const channel = buildChannel(request.port, problem, stored, outcome.segments, {
     fold: { ...request.fold, style: architecture.foldStyle },
     select: outcome.select,
     inputShift: architecture.inputShift,
@@ -291,6 +297,39 @@ function finishTable(
   };
 }
 
+/** Formats whose integer bits just hold the stored coefficients (fraction bits kept). */
+function narrowToValues(
+  formats: DatapathFormats,
+  segments: readonly Segment[],
+  fixed: FixedFormats,
+): DatapathFormats {
+  const narrow = (values: number[], format: FixFormat): FixFormat => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const signed = lo < 0;
+    const candidate = fitFormat(lo, hi, signed, format.fracBits);
+    // Formats keep at least one bit (two if signed).
+    return width(candidate) >= (signed ? 2 : 1)
+      ? candidate
+      : { ...candidate, intBits: candidate.intBits + 1 };
+  };
+  return {
+    ...formats,
+    slope:
+      fixed.slope ??
+      narrow(
+        segments.map((s) => s.slope),
+        formats.slope,
+      ),
+    intercept:
+      fixed.intercept ??
+      narrow(
+        segments.map((s) => s.intercept),
+        formats.intercept,
+      ),
+  };
+}
+
 /**
  * Many tables of one request at its bound, for the architecture search (choose.ts): the
  * full-range targets are computed once, each architecture's problem once, and a quick
@@ -301,6 +340,8 @@ export class TableWorkspace {
   readonly bound: number;
   private readonly full: TargetResult;
   private readonly problems = new Map<string, FitProblem | undefined>();
+  private readonly floors = new Map<number, number>();
+  private readonly references = new Map<string, Float64Array>();
 
   constructor(readonly request: Omit<TableRequest, "method" | "architecture">) {
     checkFixedFormats(request);
@@ -312,13 +353,49 @@ export class TableWorkspace {
   problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
     const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed}`;
     if (!this.problems.has(key)) {
-      const reachable = tableFloor(this.request, architecture) <= this.bound;
+      const reachable = this.floor(architecture.outputShift) <= this.bound;
+      const referenceKey = `${architecture.foldStyle} ${architecture.inputShift}`;
+      let reference = this.references.get(referenceKey);
+      if (!reference) {
+        const mapping = {
+          fold: { ...this.request.fold, style: architecture.foldStyle },
+          shift: architecture.inputShift,
+        };
+        reference = tableReference(this.request.f, this.request.input, mapping);
+        this.references.set(referenceKey, reference);
+      }
       this.problems.set(
         key,
-        reachable ? tableProblem(this.request, architecture, indexed, this.full, this.bound) : undefined,
+        reachable
+          ? tableProblem(this.request, architecture, indexed, this.full, this.bound, reference)
+          : undefined,
       );
     }
     return this.problems.get(key);
+  }
+
+  /** The smallest bound an output grid of 2^shift ulps reaches (rounding alone). */
+  private floor(outputShift: number): number {
+    let floor = this.floors.get(outputShift);
+    if (floor === undefined) {
+      floor = tableFloor(this.request, { ...PLAIN_ARCHITECTURE, outputShift });
+      this.floors.set(outputShift, floor);
+    }
+    return floor;
+  }
+
+  /**
+   * Whether an architecture can meet the bound at all: its output grid's rounding is within
+   * the bound and every table code's targets keep an output (cheaper than building the problem).
+   */
+  feasible(architecture: TableArchitecture): boolean {
+    if (this.floor(architecture.outputShift) > this.bound || !this.full.ok) return false;
+    const mapping: TableMapping = {
+      fold: { ...this.request.fold, style: architecture.foldStyle },
+      shift: architecture.inputShift,
+    };
+    const { input, output, overflow } = this.request;
+    return tableTargets(this.full.targets, input, output, mapping, architecture.outputShift, overflow).ok;
   }
 
   /** Segments with generous formats: the fewest any formats give (Infinity when unreachable). */
@@ -331,7 +408,7 @@ export class TableWorkspace {
   build(
     architecture: TableArchitecture,
     method: SegmentationMethod,
-    proxyCodes?: number,
+    screen?: { readonly proxyCodes: number },
   ): { channel: PwlChannel; provenance: TableProvenance } {
     if (!this.problem(architecture, method.indexed)) throw notSymmetric(this.request, this.bound);
     return finishTable(
@@ -340,7 +417,7 @@ export class TableWorkspace {
       method,
       () => this.problem(architecture, method.indexed),
       this.bound,
-      proxyCodes,
+      screen,
     );
   }
 }

@@ -91,12 +91,12 @@ function protectedProblem(real: string): string | undefined {
     [tmpdir(), "the temporary directory"],
     [PACKAGE_ROOT, `${basename(PACKAGE_ROOT)}, pwlgen's own folder`],
   ];
-  for (const [place, name] of places) {
-    const protectedPath = safeRealPath(place);
-    if (protectedPath !== undefined && containsOrIs(real, protectedPath)) {
-      return real === protectedPath ? `is ${name}` : `holds ${name} (${protectedPath})`;
-    }
-  }
+  const resolved = places
+    .map(([place, name]) => [safeRealPath(place), name] as const)
+    .filter((entry): entry is readonly [string, string] => entry[0] !== undefined);
+  // A protected place itself first (/tmp is the temporary directory, whatever it holds).
+  for (const [path, name] of resolved) if (real === path) return `is ${name}`;
+  for (const [path, name] of resolved) if (containsOrIs(real, path)) return `holds ${name} (${path})`;
   if (parts.length === 1) return "is a directory of the root";
   if (parts.length === 2 && SYSTEM_DIRECTORIES.has(parts[0]!)) {
     return `is a system directory (or another user's home)`;
