@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseFormat } from "../gen/fixed/format.js";
+import { minCode, parseFormat } from "../gen/fixed/format.js";
 import { generate, tabulateFunction } from "../gen/generate.js";
 import { sigmoid } from "../gen/functions/sigmoid.js";
-import { countOptimal } from "../gen/segment/optimal.js";
+import { countOptimal, segmentOptimal } from "../gen/segment/optimal.js";
+import { placementCost } from "../gen/segment/placement.js";
 import { computeTargets } from "../gen/segment/targets.js";
 import { writeUnit } from "../gen/write.js";
 import { verifyUnit } from "../sim/verify.js";
@@ -158,6 +159,74 @@ console.log(
   `\nsegmenter vs brute-force twin (${twin.cases} small cases, same counts): ${twin.segmenterSeconds} s vs ${twin.bruteForceSeconds} s, ${twin.ratio}x faster`,
 );
 
+/**
+ * Breakpoint placement's price: segmentOptimal with placement (the default) against
+ * greedy's own breakpoints, on the unfolded sigmoid -> u1.15 at 2^-12 with the formats
+ * pwlgen chooses, 16- and 20-bit inputs; median of several runs after a warm-up. Also the
+ * total comparator cost (comparatorCost) of both.
+ */
+function placementPrice(bits: number): {
+  inputBits: number;
+  segments: number;
+  greedySeconds: number;
+  placedSeconds: number;
+  ratio: number;
+  comparatorCost: { greedy: number; placed: number };
+} {
+  const input = parseFormat(`s4.${bits - 4}`)!;
+  const output = parseFormat("u1.15")!;
+  const bound = 2 ** -12;
+  const y = generate({
+    function: "sigmoid",
+    in: `s4.${bits - 4}`,
+    out: "u1.15",
+    maxError: "2^-12",
+    symmetry: "off",
+  }).design.y;
+  const reference = tabulateFunction(sigmoid, input);
+  const targets = computeTargets(reference, output, bound, "saturate");
+  if (!targets.ok) throw new Error("bench case infeasible");
+  const base = { input, output, rounding: "half-up" as const, overflow: "saturate" as const };
+  const problem = { ...base, first: minCode(input), bound, reference, targets: targets.targets };
+  const formats = { ...base, slope: y.slopeFormat, intercept: y.interceptFormat };
+  const run = (placement: false | undefined): { seconds: number; starts: number[] } => {
+    const started = performance.now();
+    const outcome = segmentOptimal(problem, formats, placement);
+    const seconds = (performance.now() - started) / 1000;
+    if (!outcome.ok) throw new Error("bench case infeasible");
+    return { seconds, starts: outcome.segments.map((segment) => segment.start) };
+  };
+  // Warm-up, then alternate the two so that a load change on a shared machine hits both.
+  const greedy = run(false);
+  const placed = run(undefined);
+  const times: [number[], number[]] = [[], []];
+  for (let r = 0; r < 7; r++) {
+    times[0].push(run(false).seconds);
+    times[1].push(run(undefined).seconds);
+  }
+  const [greedySeconds, placedSeconds] = times.map(median) as [number, number];
+  return {
+    inputBits: bits,
+    segments: placed.starts.length,
+    greedySeconds: Number(greedySeconds.toFixed(4)),
+    placedSeconds: Number(placedSeconds.toFixed(4)),
+    ratio: Number((placedSeconds / greedySeconds).toFixed(2)),
+    comparatorCost: {
+      greedy: placementCost(problem, greedy.starts),
+      placed: placementCost(problem, placed.starts),
+    },
+  };
+}
+const placement = [16, 20].map(placementPrice);
+console.log(
+  "\n| optimal, sigmoid s4.x -> u1.15 at 2^-12 | segments | greedy s | placed s | ratio | comparator cost greedy -> placed |",
+);
+console.log("|---:|---:|---:|---:|---:|---|");
+for (const p of placement)
+  console.log(
+    `| ${p.inputBits}-bit input | ${p.segments} | ${p.greedySeconds} | ${p.placedSeconds} | ${p.ratio} | ${p.comparatorCost.greedy} -> ${p.comparatorCost.placed} |`,
+  );
+
 /** Cosimulation throughput of a 16-bit unit (65536 vectors), build included, per simulator. */
 async function cosimRates(): Promise<
   Record<string, { vectors: number; seconds: number; vectorsPerSecond: number }>
@@ -240,6 +309,7 @@ const report = {
   node: process.version,
   date: new Date().toISOString().slice(0, 10),
   generation: results,
+  placement,
   sweeps,
 };
 writeFileSync("bench-results.json", `${JSON.stringify(report, null, 2)}\n`);

@@ -10,7 +10,7 @@ import {
   tableInput,
 } from "../design/ir.js";
 import { moduleView } from "../rtl/view.js";
-import { bitRuns } from "../rtl/verilog.js";
+import { bitRuns } from "../segment/comparator.js";
 import { unfoldBase } from "../segment/fold.js";
 import type { Target } from "../synth/targets.js";
 

@@ -1,3 +1,5 @@
+import { type BitRun, comparatorTerms } from "../segment/comparator.js";
+
 /** Small Verilog text helpers for the view models: literals, declarations, resizing. */
 
 /** A sized literal: 16'sh8000 for signed, 8'h3f for unsigned (two's complement for negatives). */
@@ -38,31 +40,6 @@ export function resize(name: string, width: number, target: number, signed: bool
   return { expr: `{{${target - width}{${fill}}}, ${name}}` };
 }
 
-/** A run of equal bits hi..lo of a constant, and whether they are ones. */
-export interface BitRun {
-  readonly hi: number;
-  readonly lo: number;
-  readonly ones: boolean;
-}
-
-/**
- * The runs of equal bits of an unsigned constant from its lowest set bit up, which decide
- * `key < value` (see belowConstant); empty for 0, which no key is below.
- */
-export function bitRuns(value: number, width: number): BitRun[] {
-  const bit = (i: number): boolean => Math.floor(value / 2 ** i) % 2 === 1;
-  const runs: BitRun[] = [];
-  let lo = 0;
-  while (lo < width && !bit(lo)) lo++;
-  while (lo < width) {
-    let hi = lo;
-    while (hi + 1 < width && bit(hi + 1) === bit(lo)) hi++;
-    runs.push({ hi, lo, ones: bit(lo) });
-    lo = hi + 1;
-  }
-  return runs;
-}
-
 /**
  * `key < value` for a `width`-bit key and a constant, as plain bit logic: the highest bit
  * where key and constant differ decides. Scanning up from the constant's lowest set bit, a
@@ -71,18 +48,11 @@ export function bitRuns(value: number, width: number): BitRun[] {
  * with `signed`, two's complement compared as its offset x - min(x) (the top bit inverted)
  * with a constant that includes that offset. Written this way, synthesis builds a few LUTs
  * instead of a carry chain per comparator (half the logic cells on iCE40), and simulators
- * evaluate it as fast as `<`.
+ * evaluate it as fast as `<`. The terms, and what they cost, come from comparatorTerms and
+ * comparatorCost (gen/segment/comparator.ts), which the segmenter uses to place breakpoints.
  */
 export function belowConstant(key: string, value: number, width: number, signed = false): string {
-  const runs = bitRuns(value, width).flatMap((run) =>
-    // The inverted top bit stands alone: its term is the key bit itself.
-    signed && run.hi === width - 1 && run.lo < run.hi
-      ? [
-          { ...run, hi: run.hi - 1 },
-          { ...run, lo: run.hi },
-        ]
-      : [run],
-  );
+  const runs = comparatorTerms(value, width, signed);
   if (runs.length === 0) return "1'b0";
   const term = (run: BitRun): string => {
     if (run.hi !== run.lo) return `${run.ones ? "~&" : "~|"}${key}[${run.hi}:${run.lo}]`;

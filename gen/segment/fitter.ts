@@ -35,6 +35,13 @@ export interface FitLimits {
   readonly interceptShift: number;
 }
 
+/** A code's constraint on the line, in accumulator units: lo <= m*x + C*2^k <= hi. */
+export interface BindingCode {
+  readonly x: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 export class LineFitter {
   // Upper hull of the lower-bound points (x, lo) and lower hull of the upper-bound points
   // (x, hi), as stacks in growable typed arrays.
@@ -62,6 +69,20 @@ export class LineFitter {
     this.witnessM = Math.max(limits.slopeMin, Math.min(0, limits.slopeMax));
     this.witnessC = limits.interceptMin;
     this.size = 0;
+  }
+
+  /** Makes this fitter a copy of `other` (its limits, codes and witness). */
+  copyFrom(other: LineFitter): void {
+    this.lower.copyFrom(other.lower);
+    this.upper.copyFrom(other.upper);
+    this.step = other.step;
+    this.cMinAcc = other.cMinAcc;
+    this.cMaxAcc = other.cMaxAcc;
+    this.slopeMin = other.slopeMin;
+    this.slopeMax = other.slopeMax;
+    this.witnessM = other.witnessM;
+    this.witnessC = other.witnessC;
+    this.size = other.size;
   }
 
   /**
@@ -198,6 +219,30 @@ export class LineFitter {
     return [this.witnessM, this.witnessC];
   }
 
+  /**
+   * The codes added so far that bind: the vertices of both hulls, as (x, lo, hi) in
+   * increasing x, an end open (+-Infinity) where the code is a vertex of one hull only. For
+   * any slope m the largest lo - m*x and the smallest hi - m*x over all the codes are taken
+   * at these vertices, so adding them to a fitter (between codes of smaller and larger x)
+   * constrains it exactly as adding every code would, at the cost of a few.
+   */
+  bindingCodes(): BindingCode[] {
+    const codes: BindingCode[] = [];
+    let l = 0;
+    let u = 0;
+    while (l < this.lower.size || u < this.upper.size) {
+      const xl = l < this.lower.size ? this.lower.x(l) : Infinity;
+      const xu = u < this.upper.size ? this.upper.x(u) : Infinity;
+      const x = Math.min(xl, xu);
+      codes.push({
+        x,
+        lo: xl === x ? this.lower.y(l++) : -Infinity,
+        hi: xu === x ? this.upper.y(u++) : Infinity,
+      });
+    }
+    return codes;
+  }
+
   /** The last slope from `from` (feasible) towards `limit` (direction +-1) that is feasible. */
   private edge(from: number, direction: 1 | -1, limit: number, feasible: (m: number) => boolean): number {
     if (from === limit || !feasible(from + direction)) return from;
@@ -240,6 +285,14 @@ class Hull {
   clear(): void {
     this.size = 0;
     this.finger = 0;
+  }
+
+  copyFrom(other: Hull): void {
+    while (this.xs.length < other.size) this.grow();
+    this.xs.set(other.xs.subarray(0, other.size));
+    this.ys.set(other.ys.subarray(0, other.size));
+    this.size = other.size;
+    this.finger = other.finger;
   }
 
   push(x: number, y: number): void {

@@ -1,6 +1,7 @@
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
+import { DEFAULT_PLACEMENT, type PlacementOptions, placeBreakpoints } from "./placement.js";
 import {
   type FitProblem,
   type Segment,
@@ -13,7 +14,9 @@ import {
  * The provably minimal segmentation: greedy maximal extension from the left with the
  * exact feasibility test of LineFitter. A segment that fits also fits every sub-interval,
  * so ending each segment as late as possible never costs a segment later: the count is
- * the minimum for the given coefficient formats.
+ * the minimum for the given coefficient formats. The breakpoints are then moved, within
+ * what keeps that count, to where the comparator tree is cheapest (placement.ts), and each
+ * final segment gets its least-squares coefficients.
  */
 export const optimalMethod: SegmentationMethod = {
   name: "optimal",
@@ -32,14 +35,35 @@ export function countOptimal(problem: FitProblem, formats: DatapathFormats, limi
   return typeof outcome === "number" ? Infinity : count;
 }
 
-export function segmentOptimal(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome {
+/**
+ * The minimal segmentation with its breakpoints placed by `placement` (false: greedy's
+ * own, each segment as long as it can be from the left).
+ */
+export function segmentOptimal(
+  problem: FitProblem,
+  formats: DatapathFormats,
+  placement: PlacementOptions | false = DEFAULT_PLACEMENT,
+): SegmentationOutcome {
   const shape = datapathShape(formats);
-  const segments: Segment[] = [];
+  const greedyStarts: number[] = [];
+  const greedySegments: Segment[] = [];
   const outcome = greedy(problem, shape, (fitter, start, end) => {
-    segments.push({ start, end, ...chooseCoefficients(fitter, problem, shape, start, end) });
+    greedyStarts.push(start);
+    // Without placement the segment is final: its coefficients now, while the fitter describes it.
+    if (!placement)
+      greedySegments.push({ start, end, ...chooseCoefficients(fitter, problem, shape, start, end) });
     return true;
   });
   if (typeof outcome === "number") return { ok: false, index: outcome };
+  if (!placement) return { ok: true, segments: greedySegments, select: { kind: "tree" } };
+  const placed = placeBreakpoints(problem, shape, greedyStarts, placement);
+  const n = problem.targets.low.length;
+  const fitter = new LineFitter();
+  const segments = placed.starts.map((start, s): Segment => {
+    const end = s + 1 < placed.starts.length ? placed.starts[s + 1]! - 1 : n - 1;
+    placed.load(fitter, s);
+    return { start, end, ...chooseCoefficients(fitter, problem, shape, start, end) };
+  });
   return { ok: true, segments, select: { kind: "tree" } };
 }
 

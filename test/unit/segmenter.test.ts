@@ -3,7 +3,8 @@ import { minCode, width } from "../../gen/fixed/format.js";
 import { sigmoid } from "../../gen/functions/sigmoid.js";
 import { chooseFormats } from "../../gen/quantize/widths.js";
 import { datapathShape, evaluateLine } from "../../gen/segment/datapath.js";
-import { ceilDiv, floorDiv, orient } from "../../gen/segment/fitter.js";
+import { AccBounds } from "../../gen/segment/datapath.js";
+import { LineFitter, ceilDiv, floorDiv, orient } from "../../gen/segment/fitter.js";
 import { countOptimal, segmentOptimal } from "../../gen/segment/optimal.js";
 import { withinBound } from "../../gen/segment/targets.js";
 import { bruteForceMinimum } from "../support/bruteforce.js";
@@ -171,6 +172,50 @@ describe("segmentOptimal", () => {
     const tight = makeProblem({ f: sigmoid, input: "s4.8", output: "u1.10", bound: 2 ** -11 });
     const result = segmentOptimal(tight, formatsFor(tight, "u0.1", "u1.3"));
     expect(result.ok).toBe(false);
+  });
+});
+
+describe("binding codes", () => {
+  it("constrain a fitter exactly as every code does, and copies keep the state", () => {
+    const problem = makeProblem({ f: sigmoid, input: "s4.8", output: "u1.10", bound: 2 ** -8 });
+    const shape = datapathShape(formatsFor(problem, "u-1.12", "s2.16"));
+    const acc = new AccBounds(shape);
+    const { low, high } = problem.targets;
+    const add = (fitter: LineFitter, i: number): boolean =>
+      fitter.tryAdd(problem.first + i, acc.low(low[i]!), acc.high(high[i]!));
+    const full = new LineFitter();
+    const fromVertices = new LineFitter();
+    const copy = new LineFitter();
+    let compared = 0;
+    for (let start = 0; start < low.length; start += 397) {
+      full.reset(shape);
+      let end = start;
+      while (end < low.length && add(full, end)) {
+        end++;
+        if ((end - start) % 61 !== 0) continue;
+        const codes = full.bindingCodes();
+        expect(codes.length).toBeLessThan(end - start);
+        fromVertices.reset(shape);
+        for (const v of codes) expect(fromVertices.tryAdd(v.x, v.lo, v.hi)).toBe(true);
+        copy.copyFrom(full);
+        const [mLo, mHi] = full.slopeRange();
+        expect(fromVertices.slopeRange()).toEqual([mLo, mHi]);
+        expect(copy.slopeRange()).toEqual([mLo, mHi]);
+        for (let m = mLo - 2; m <= mHi + 2; m++) {
+          expect(fromVertices.interceptRange(m)).toEqual(full.interceptRange(m));
+        }
+        // The next code fits all of them alike.
+        if (end < low.length) {
+          const next = add(full, end);
+          expect(add(fromVertices, end)).toBe(next);
+          expect(add(copy, end)).toBe(next);
+          if (next) end++;
+          else break;
+        }
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { belowConstant, bitRuns } from "../../gen/rtl/verilog.js";
+import { belowConstant } from "../../gen/rtl/verilog.js";
+import { bitRuns } from "../../gen/segment/comparator.js";
 
 /** Evaluates belowConstant's Verilog text for one key value (its only operators: ~ ~& ~| & |). */
 function evaluate(expr: string, key: number): boolean {

@@ -16,10 +16,10 @@ module pwl_sigmoid_s4_8_u1_10 (
 
   // y: segment select, a balanced comparator tree: 5 comparators, depth 3.
   wire [2:0] y_sel_0_1 = (~|x_mag[11:8] & ~&x_mag[7:4]) ? 3'd0 : 3'd1; // |x| < 240 (0.9375)
-  wire [2:0] y_sel_0_2 = (~|x_mag[11:9] & (~&x_mag[8:7] | (~x_mag[6] & (~x_mag[5] | (~|x_mag[4:3] & ~&x_mag[2:1]))))) ? y_sel_0_1 : 3'd2; // |x| < 422 (1.6484375)
-  wire [2:0] y_sel_3_4 = (~|x_mag[11:10] & (~&x_mag[9:7] | (~|x_mag[6:5] & ~x_mag[4]))) ? 3'd3 : 3'd4; // |x| < 912 (3.5625)
-  wire [2:0] y_sel_3_5 = (~x_mag[11] & (~x_mag[10] | (~x_mag[9] & (~x_mag[8] | (~x_mag[7] & ~x_mag[6]))))) ? y_sel_3_4 : 3'd5; // |x| < 1344 (5.25)
-  wire [2:0] y_sel_0_5 = (~|x_mag[11:10] & (~x_mag[9] | (~|x_mag[8:7] & ~&x_mag[6:1]))) ? y_sel_0_2 : y_sel_3_5; // |x| < 638 (2.4921875)
+  wire [2:0] y_sel_0_2 = (~|x_mag[11:9] & (~&x_mag[8:7] | (~x_mag[6] & ~x_mag[5]))) ? y_sel_0_1 : 3'd2; // |x| < 416 (1.625)
+  wire [2:0] y_sel_3_4 = (~|x_mag[11:10] & (~&x_mag[9:8] | (~x_mag[7] & (~x_mag[6] | (~x_mag[5] & ~x_mag[4]))))) ? 3'd3 : 3'd4; // |x| < 848 (3.3125)
+  wire [2:0] y_sel_3_5 = (~x_mag[11] & (~x_mag[10] | (~x_mag[9] & ~x_mag[8]))) ? y_sel_3_4 : 3'd5; // |x| < 1280 (5)
+  wire [2:0] y_sel_0_5 = (~|x_mag[11:10] & (~x_mag[9] | (~|x_mag[8:7] & ~&x_mag[6:5]))) ? y_sel_0_2 : y_sel_3_5; // |x| < 608 (2.375)
   wire [2:0] y_segment = y_sel_0_5;
 
   // y: coefficient ROM, slope u-2.7, intercept u0.10 (6 entries).
@@ -29,10 +29,10 @@ module pwl_sigmoid_s4_8_u1_10 (
     case (y_segment)
       3'd0: begin y_slope = 5'h1e; y_intercept = 10'h203; end // segment 0: |x| >= 0 (0)
       3'd1: begin y_slope = 5'h16; y_intercept = 10'h23d; end // segment 1: |x| >= 240 (0.9375)
-      3'd2: begin y_slope = 5'h0d; y_intercept = 10'h2b3; end // segment 2: |x| >= 422 (1.6484375)
-      3'd3: begin y_slope = 5'h06; y_intercept = 10'h33d; end // segment 3: |x| >= 638 (2.4921875)
-      3'd4: begin y_slope = 5'h02; y_intercept = 10'h3ab; end // segment 4: |x| >= 912 (3.5625)
-      default: begin y_slope = 5'h00; y_intercept = 10'h3fe; end // segment 5: |x| >= 1344 (5.25)
+      3'd2: begin y_slope = 5'h0e; y_intercept = 10'h2a3; end // segment 2: |x| >= 416 (1.625)
+      3'd3: begin y_slope = 5'h07; y_intercept = 10'h326; end // segment 3: |x| >= 608 (2.375)
+      3'd4: begin y_slope = 5'h02; y_intercept = 10'h3ab; end // segment 4: |x| >= 848 (3.3125)
+      default: begin y_slope = 5'h00; y_intercept = 10'h3fd; end // segment 5: |x| >= 1280 (5)
     endcase
   end
 

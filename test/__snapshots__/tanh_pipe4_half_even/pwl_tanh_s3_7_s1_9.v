@@ -25,10 +25,10 @@ module pwl_tanh_s3_7_s1_9 (
   wire [9:0] x_mag = x_neg ? (~x_q0 + 10'h001) : x_q0;
 
   // y: segment select, a balanced comparator tree: 4 comparators, depth 3.
-  wire [2:0] y_sel_0_1 = (~|x_mag[9:6] & ~&x_mag[5:0]) ? 3'd0 : 3'd1; // |x| < 63 (0.4921875)
-  wire [2:0] y_sel_0_2 = (~|x_mag[9:7] & (~&x_mag[6:5] | (~x_mag[4] & ~&x_mag[3:1]))) ? y_sel_0_1 : 3'd2; // |x| < 110 (0.859375)
-  wire [2:0] y_sel_3_4 = (~|x_mag[9:8] & (~&x_mag[7:5] | (~x_mag[4] & ~&x_mag[3:1]))) ? 3'd3 : 3'd4; // |x| < 238 (1.859375)
-  wire [2:0] y_sel_0_4 = (~|x_mag[9:8] & (~x_mag[7] | (~x_mag[6] & (~x_mag[5] | (~|x_mag[4:1] & ~x_mag[0]))))) ? y_sel_0_2 : y_sel_3_4; // |x| < 161 (1.2578125)
+  wire [2:0] y_sel_0_1 = (~|x_mag[9:6] & ~&x_mag[5:2]) ? 3'd0 : 3'd1; // |x| < 60 (0.46875)
+  wire [2:0] y_sel_0_2 = (~|x_mag[9:7] & (~&x_mag[6:5] | (~x_mag[4] & (~&x_mag[3:2] | (~x_mag[1] & ~x_mag[0]))))) ? y_sel_0_1 : 3'd2; // |x| < 109 (0.8515625)
+  wire [2:0] y_sel_3_4 = (~|x_mag[9:8] & (~&x_mag[7:5] | (~x_mag[4] & ~x_mag[3]))) ? 3'd3 : 3'd4; // |x| < 232 (1.8125)
+  wire [2:0] y_sel_0_4 = (~|x_mag[9:8] & (~x_mag[7] | (~x_mag[6] & ~x_mag[5]))) ? y_sel_0_2 : y_sel_3_4; // |x| < 160 (1.25)
   wire [2:0] y_segment = y_sel_0_4;
 
   // y: coefficient ROM, slope u0.6, intercept u0.8 (5 entries).
@@ -37,10 +37,10 @@ module pwl_tanh_s3_7_s1_9 (
   always @* begin
     case (y_segment)
       3'd0: begin y_slope = 6'h3c; y_intercept = 8'h01; end // segment 0: |x| >= 0 (0)
-      3'd1: begin y_slope = 6'h2a; y_intercept = 8'h24; end // segment 1: |x| >= 63 (0.4921875)
-      3'd2: begin y_slope = 6'h19; y_intercept = 8'h5e; end // segment 2: |x| >= 110 (0.859375)
-      3'd3: begin y_slope = 6'h0b; y_intercept = 8'ha4; end // segment 3: |x| >= 161 (1.2578125)
-      default: begin y_slope = 6'h03; y_intercept = 8'hde; end // segment 4: |x| >= 238 (1.859375)
+      3'd1: begin y_slope = 6'h2b; y_intercept = 8'h21; end // segment 1: |x| >= 60 (0.46875)
+      3'd2: begin y_slope = 6'h19; y_intercept = 8'h5e; end // segment 2: |x| >= 109 (0.8515625)
+      3'd3: begin y_slope = 6'h0b; y_intercept = 8'ha4; end // segment 3: |x| >= 160 (1.25)
+      default: begin y_slope = 6'h03; y_intercept = 8'hde; end // segment 4: |x| >= 232 (1.8125)
     endcase
   end
 
