@@ -125,7 +125,7 @@ export function buildChosenTable(
     method: segmenter("optimal"),
     architecture: classicDesign.architecture,
   });
-  const search = new Search(request, spec, context);
+  const search = new Search(request, spec, context, classic.provenance.unfolded);
   search.add(classicDesign, classic);
   const optimalSegments = classic.channel.breakpoints.length;
   if (spec.method === "optimal") search.optimal(pinned, optimalSegments);
@@ -142,6 +142,8 @@ class Search {
     private readonly request: Base,
     private readonly spec: ArchitectureSpec,
     private readonly context: TableContext,
+    /** The classic table without folding, for the report's comparison. */
+    private readonly unfolded: TableProvenance["unfolded"],
   ) {}
 
   /** The workspace of the folded table (as the function's symmetry asks) or of the unfolded one. */
@@ -238,7 +240,9 @@ class Search {
 
   private styles(folded: boolean): FoldStyle[] {
     if (!folded || this.request.fold.kind === "none") return ["twos"];
-    return this.spec.foldStyle !== undefined ? [this.spec.foldStyle] : ["ones", "twos"];
+    if (this.spec.foldStyle !== undefined) return [this.spec.foldStyle];
+    // --exact-zero promises an exactly odd or point-symmetric unit, which x ^ sign is not.
+    return this.request.exactZero ? ["twos"] : ["ones", "twos"];
   }
 
   /** optimal: the architectures that keep the classic count, the cheapest of them. */
@@ -328,7 +332,8 @@ class Search {
       if (a.outputShift > 0) push({ outputShift: a.outputShift - 1 });
     }
     if (this.request.fold.kind !== "none" && spec.foldStyle === undefined) {
-      if (design.folded) push({ foldStyle: a.foldStyle === "ones" ? "twos" : "ones" });
+      if (design.folded && !this.request.exactZero)
+        push({ foldStyle: a.foldStyle === "ones" ? "twos" : "ones" });
       push({}, design.select, !design.folded);
     }
     const k = built.channel.select.kind === "index" ? built.channel.select.indexBits : undefined;
@@ -389,7 +394,11 @@ class Search {
           ` among ${counted(candidates.length, "candidate")} built`;
     return {
       channel: winner.channel,
-      provenance: { ...winner.provenance, method: w.method },
+      provenance: {
+        ...winner.provenance,
+        method: w.method,
+        ...(this.unfolded && winner.channel.fold.kind !== "none" ? { unfolded: this.unfolded } : {}),
+      },
       choice: { method, target: spec.target, candidates, optimalSegments, reason },
     };
   }

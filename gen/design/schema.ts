@@ -17,12 +17,24 @@ import type { PwlChannel, PwlDesign, SlopeTap } from "./ir.js";
  */
 const int = z.number().int();
 
-const fixFormat = z
-  .object({ signed: z.boolean(), intBits: int.min(-64).max(64), fracBits: int.min(0).max(64) })
-  .strict()
-  .refine((format) => width(format) >= (format.signed ? 2 : 1), {
-    message: "is not a format: it needs at least 1 bit (2 if signed)",
-  });
+const formatShape = z
+  .object({ signed: z.boolean(), intBits: int.min(-64).max(64), fracBits: int.min(-64).max(64) })
+  .strict();
+
+/** An input or output format: at least 1 bit, 2 if signed, no negative fraction bits (as the spec accepts). */
+const fixFormat = formatShape.refine(
+  (format) => width(format) >= (format.signed ? 2 : 1) && format.fracBits >= 0,
+  { message: "is not a format: it needs at least 1 bit (2 if signed) and no negative fraction bits" },
+);
+
+/**
+ * A coefficient format: the narrowest that holds the stored values, 1 bit at least (s1.0
+ * holds -1 and 0); with a coarse output grid its fraction bits may be negative (an
+ * intercept stored in steps of 2, 4, ...).
+ */
+const coefficientFormat = formatShape.refine((format) => width(format) >= 1, {
+  message: "is not a format: it needs at least 1 bit",
+});
 
 const widthAtMost = (bits: number) =>
   fixFormat.refine((format) => width(format) <= bits, {
@@ -64,8 +76,8 @@ const channelShape = {
   breakpoints: z.array(int).min(1),
   slopes: z.array(int),
   intercepts: z.array(int),
-  slopeFormat: fixFormat,
-  interceptFormat: fixFormat,
+  slopeFormat: coefficientFormat,
+  interceptFormat: coefficientFormat,
   productShift: int,
   interceptShift: int,
   shiftRounding: z.enum(["truncate", "half-even"]),

@@ -246,6 +246,13 @@ function finishTable(
   const choice = screen
     ? chooseFormats(problem, method.count, fixed, screen.proxyCodes, screenFormats)
     : chooseFormats(problem, method.count, fixed);
+  if (!choice.ok && !fixed.slope && !fixed.intercept && method.indexBits !== undefined) {
+    throw new UserError(
+      "--index-bits",
+      method.indexBits,
+      `(${2 ** method.indexBits} cells) cannot reach the bound ${showReal(bound)} at every input code with any coefficient formats; give more index bits, or leave --index-bits out for the fewest that do`,
+    );
+  }
   if (!choice.ok && !fixed.slope && !fixed.intercept) {
     throw new UserError(
       "--method",
@@ -351,6 +358,7 @@ export class TableWorkspace {
 
   /** The problem of an architecture (undefined: its targets are empty or its grid too coarse). */
   problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
+    if (!this.feasible(architecture)) return undefined;
     const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed}`;
     if (!this.problems.has(key)) {
       const reachable = this.floor(architecture.outputShift) <= this.bound;
@@ -389,6 +397,9 @@ export class TableWorkspace {
    * the bound and every table code's targets keep an output (cheaper than building the problem).
    */
   feasible(architecture: TableArchitecture): boolean {
+    // The table keeps at least 2 input bits and 1 output bit (as --drop-*-bits allow).
+    if (architecture.inputShift > width(this.request.input) - 2) return false;
+    if (architecture.outputShift > width(this.request.output) - 1) return false;
     if (this.floor(architecture.outputShift) > this.bound || !this.full.ok) return false;
     const mapping: TableMapping = {
       fold: { ...this.request.fold, style: architecture.foldStyle },

@@ -66,6 +66,8 @@ export interface SegmentationMethod {
   readonly name: string;
   /** Whether it addresses the ROM by the table code's top bits (local offsets apply only then). */
   readonly indexed: boolean;
+  /** The index bits it was given (--index-bits), if any. */
+  readonly indexBits?: number;
   /** Segments needed with these formats (Infinity if some code is unreachable); may stop above `limit`. */
   count(problem: FitProblem, formats: DatapathFormats, limit?: number): number;
   segment(problem: FitProblem, formats: DatapathFormats): SegmentationOutcome;

@@ -31,12 +31,13 @@ export function indexMethod(layout: "uniform" | "grid", k?: number): Segmentatio
   const bits = (problem: FitProblem, formats: DatapathFormats, limit: number): number | undefined =>
     k === undefined
       ? smallestIndexBits(problem, formats, layout === "uniform" ? limit : Infinity)
-      : k <= domainBits(problem) && feasible(problem, formats, k)
+      : k <= maxIndexBits(problem) && feasible(problem, formats, k)
         ? k
         : undefined;
   return {
     name: k === undefined ? layout : `${layout} ${k}`,
     indexed: true,
+    ...(k === undefined ? {} : { indexBits: k }),
     count(problem, formats, limit = Infinity) {
       const chosen = bits(problem, formats, limit);
       if (chosen === undefined) return Infinity;
@@ -68,11 +69,12 @@ export function uniformRanges(problem: FitProblem, k: number): [number, number][
 
 /** The problem as an index select with k bits sees it: with local offsets, cells of 2^(b-k) codes. */
 export function cellProblem(problem: FitProblem, k: number): FitProblem {
-  if (problem.offsetBits === undefined) return problem;
-  const bits = domainBits(problem) - k;
-  // Cells of one code have no offset to multiply: the slope drops out either way.
-  if (bits === 0) return { ...problem, offsetBits: undefined };
-  return { ...problem, offsetBits: bits };
+  return problem.offsetBits === undefined ? problem : { ...problem, offsetBits: domainBits(problem) - k };
+}
+
+/** The most index bits a problem allows: cells of at least two codes when the multiplier reads offsets. */
+export function maxIndexBits(problem: FitProblem): number {
+  return Math.max(0, domainBits(problem) - (problem.offsetBits === undefined ? 0 : 1));
 }
 
 /** The select of a table addressed by the top k bits of its b-bit codes. */
@@ -81,7 +83,7 @@ export function indexSelect(problem: FitProblem, k: number): Select {
     kind: "index",
     indexBits: k,
     shift: domainBits(problem) - k,
-    offset: problem.offsetBits !== undefined && domainBits(problem) > k,
+    offset: problem.offsetBits !== undefined,
   };
 }
 
@@ -92,13 +94,22 @@ function feasible(problem: FitProblem, formats: DatapathFormats, k: number): boo
   return uniformRanges(problem, k).every(([start, end]) => fitRange(fitter, cells, shape, start, end));
 }
 
-/** The smallest k at which every cell is feasible, up to log2(limit); undefined if none. */
+/**
+ * The smallest k at which every cell is feasible, up to log2(limit); undefined if none.
+ * Without offsets a finer split only sub-divides cells, so feasibility is monotone in k
+ * (bisection). With offsets it is not: each cell's intercept is its value at the cell's
+ * start, so finer cells need a wider intercept range; the ks are tried in turn.
+ */
 export function smallestIndexBits(
   problem: FitProblem,
   formats: DatapathFormats,
   limit: number,
 ): number | undefined {
-  const maxBits = Math.min(domainBits(problem), Math.floor(Math.log2(Math.max(1, limit))));
+  const maxBits = Math.min(maxIndexBits(problem), Math.floor(Math.log2(Math.max(1, limit))));
+  if (problem.offsetBits !== undefined) {
+    for (let k = 0; k <= maxBits; k++) if (feasible(problem, formats, k)) return k;
+    return undefined;
+  }
   if (!feasible(problem, formats, maxBits)) return undefined;
   let lo = 0;
   let hi = maxBits;

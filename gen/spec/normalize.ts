@@ -38,5 +38,7 @@ export function specHash(spec: DesignSpec): string {
     maxError: real(spec.maxError, spec.out),
     dmaxError: real(spec.dmaxError, spec.dout),
     exactZero: spec.exactZero || undefined,
+    // The target shapes only the methods that choose by cost.
+    target: spec.method === "auto" || spec.method === "optimal" ? spec.target : undefined,
   });
 }

@@ -228,6 +228,13 @@ type CrossFields = {
   derivative?: string;
   dout?: unknown;
   dmaxError?: unknown;
+  method?: string;
+  in?: FixFormat;
+  out?: FixFormat;
+  indexBits?: number;
+  localOffset?: boolean;
+  dropInputBits?: number;
+  dropOutputBits?: number;
 };
 
 /** Rules that involve several fields; each names the field to blame. */
@@ -235,6 +242,28 @@ function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
   const problem = (path: string, message: string): void => {
     ctx.addIssue({ code: "custom", path: [path], message });
   };
+  const indexed = spec.method === "uniform" || spec.method === "grid" || spec.method === "auto";
+  if (spec.indexBits !== undefined && !indexed) {
+    problem("indexBits", `applies only to --method uniform, grid or auto, not ${spec.method}`);
+  }
+  if (spec.localOffset !== undefined && !indexed) {
+    problem("localOffset", `applies only to --method uniform, grid or auto, not ${spec.method}`);
+  }
+  if (spec.localOffset === true && spec.method === "grid") {
+    problem(
+      "localOffset",
+      "applies only to uniform segments: with offsets every cell is a segment of its own",
+    );
+  }
+  if (spec.in && spec.dropInputBits !== undefined && spec.dropInputBits > width(spec.in) - 2) {
+    problem("dropInputBits", `must leave the table at least 2 of the input's ${width(spec.in)} bits`);
+  }
+  if (spec.out && spec.dropOutputBits !== undefined && spec.dropOutputBits > width(spec.out) - 1) {
+    problem("dropOutputBits", `must leave at least 1 of the output's ${width(spec.out)} bits`);
+  }
+  if (spec.in && spec.indexBits !== undefined && spec.indexBits > width(spec.in)) {
+    problem("indexBits", `cannot address more cells than the ${width(spec.in)}-bit input has codes`);
+  }
   if (spec.function === undefined && spec.expr === undefined) {
     problem("function", "is required: give --function (see pwlgen list) or --expr");
   } else if (spec.function !== undefined && spec.expr !== undefined) {

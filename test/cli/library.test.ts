@@ -9,7 +9,7 @@ describe('import { generate, evaluate } from "pwlgen"', () => {
   it("generates the README's unit and evaluates it", () => {
     const script = `
       import { generate, evaluate, formatName, UserError } from "pwlgen";
-      const unit = generate({ function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10" });
+      const unit = generate({ function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10", method: "optimal" });
       let error;
       try { generate({ function: "sigmoid", in: "q4.12", out: "u1.15", maxError: 0.01 }); } catch (e) { error = e; }
       console.log(JSON.stringify({

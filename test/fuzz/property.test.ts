@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { maxCode, minCode, toReal, ulp, width } from "../../gen/fixed/format.js";
+import { pwlDesignSchema } from "../../gen/design/schema.js";
 import { generate } from "../../gen/generate.js";
 import { evaluate } from "../../gen/model/golden.js";
 import { UserError } from "../../gen/spec/errors.js";
@@ -46,6 +47,8 @@ describe("random function x formats x bound x method x symmetry x pipeline", () 
             expect(Math.abs(evaluate(design, 0) * step - f0)).toBeLessThanOrEqual(step / 2);
         }
         if (spec.method === "uniform") expect(Math.log2(channel.breakpoints.length) % 1).toBe(0);
+        // The IR is what train --design reads back: it passes its own schema.
+        expect(pwlDesignSchema.safeParse(design).success).toBe(true);
         expect(channel.breakpoints.length).toBeLessThanOrEqual(2 ** width(design.input));
       }),
       { numRuns: 400, seed: 1130 },

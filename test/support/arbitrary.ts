@@ -14,14 +14,21 @@ import { FUNCTIONS } from "../../gen/functions/registry.js";
  * Random but sensible designs for property tests: any registered function, inputs of 6 to
  * 14 bits and outputs of 6 to 16 bits (signed or unsigned), the output's integer bits sized
  * to the function's range (so most are feasible), a bound from half an ulp up, and every
- * method, symmetry, rounding, overflow and pipeline depth, with or without --exact-zero.
+ * method, symmetry, rounding, overflow and pipeline depth, with or without --exact-zero;
+ * and the table architectures: fold styles, dropped input and output bits, local offsets,
+ * index bits, and --method auto for every target.
  */
 export interface RandomSpec {
   function: string;
   in: string;
   out: string;
   maxError: string;
-  method: "optimal" | "lsq-greedy" | "uniform";
+  method: "auto" | "optimal" | "lsq-greedy" | "uniform" | "grid";
+  target: "ice40" | "ice40-hx" | "xc7" | "generic";
+  foldStyle?: "twos" | "ones";
+  dropInputBits?: number;
+  dropOutputBits?: number;
+  localOffset?: boolean;
   symmetry: "auto" | "off";
   rounding: "half-up" | "half-even" | "truncate";
   overflow: "saturate" | "wrap";
@@ -38,7 +45,14 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     outSigned: fc.boolean(),
     outWidth: fc.integer({ min: 6, max: 16 }),
     ulps: fc.constantFrom("0.5ulp", "0.75ulp", "1ulp", "2ulp", "4ulp", "16ulp", "64ulp"),
-    method: fc.constantFrom("optimal", "lsq-greedy", "uniform") as fc.Arbitrary<RandomSpec["method"]>,
+    method: fc.constantFrom("auto", "optimal", "lsq-greedy", "uniform", "grid") as fc.Arbitrary<
+      RandomSpec["method"]
+    >,
+    target: fc.constantFrom("ice40", "ice40-hx", "xc7", "generic") as fc.Arbitrary<RandomSpec["target"]>,
+    foldStyle: fc.constantFrom(undefined, "twos", "ones") as fc.Arbitrary<RandomSpec["foldStyle"]>,
+    dropInputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
+    dropOutputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
+    localOffset: fc.constantFrom(undefined, true, false),
     symmetry: fc.constantFrom("auto", "off") as fc.Arbitrary<RandomSpec["symmetry"]>,
     rounding: fc.constantFrom("half-up", "half-even", "truncate") as fc.Arbitrary<RandomSpec["rounding"]>,
     overflow: fc.constantFrom("saturate", "wrap") as fc.Arbitrary<RandomSpec["overflow"]>,
@@ -70,6 +84,26 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
       out: formatName(output),
       maxError: r.ulps,
       method: r.method,
+      target: r.target,
+      // Options that apply: a fold style only to a symmetric function (and not with
+      // --exact-zero for ones), offsets only to uniform segments.
+      ...(r.foldStyle !== undefined &&
+      r.symmetry === "auto" &&
+      input.signed &&
+      !(r.exactZero && r.foldStyle === "ones")
+        ? folds(r.fn)
+          ? { foldStyle: r.foldStyle }
+          : {}
+        : {}),
+      ...(r.dropInputBits !== undefined && r.dropInputBits <= r.inWidth - 4
+        ? { dropInputBits: r.dropInputBits }
+        : {}),
+      ...(r.dropOutputBits !== undefined && r.dropOutputBits <= r.outWidth - 4
+        ? { dropOutputBits: r.dropOutputBits }
+        : {}),
+      ...(r.localOffset !== undefined && (r.method === "uniform" || r.method === "auto")
+        ? { localOffset: r.localOffset }
+        : {}),
       symmetry: r.symmetry,
       rounding: r.rounding,
       overflow: r.overflow,
@@ -77,3 +111,8 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
       exactZero: r.exactZero,
     };
   });
+
+/** Whether pwlgen folds a registered function (it has a symmetry). */
+function folds(name: string): boolean {
+  return FUNCTIONS.find((fn) => fn.name === name)!.symmetry.kind !== "none";
+}

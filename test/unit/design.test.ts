@@ -53,6 +53,7 @@ describe("the frozen IR", () => {
     out: "s1.12",
     maxError: "2^-9",
     symmetry: "off",
+    method: "optimal",
   });
   const { design } = generation;
   const channel = design.y;
@@ -115,6 +116,7 @@ describe("segment counts", () => {
         out: "u1.20",
         maxError: bound,
         symmetry: "off",
+        method: "optimal",
       });
       const predicted = 2.4 / (4 * Math.sqrt(bound));
       expect(design.y.breakpoints.length).toBeGreaterThan(0.8 * predicted);

@@ -380,7 +380,7 @@ describe("pwlgen train on the command line", () => {
     expect(existsSync(join(dir, "conflict"))).toBe(false);
     // Defaults are not "given": the schema accepts --design alone and fills them in.
     const parsed = trainSchema.parse({ design: plainUnit });
-    expect([parsed.method, parsed.symmetry, parsed.rounding]).toEqual(["optimal", "auto", "half-up"]);
+    expect([parsed.method, parsed.symmetry, parsed.rounding]).toEqual(["auto", "auto", "half-up"]);
   });
 
   it("refuses dataset options the chosen dataset would ignore", async () => {

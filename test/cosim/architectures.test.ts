@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import type { DesignSpecInput } from "../../gen/spec/schema.js";
+import { cosimulate } from "../support/cosim.js";
+
+/**
+ * Every table architecture, bit-exact against the golden model on every input code in
+ * both simulators (lint clean): one's complement folds (odd, point, even), dropped input
+ * bits, output grids, grid and uniform index selects, local offsets, with pipelines,
+ * rounding and overflow modes, a PWL derivative, and --method auto for every target.
+ */
+const cases: [string, DesignSpecInput][] = [
+  [
+    "tree, one's complement odd fold",
+    { function: "tanh", in: "s3.9", out: "s1.11", maxError: "2^-8", method: "optimal", foldStyle: "ones" },
+  ],
+  [
+    "tree, one's complement point fold, dropped bits",
+    {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.12",
+      maxError: "2^-7",
+      method: "optimal",
+      foldStyle: "ones",
+      dropInputBits: 2,
+      dropOutputBits: 3,
+    },
+  ],
+  [
+    "tree, one's complement even fold",
+    {
+      function: "dsigmoid",
+      in: "s4.8",
+      out: "u0.12",
+      maxError: "2^-9",
+      method: "optimal",
+      foldStyle: "ones",
+    },
+  ],
+  [
+    "tree, two's complement fold, dropped input bits",
+    { function: "tanh", in: "s3.10", out: "s1.10", maxError: "2^-7", method: "optimal", dropInputBits: 3 },
+  ],
+  [
+    "unfolded signed input, output grid, half-even",
+    {
+      function: "gelu",
+      in: "s3.9",
+      out: "s3.9",
+      maxError: "2^-6",
+      method: "optimal",
+      dropOutputBits: 2,
+      rounding: "half-even",
+    },
+  ],
+  [
+    "unsigned input, dropped bits both ends, wrap",
+    {
+      function: "softplus",
+      in: "u3.9",
+      out: "u3.9",
+      maxError: "2^-7",
+      method: "optimal",
+      dropInputBits: 2,
+      dropOutputBits: 2,
+      overflow: "wrap",
+    },
+  ],
+  [
+    "uniform, local offsets, unfolded",
+    { function: "gelu", in: "s3.9", out: "s3.9", maxError: "2^-7", method: "uniform", localOffset: true },
+  ],
+  [
+    "uniform, local offsets, one's complement fold, pipeline 4",
+    {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-8",
+      method: "uniform",
+      localOffset: true,
+      foldStyle: "ones",
+      dropInputBits: 1,
+      pipeline: 4,
+    },
+  ],
+  [
+    "uniform, local offsets, unsigned input",
+    {
+      function: "exp",
+      in: "u1.10",
+      out: "u3.9",
+      maxError: "2^-8",
+      method: "uniform",
+      localOffset: true,
+      indexBits: 6,
+    },
+  ],
+  [
+    "grid, one's complement fold, pipeline 2",
+    {
+      function: "tanh",
+      in: "s3.9",
+      out: "s1.11",
+      maxError: "2^-8",
+      method: "grid",
+      foldStyle: "ones",
+      pipeline: 2,
+    },
+  ],
+  [
+    "grid with more index bits, two's complement fold",
+    { function: "sigmoid", in: "s4.9", out: "u1.11", maxError: "2^-8", method: "grid", indexBits: 6 },
+  ],
+  [
+    "grid, unfolded, dropped bits, pipeline 3",
+    {
+      function: "silu",
+      in: "s4.8",
+      out: "s4.8",
+      maxError: "2^-6",
+      method: "grid",
+      indexBits: 5,
+      dropInputBits: 1,
+      dropOutputBits: 1,
+      pipeline: 3,
+    },
+  ],
+  [
+    "y with an architecture, dy as a PWL",
+    {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-7",
+      method: "uniform",
+      foldStyle: "ones",
+      dropInputBits: 1,
+      derivative: "pwl",
+      dout: "s1.10",
+    },
+  ],
+  [
+    "y with an architecture, dy as the slope",
+    {
+      function: "tanh",
+      in: "s3.9",
+      out: "s1.10",
+      maxError: "2^-7",
+      method: "grid",
+      foldStyle: "ones",
+      derivative: "slope",
+      dout: "s1.10",
+    },
+  ],
+];
+
+describe("table architectures in both simulators", () => {
+  for (const [name, spec] of cases) {
+    it(name, async () => {
+      const generation = await cosimulate(spec);
+      expect(generation.y.accuracy.max).toBeLessThanOrEqual(generation.design.y.bound);
+    });
+  }
+});
+
+describe("--method auto in both simulators", () => {
+  for (const target of ["ice40", "ice40-hx", "xc7", "generic"] as const) {
+    it(`sigmoid and gelu for ${target}`, async () => {
+      for (const spec of [
+        { function: "sigmoid", in: "s4.10", out: "u1.12", maxError: "2^-8" },
+        { function: "gelu", in: "s3.10", out: "s3.10", maxError: "2^-8", pipeline: 2 },
+      ] as const) {
+        const generation = await cosimulate({ ...spec, target });
+        expect(generation.y.choice?.method).toBe("auto");
+        expect(generation.y.choice?.target).toBe(target);
+      }
+    });
+  }
+});
