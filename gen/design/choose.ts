@@ -183,7 +183,19 @@ class Search {
   }
 
   /** Builds a design (once; undefined when it cannot meet the bound), screened or exact. */
-  evaluate(design: Design, exact = false): Built | undefined {
+  evaluate(requested: Design, exact = false): Built | undefined {
+    // An index select without a given k takes the fewest index bits that work with generous
+    // formats (the classic uniform count), found once, then searches widths at that k.
+    let design = requested;
+    if (design.select.kind !== "tree" && design.select.indexBits === undefined) {
+      const architecture = {
+        ...design.architecture,
+        offset: design.architecture.offset && design.select.kind === "uniform",
+      };
+      const k = this.workspace(design.folded).indexBits(architecture);
+      if (k === undefined) return undefined;
+      design = { ...design, select: { kind: design.select.kind, indexBits: k } };
+    }
     const key = `${this.key(design)}${exact ? "|exact" : ""}`;
     if (this.built.has(key)) return this.built.get(key);
     if (!exact && this.built.size >= SEARCH_LIMIT) return undefined;

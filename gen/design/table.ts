@@ -30,6 +30,7 @@ import {
   tableTargets,
 } from "../segment/fold.js";
 import type { FitProblem, Segment, SegmentationMethod } from "../segment/problem.js";
+import { smallestIndexBits } from "../segment/uniform.js";
 import { type TargetResult, computeTargets, pinTarget } from "../segment/targets.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
@@ -349,6 +350,7 @@ export class TableWorkspace {
   private readonly problems = new Map<string, FitProblem | undefined>();
   private readonly floors = new Map<number, number>();
   private readonly references = new Map<string, Float64Array>();
+  private readonly kmin = new Map<string, number | undefined>();
 
   constructor(readonly request: Omit<TableRequest, "method" | "architecture">) {
     checkFixedFormats(request);
@@ -413,6 +415,14 @@ export class TableWorkspace {
   quickCount(architecture: TableArchitecture, method: SegmentationMethod): number {
     const problem = this.problem(architecture, method.indexed);
     return problem ? method.count(problem, ampleFormats(problem, this.request.fixed)) : Infinity;
+  }
+
+  /** The fewest index bits that make every cell feasible with generous formats (undefined: none). */
+  indexBits(architecture: TableArchitecture): number | undefined {
+    const problem = this.problem(architecture, true);
+    return problem
+      ? smallestIndexBits(problem, ampleFormats(problem, this.request.fixed), Infinity)
+      : undefined;
   }
 
   /** A complete table; UserError when the architecture cannot meet the bound. */

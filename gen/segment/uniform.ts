@@ -144,7 +144,7 @@ export function indexSegments(
   if (layout === "uniform" || cells.offsetBits !== undefined) {
     for (const [start, end] of ranges) {
       if (!fitRange(fitter, cells, shape, start, end)) return { ok: false, index: start };
-      close(start, end);
+      segments.push({ start, end, ...chooseCoefficients(fitter, cells, shape, start, end) });
     }
   } else {
     // Grow a segment cell by cell; a cell that does not fit closes it (refitted to its
