@@ -29,10 +29,15 @@ export function buildChannel(
 ): PwlChannel {
   const datapath = datapathShape(formats);
   const first = problem.first;
+  // A sampled problem's index i is code first + i * stride (screening only).
+  const stride = problem.stride ?? 1;
   // The multiplier's operand as the hardware computes it: the code, or its offset in its cell.
   const select = shape.select;
   const cell = select.kind === "index" && select.offset ? 2 ** select.shift : undefined;
-  const operand = cell === undefined ? (i: number): number => first + i : (i: number): number => i % cell;
+  const operand =
+    cell === undefined
+      ? (i: number): number => first + i * stride
+      : (i: number): number => (i * stride) % cell;
   let accMin = 0;
   let accMax = 0;
   let qMin = Infinity;
@@ -70,7 +75,7 @@ export function buildChannel(
     outputShift: shape.outputShift,
     select: shape.select,
     first,
-    breakpoints: segments.map((segment) => first + segment.start),
+    breakpoints: segments.map((segment) => first + segment.start * stride),
     slopes: segments.map((segment) => segment.slope),
     intercepts: segments.map((segment) => segment.intercept),
     slopeFormat: formats.slope,

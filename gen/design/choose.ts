@@ -95,6 +95,8 @@ type Select =
 
 /** Candidates are screened with their coefficient widths searched on this many codes. */
 const SCREEN_CODES = 1025;
+/** How many of the cheapest screened candidates are rebuilt exactly before the choice. */
+const FINALISTS = 3;
 /** At most this many candidates are built in one search. */
 const SEARCH_LIMIT = 80;
 
@@ -192,7 +194,7 @@ class Search {
         ...design.architecture,
         offset: design.architecture.offset && design.select.kind === "uniform",
       };
-      const k = this.workspace(design.folded).indexBits(architecture);
+      const k = this.workspace(design.folded).indexBits(architecture, exact ? Infinity : SCREEN_CODES);
       if (k === undefined) return undefined;
       design = { ...design, select: { kind: design.select.kind, indexBits: k } };
     }
@@ -205,7 +207,7 @@ class Search {
       const table = this.workspace(design.folded).build(
         { ...design.architecture, offset: design.architecture.offset && design.select.kind === "uniform" },
         method,
-        exact ? undefined : { proxyCodes: SCREEN_CODES },
+        exact ? undefined : { codes: SCREEN_CODES },
       );
       result = { ...table, candidate: this.describe(table.channel, method.name) };
     } catch (error) {
@@ -386,13 +388,28 @@ class Search {
     const ranked = (eligible.length > 0 ? eligible : all)
       .map(([key, b]) => ({ key, b }))
       .sort((x, y) => compare(x.b, y.b));
-    // The winner, rebuilt with its widths searched on every code.
-    const winnerKey = ranked[0]!.key.replace(/\|exact$/, "");
-    const design = this.designOf(winnerKey);
-    const winner = this.evaluate(design, true) ?? ranked[0]!.b;
+    // The cheapest few, and the cheapest comparator tree (screened without its breakpoint
+    // placement, which only lowers its cost), rebuilt exactly on every code; the cheapest
+    // of those is the table.
+    const finalists = ranked.slice(0, FINALISTS);
+    const tree = ranked.find((r) => r.b.channel.select.kind === "tree");
+    if (tree && !finalists.includes(tree)) finalists.push(tree);
+    const rebuilt = finalists
+      .map((r) => ({ key: r.key, b: this.exact(this.designOf(r.key)) }))
+      .filter((r): r is { key: string; b: Built } => r.b !== undefined)
+      .filter(
+        (r) =>
+          this.context.pipeline === 0 ||
+          uniformDepth === undefined ||
+          r.b.candidate.estimate.depth <= uniformDepth,
+      )
+      .sort((x, y) => compare(x.b, y.b));
+    const winnerKey = (rebuilt[0] ?? ranked[0]!).key;
+    const winner = rebuilt[0]?.b ?? ranked[0]!.b;
+    const exactKeys = new Set(rebuilt.map((r) => r.key));
     const candidates = [
-      winner.candidate,
-      ...ranked.filter((r) => r.key !== winnerKey).map((r) => r.b.candidate),
+      ...rebuilt.map((r) => r.b.candidate),
+      ...ranked.filter((r) => r.key !== winnerKey && !exactKeys.has(r.key)).map((r) => r.b.candidate),
     ];
     const w = winner.candidate;
     const next = candidates[1];
@@ -413,6 +430,22 @@ class Search {
       },
       choice: { method, target: spec.target, candidates, optimalSegments, reason },
     };
+  }
+
+  /**
+   * A screened design rebuilt on every code. An index bit count found on a sample may be
+   * one or two too few for every code: the next counts are tried.
+   */
+  private exact(design: Design): Built | undefined {
+    const select = design.select;
+    if (select.kind === "tree" || select.indexBits === undefined || this.spec.indexBits !== undefined) {
+      return this.evaluate(design, true);
+    }
+    for (let k = select.indexBits; k <= select.indexBits + 2; k++) {
+      const built = this.evaluate({ ...design, select: { kind: select.kind, indexBits: k } }, true);
+      if (built) return built;
+    }
+    return undefined;
   }
 
   /** The design a key names (keys are built by key()). */

@@ -29,7 +29,7 @@ import {
   tableDomain,
   tableTargets,
 } from "../segment/fold.js";
-import type { FitProblem, Segment, SegmentationMethod } from "../segment/problem.js";
+import { type FitProblem, type Segment, type SegmentationMethod, sampleProblem } from "../segment/problem.js";
 import { smallestIndexBits } from "../segment/uniform.js";
 import { type TargetResult, computeTargets, pinTarget } from "../segment/targets.js";
 import { type BoundSpec, showReal } from "../spec/bound.js";
@@ -417,28 +417,43 @@ export class TableWorkspace {
     return problem ? method.count(problem, ampleFormats(problem, this.request.fixed)) : Infinity;
   }
 
-  /** The fewest index bits that make every cell feasible with generous formats (undefined: none). */
-  indexBits(architecture: TableArchitecture): number | undefined {
-    const problem = this.problem(architecture, true);
-    return problem
-      ? smallestIndexBits(problem, ampleFormats(problem, this.request.fixed), Infinity)
-      : undefined;
+  /**
+   * The fewest index bits that make every cell feasible with generous formats (undefined:
+   * none), on every code or on a sample of about `sample` codes (a few bits fewer, at most).
+   */
+  indexBits(architecture: TableArchitecture, sample = Infinity): number | undefined {
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset} ${sample}`;
+    if (!this.kmin.has(key)) {
+      const full = this.problem(architecture, true);
+      const problem = full && sampleProblem(full, sample);
+      this.kmin.set(
+        key,
+        problem ? smallestIndexBits(problem, ampleFormats(problem, this.request.fixed), Infinity) : undefined,
+      );
+    }
+    return this.kmin.get(key);
   }
 
-  /** A complete table; UserError when the architecture cannot meet the bound. */
+  /**
+   * A complete table; UserError when the architecture cannot meet the bound. Screened (for
+   * ranking only): built on a sample of about `screen.codes` codes, its widths searched
+   * quickly; its bound is not checked on the codes left out.
+   */
   build(
     architecture: TableArchitecture,
     method: SegmentationMethod,
-    screen?: { readonly proxyCodes: number },
+    screen?: { readonly codes: number },
   ): { channel: PwlChannel; provenance: TableProvenance } {
-    if (!this.problem(architecture, method.indexed)) throw notSymmetric(this.request, this.bound);
+    const problem = this.problem(architecture, method.indexed);
+    if (!problem) throw notSymmetric(this.request, this.bound);
+    const used = screen ? sampleProblem(problem, screen.codes) : problem;
     return finishTable(
       { ...this.request, method },
       architecture,
       method,
-      () => this.problem(architecture, method.indexed),
+      () => used,
       this.bound,
-      screen,
+      screen ? { proxyCodes: Infinity } : undefined,
     );
   }
 }

@@ -1,4 +1,5 @@
-import { type MathNode, create, all } from "mathjs";
+import { createRequire } from "node:module";
+import type { MathJsInstance, MathNode } from "mathjs";
 import { UserError } from "../spec/errors.js";
 import { counted } from "../text.js";
 import { sigmoid } from "./sigmoid.js";
@@ -19,8 +20,21 @@ import { softplus } from "./softplus.js";
  * then at most quadratic in the expression's), and a derivative too large to evaluate
  * cheaply is replaced by the central difference (two evaluations of f).
  */
-const math = create(all!, { predictable: true });
-math.import({ sigmoid, softplus }, { override: true });
+let instance: MathJsInstance | undefined;
+
+/**
+ * mathjs, loaded on the first expression: it takes longer to load than pwlgen takes for a
+ * whole unit, and most runs have no --expr. Loaded synchronously (its CommonJS build), as
+ * compiling an expression is.
+ */
+function mathjs(): MathJsInstance {
+  if (!instance) {
+    const { create, all } = createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
+    instance = create(all!, { predictable: true });
+    instance.import({ sigmoid, softplus }, { override: true });
+  }
+  return instance;
+}
 
 /** The longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 1000;
@@ -81,7 +95,7 @@ export function compileExpression(text: string): CompiledExpression {
   if (brackets > MAX_EXPRESSION_DEPTH) throw refuse(tooDeep(`at least ${brackets}`));
   let node: MathNode;
   try {
-    node = math.parse(text);
+    node = mathjs().parse(text);
   } catch (error) {
     throw refuse(`is not a valid expression: ${(error as Error).message}`);
   }
@@ -145,7 +159,7 @@ export function compileExpression(text: string): CompiledExpression {
 function symbolicDerivative(node: MathNode): MathNode | undefined {
   let derivative: MathNode;
   try {
-    derivative = math.derivative(expandForDerivative(node), "x", { simplify: false });
+    derivative = mathjs().derivative(expandForDerivative(node), "x", { simplify: false });
   } catch {
     return undefined;
   }
@@ -153,18 +167,19 @@ function symbolicDerivative(node: MathNode): MathNode | undefined {
 }
 
 /** mathjs knows no derivative of our sigmoid and softplus: spell them out for it. */
-const EXPANSIONS: Readonly<Record<string, MathNode>> = {
-  sigmoid: math.parse("1 / (1 + exp(-(u)))"),
-  softplus: math.parse("log(1 + exp(u))"),
+const EXPANSIONS: Readonly<Record<string, string>> = {
+  sigmoid: "1 / (1 + exp(-(u)))",
+  softplus: "log(1 + exp(u))",
 };
 
 function expandForDerivative(node: MathNode): MathNode {
   return node.transform((child) => {
     if (child.type !== "FunctionNode") return child;
     const call = child as unknown as { fn: { name: string }; args: MathNode[] };
-    const expansion = EXPANSIONS[call.fn.name];
+    const spelled = EXPANSIONS[call.fn.name];
     const [arg] = call.args;
-    if (!expansion || !arg) return child;
+    if (!spelled || !arg) return child;
+    const expansion = mathjs().parse(spelled);
     // transform does not descend into a replacement: expand the argument first.
     const inner = expandForDerivative(arg);
     return expansion.transform((part) =>

@@ -6,10 +6,13 @@ import { renderSvg } from "./render.js";
 /**
  * The sweep's plots, from its rows, one panel per function so the methods compare at a
  * glance:
- *  - segments-vs-error.svg: segments against the bound (log axes), a line per method;
+ *  - segments-vs-error.svg: segments against the bound (log axes), a line per method (auto
+ *    and optimal per target they chose for), the marks' shape the architecture's segment
+ *    select (comparator tree, uniform or grid index);
  *  - cost-vs-error.svg (when synthesized): per target, LUTs and (on targets with DSP blocks)
- *    DSPs against the error reached, a line per method, and on the LUT row the Pareto front
- *    (dashed: the points no other point of that function beats on both error and LUTs).
+ *    DSPs against the error reached, a line per method, shapes as above, and on the LUT row
+ *    the Pareto front (dashed: the points no other point of that function beats on both
+ *    error and LUTs).
  */
 export async function sweepPlots(
   rows: readonly SweepRow[],
@@ -25,9 +28,24 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PANEL = { width: 240, height: 200 } as const;
 const byFunction = { column: { field: "function", type: "nominal", title: null } } as const;
 
+/** A method as the legend shows it: auto and optimal with the target they chose for. */
+function methodLabel(row: SweepRow): string {
+  return row.target ? `${row.method} (${row.target})` : row.method;
+}
+
+/** The architecture family a point's marks take their shape from: tree, uniform or grid. */
+function family(row: SweepRow): string {
+  const architecture = row.architecture ?? "";
+  return architecture.startsWith("comparator tree")
+    ? "tree"
+    : architecture.startsWith("grid")
+      ? "grid"
+      : "uniform";
+}
+
 /** A line per method and sweep setting (symmetry, formats, pipeline) within a panel. */
 function series(row: SweepRow): string {
-  return `${row.method}${row.symmetry === "off" ? " (no symmetry)" : ""} ${row.in}->${row.out} p${row.pipeline}`;
+  return `${methodLabel(row)}${row.symmetry === "off" ? " (no symmetry)" : ""} ${row.in}->${row.out} p${row.pipeline}`;
 }
 
 const logAxis = (field: string, title: string) =>
@@ -41,7 +59,8 @@ function segmentsVsError(rows: readonly SweepRow[]): TopLevelSpec {
       values: rows.map((row) => ({
         bound: row.maxErrorBound,
         segments: row.segments,
-        method: row.method,
+        method: methodLabel(row),
+        architecture: family(row),
         function: row.function,
         series: series(row),
       })),
@@ -54,6 +73,7 @@ function segmentsVsError(rows: readonly SweepRow[]): TopLevelSpec {
         x: logAxis("bound", "max error bound"),
         y: logAxis("segments", "segments"),
         color: { field: "method", type: "nominal", title: "method" },
+        shape: { field: "architecture", type: "nominal", title: "segment select" },
         detail: { field: "series", type: "nominal" },
       },
     },
@@ -68,7 +88,8 @@ function costVsError(rows: readonly SweepRow[], targets: readonly string[]): Top
       .map((row) => ({
         error: row.errorsMax,
         cost: row.synth[target]![metric],
-        method: row.method,
+        method: methodLabel(row),
+        architecture: family(row),
         function: row.function,
         series: series(row),
         kind: "point",
@@ -109,6 +130,7 @@ function costVsError(rows: readonly SweepRow[], targets: readonly string[]): Top
                   title: metric === "lut" ? "LUTs" : "DSPs",
                 },
                 color: { field: "method", type: "nominal" as const, title: "method" },
+                shape: { field: "architecture", type: "nominal" as const, title: "segment select" },
                 detail: { field: "series", type: "nominal" as const },
               },
             },

@@ -42,8 +42,10 @@ export function countOptimal(problem: FitProblem, formats: DatapathFormats, limi
 export function segmentOptimal(
   problem: FitProblem,
   formats: DatapathFormats,
-  placement: PlacementOptions | false = DEFAULT_PLACEMENT,
+  requested: PlacementOptions | false = DEFAULT_PLACEMENT,
 ): SegmentationOutcome {
+  // A sampled problem (screening) has no codes to place breakpoints on: greedy's starts.
+  const placement = problem.stride === undefined ? requested : false;
   const shape = datapathShape(formats);
   const greedyStarts: number[] = [];
   const greedySegments: Segment[] = [];

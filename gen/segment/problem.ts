@@ -24,17 +24,48 @@ export interface FitProblem {
    * (its offset within an aligned cell of 2^offsetBits codes), not the code itself.
    */
   readonly offsetBits?: number;
+  /**
+   * A sample of a larger problem (to screen an architecture quickly): index i stands for
+   * table code first + i * stride, and offsetBits counts samples. Absent: every code.
+   */
+  readonly stride?: number;
 }
 
 /** The multiplier's operand at index i: the table code, or its offset within its cell. */
 export function operandAt(problem: FitProblem): (i: number) => number {
   const bits = problem.offsetBits;
+  const stride = problem.stride ?? 1;
   if (bits === undefined) {
     const first = problem.first;
-    return (i) => first + i;
+    return (i) => first + i * stride;
   }
   const size = 2 ** bits;
-  return (i) => i % size;
+  return (i) => (i % size) * stride;
+}
+
+/**
+ * Every stride-th code of a problem (stride = 2^d, the first kept), in the same input and
+ * coefficient units: a relaxation (fewer codes to meet) that screens an architecture's
+ * segment count and widths in a fraction of the time. Its designs are for ranking only.
+ */
+export function sampleProblem(problem: FitProblem, codes: number): FitProblem {
+  const n = problem.reference.length;
+  if (n <= codes || problem.stride !== undefined) return problem;
+  const d = Math.ceil(Math.log2((n - 1) / (codes - 1)));
+  const stride = 2 ** d;
+  const count = Math.floor((n - 1) / stride) + 1;
+  const pick = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = values[i * stride]!;
+    return out;
+  };
+  return {
+    ...problem,
+    reference: pick(problem.reference),
+    targets: { low: pick(problem.targets.low), high: pick(problem.targets.high) },
+    stride,
+    ...(problem.offsetBits !== undefined ? { offsetBits: Math.max(0, problem.offsetBits - d) } : {}),
+  };
 }
 
 /** One segment: the codes at indices [start, end] (inclusive) and its stored coefficients. */

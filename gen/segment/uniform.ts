@@ -82,7 +82,8 @@ export function indexSelect(problem: FitProblem, k: number): Select {
   return {
     kind: "index",
     indexBits: k,
-    shift: domainBits(problem) - k,
+    // In codes (a sampled problem's cells hold stride codes per sample).
+    shift: domainBits(problem) - k + Math.log2(problem.stride ?? 1),
     offset: problem.offsetBits !== undefined,
   };
 }

@@ -12,7 +12,7 @@ import { type SynthRecord, synthUnit } from "../synth/unit.js";
 import { type TargetName, TARGETS } from "../synth/targets.js";
 import { writeUnit } from "../write.js";
 import type { SimulatorChoice } from "../../sim/verify.js";
-import { type SweepPoint, pointSpec } from "./points.js";
+import { type SweepPoint, pointSpec, usesTarget } from "./points.js";
 import type { SweepRow } from "./row.js";
 
 /**
@@ -154,7 +154,8 @@ interface UnitManifest {
   latency: number;
   errors: { max: number; mean: number; rms: number; maxUlp: number };
   coefficientFormats: { slope: { name: string; width: number }; intercept: { name: string; width: number } };
-  hardware: { romBits: number; comparators: number; treeDepth: number };
+  hardware: { romBits: number; romEntries?: number; comparators: number; treeDepth: number };
+  architecture?: { summary: string };
   segmentation: { symmetry: { fold: string } };
   verification?: { simulator: string; vectors: number; mismatches: number; passed: boolean }[];
   synthesis?: Record<string, SynthRecord>;
@@ -190,6 +191,8 @@ function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointT
     slopeBits: manifest.coefficientFormats.slope.width,
     interceptBits: manifest.coefficientFormats.intercept.width,
     romBits: manifest.hardware.romBits,
+    romEntries: manifest.hardware.romEntries ?? manifest.segments,
+    architecture: manifest.architecture?.summary ?? null,
     comparators: manifest.hardware.comparators,
     treeDepth: manifest.hardware.treeDepth,
     latency: manifest.latency,
@@ -213,6 +216,7 @@ function describe(
   | "index"
   | "function"
   | "method"
+  | "target"
   | "symmetry"
   | "in"
   | "out"
@@ -226,6 +230,7 @@ function describe(
     index: point.index,
     function: String(spec.function),
     method: String(spec.method),
+    target: usesTarget(String(spec.method)) ? String(spec.target) : null,
     symmetry: String(spec.symmetry),
     in: String(spec.in),
     out: String(spec.out),
@@ -261,6 +266,8 @@ function emptyRow(
     slopeBits: null,
     interceptBits: null,
     romBits: null,
+    romEntries: null,
+    architecture: null,
     comparators: null,
     treeDepth: null,
     latency: Number(spec.pipeline),

@@ -25,14 +25,21 @@ function sweepLists(options: SweepOptions): [string, readonly string[]][] {
     ["out", options.out],
     options.maxError ? ["maxError", options.maxError] : ["segments", options.segments ?? []],
     ["method", options.method],
+    ["target", options.target],
     ["symmetry", options.symmetry],
     ["pipeline", options.pipeline],
   ];
 }
 
+/** Methods whose design depends on --target (they choose by estimated cost). */
+export function usesTarget(method: string): boolean {
+  return method === "auto" || method === "optimal";
+}
+
 /**
  * How many points the whole sweep has (every shard), from its lists' lengths alone: more
- * than MAX_SWEEP_POINTS is refused unless --yes, before any point is built.
+ * than MAX_SWEEP_POINTS is refused unless --yes, before any point is built. (Methods that
+ * ignore the target run once; the limit counts them once per target, erring high.)
  */
 export function sweepSize(options: SweepOptions): number {
   const lists = sweepLists(options);
@@ -60,24 +67,29 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
       for (const output of options.out) {
         for (const bound of bounds) {
           for (const method of options.method) {
-            for (const symmetry of options.symmetry) {
-              for (const pipeline of options.pipeline) {
-                const spec = {
-                  function: fn,
-                  in: input,
-                  out: output,
-                  ...bound,
-                  method,
-                  symmetry,
-                  pipeline,
-                  rounding: options.rounding,
-                  ...(options.exactZero ? { exactZero: true } : {}),
-                } as DesignSpecInput;
-                const boundText = bound.maxError ?? `${bound.segments}seg`;
-                const key = [fn, input, output, boundText, method, symmetry, `p${pipeline}`]
-                  .join("_")
-                  .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : c === "^" ? "e" : "_"));
-                points.push({ index: points.length, spec, key });
+            // A method that ignores the target is one point, built for the first.
+            for (const target of usesTarget(method) ? options.target : options.target.slice(0, 1)) {
+              for (const symmetry of options.symmetry) {
+                for (const pipeline of options.pipeline) {
+                  const spec = {
+                    function: fn,
+                    in: input,
+                    out: output,
+                    ...bound,
+                    method,
+                    target,
+                    symmetry,
+                    pipeline,
+                    rounding: options.rounding,
+                    ...(options.exactZero ? { exactZero: true } : {}),
+                  } as DesignSpecInput;
+                  const boundText = bound.maxError ?? `${bound.segments}seg`;
+                  const methodKey = usesTarget(method) ? `${method}-${target}` : method;
+                  const key = [fn, input, output, boundText, methodKey, symmetry, `p${pipeline}`]
+                    .join("_")
+                    .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : c === "^" ? "e" : "_"));
+                  points.push({ index: points.length, spec, key });
+                }
               }
             }
           }

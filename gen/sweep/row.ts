@@ -7,6 +7,12 @@ export interface SweepRow {
   readonly index: number;
   readonly function: string;
   readonly method: string;
+  /** The target auto and optimal chose for (null for the methods that ignore it). */
+  readonly target: string | null;
+  /** The table's architecture in words (manifest.json's architecture.summary). */
+  readonly architecture: string | null;
+  /** ROM entries: one per segment, or per cell of an index select. */
+  readonly romEntries: number | null;
   readonly symmetry: string;
   readonly in: string;
   readonly out: string;
@@ -68,6 +74,8 @@ export const COLUMNS: readonly (keyof SweepRow)[] = [
   "index",
   "function",
   "method",
+  "target",
+  "architecture",
   "symmetry",
   "in",
   "out",
@@ -88,6 +96,7 @@ export const COLUMNS: readonly (keyof SweepRow)[] = [
   "slopeBits",
   "interceptBits",
   "romBits",
+  "romEntries",
   "comparators",
   "treeDepth",
   "latency",

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { FMAX_TARGETS, TARGET_NAMES, fmaxTargetsText } from "../synth/targets.js";
+import { DEFAULT_TARGET, FMAX_TARGETS, TARGET_NAMES, fmaxTargetsText } from "../synth/targets.js";
 import { designShape, refuseSimulatorWithoutVerify, runShape } from "../spec/schema.js";
 import { canonicalJson, reason } from "../spec/load.js";
 
@@ -65,8 +65,13 @@ export const sweepShape = {
   in: listOf(designShape.in, "formats").describe("input formats, e.g. s4.12"),
   out: listOf(designShape.out, "formats").describe("output formats, e.g. s4.12"),
   method: listOf(designShape.method, "methods")
-    .default(["optimal"])
-    .describe("methods: optimal,lsq-greedy,uniform"),
+    .default(["auto"])
+    .describe("methods: auto,optimal,lsq-greedy,uniform,grid"),
+  target: listOf(designShape.target, "targets")
+    .default([DEFAULT_TARGET])
+    .describe(
+      "targets auto and optimal choose their architecture for (one point each); the other methods ignore it and run once",
+    ),
   symmetry: listOf(designShape.symmetry, "settings")
     .default(["auto"])
     .describe("symmetry settings: auto,off"),
