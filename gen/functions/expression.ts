@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type * as MathJs from "mathjs";
 import type { MathJsInstance, MathNode } from "mathjs";
 import { UserError } from "../spec/errors.js";
 import { counted } from "../text.js";
@@ -29,7 +30,7 @@ let instance: MathJsInstance | undefined;
  */
 function mathjs(): MathJsInstance {
   if (!instance) {
-    const { create, all } = createRequire(import.meta.url)("mathjs") as typeof import("mathjs");
+    const { create, all } = createRequire(import.meta.url)("mathjs") as typeof MathJs;
     instance = create(all!, { predictable: true });
     instance.import({ sigmoid, softplus }, { override: true });
   }
