@@ -55,6 +55,22 @@ export interface Features {
   readonly registerBits: number;
 }
 
+/** The features the LUT estimate weighs; the others feed the DSP, carry, FF and depth estimates. */
+export const LUT_FEATURES: readonly (keyof Features)[] = [
+  "foldAdderBits",
+  "foldXorBits",
+  "comparators",
+  "compareBits",
+  "treeMuxBits",
+  "romLuts",
+  "multiplierLutBits",
+  "adderBits",
+  "roundBits",
+  "saturateBits",
+  "unfoldAdderBits",
+  "unfoldXorBits",
+];
+
 /** The design's features on a target: the sum over its tables (y, and dy's own table). */
 export function designFeatures(design: PwlDesign, target: Target): Features {
   const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];

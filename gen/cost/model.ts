@@ -30,11 +30,10 @@ export const SCARCE = 16;
 
 export function estimateCost(design: PwlDesign, targetName: TargetName): CostEstimate {
   const target = TARGETS[targetName];
-  const features = designFeatures(design, target);
+  const features = modelFeatures(design, targetName);
   const coefficients = COEFFICIENTS[targetName];
   const bram = blockRams(design, targetName);
-  const romLuts = bram > 0 ? 0 : features.romLuts;
-  const lut = Math.max(0, Math.round(lutSum({ ...features, romLuts }, coefficients)));
+  const lut = Math.max(0, Math.round(lutSum(features, coefficients)));
   const adders = features.foldAdderBits + features.unfoldAdderBits + features.adderBits;
   const carry =
     targetName === "generic"
@@ -52,6 +51,12 @@ export function estimateCost(design: PwlDesign, targetName: TargetName): CostEst
     depth: logicDepth(design, features, target.lutInputs),
     score: lut + SCARCE * (features.dsp + bram),
   };
+}
+
+/** The features the LUT estimate weighs (a ROM in block RAM costs no LUTs): what the fit sees. */
+export function modelFeatures(design: PwlDesign, targetName: TargetName): Features {
+  const features = designFeatures(design, TARGETS[targetName]);
+  return blockRams(design, targetName) > 0 ? { ...features, romLuts: 0 } : features;
 }
 
 /** The fitted weighted sum of the features. */
