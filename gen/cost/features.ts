@@ -31,6 +31,8 @@ export interface Features {
   readonly comparators: number;
   /** LUTs of the comparators taken one by one: a comparison reading m key bits is a chain of ceil((m - 1) / (L - 1)) L-input LUTs. */
   readonly compareLuts: number;
+  /** Key bits the comparators read: from the constant's lowest set bit up (trailing zeros are free). */
+  readonly compareBits: number;
   /** Index bits of the tree's nodes that are a multiplexer (neither constant nor a comparator's output). */
   readonly treeMuxes: number;
   /** Distinct ROM output functions of the index's low L bits that are neither constant nor an index bit: one LUT each, shared between columns. */
@@ -65,6 +67,7 @@ export const LUT_FEATURES: readonly (keyof Features)[] = [
   "foldXorBits",
   "comparators",
   "compareLuts",
+  "compareBits",
   "treeMuxes",
   "romLeaves",
   "romNodes",
@@ -152,15 +155,17 @@ function treeFeatures(
   input: FixFormat,
   channel: PwlChannel,
   lutInputs: number,
-): Pick<Features, "comparators" | "compareLuts" | "treeMuxes"> {
-  if (channel.select.kind !== "tree") return { comparators: 0, compareLuts: 0, treeMuxes: 0 };
+): Pick<Features, "comparators" | "compareLuts" | "compareBits" | "treeMuxes"> {
+  if (channel.select.kind !== "tree") return { comparators: 0, compareLuts: 0, compareBits: 0, treeMuxes: 0 };
   const table = tableInput(input, channel);
   const offset = table.signed ? 2 ** (table.width - 1) : 0;
   let compareLuts = 0;
+  let compareBits = 0;
   for (const breakpoint of channel.breakpoints.slice(1)) {
     const runs = bitRuns(breakpoint + offset, table.width);
     const m = runs.length > 0 ? runs.at(-1)!.hi - runs[0]!.lo + 1 : 0;
     compareLuts += m > 1 ? Math.ceil((m - 1) / (lutInputs - 1)) : 0;
+    compareBits += m;
   }
   const n = segmentCount(channel);
   const indexWidth = Math.max(1, Math.ceil(Math.log2(n)));
@@ -180,7 +185,7 @@ function treeFeatures(
     visit(mid, hi);
   };
   visit(0, n);
-  return { comparators: n - 1, compareLuts, treeMuxes };
+  return { comparators: n - 1, compareLuts, compareBits, treeMuxes };
 }
 
 /**

@@ -164,30 +164,66 @@ export function compare(
   return { target, rows };
 }
 
-/** Per quantity: accuracy of the estimates. */
-export function comparisonAccuracy(comparison: Comparison, quantity: Quantity): Accuracy {
+/**
+ * Per quantity: accuracy of the estimates, over every design or, with `nonzero`, over the
+ * designs Yosys gives some of it (most designs have no carry cells on generic and no
+ * flip-flops without --pipeline, which would make any median 0).
+ */
+export function comparisonAccuracy(comparison: Comparison, quantity: Quantity, nonzero = false): Accuracy {
+  const rows = comparison.rows.filter((r) => !nonzero || r.yosys[quantity] > 0);
   return accuracy(
-    comparison.rows.map((r) => r.estimate[quantity]),
-    comparison.rows.map((r) => r.yosys[quantity]),
+    rows.map((r) => r.estimate[quantity]),
+    rows.map((r) => r.yosys[quantity]),
   );
 }
 
 /** A markdown table of the estimate-vs-Yosys accuracy per target. */
 export function accuracyTable(comparisons: readonly Comparison[]): string[] {
   const lines = [
-    "| target | designs | LUT Spearman | LUT median rel. error | LUT p90 | LUT sum est/Yosys | DSP exact | BRAM exact | carry median rel. error | FF median rel. error |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| target | designs | LUT Spearman | LUT median rel. error | LUT p90 | LUT sum est/Yosys | DSP exact | BRAM exact | carry exact | carry median rel. error (with carry) | FF exact | FF median rel. error (with FFs) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
+  const pct = (x: number): string => (Number.isNaN(x) ? "-" : `${(100 * x).toFixed(1)}%`);
   for (const c of comparisons) {
     const lut = comparisonAccuracy(c, "lut");
-    const dsp = comparisonAccuracy(c, "dsp");
-    const bram = comparisonAccuracy(c, "bram");
-    const carry = comparisonAccuracy(c, "carry");
-    const ff = comparisonAccuracy(c, "ff");
-    const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+    const exact = (q: Quantity): string => {
+      const a = comparisonAccuracy(c, q);
+      return `${a.exact}/${a.designs}`;
+    };
     lines.push(
-      `| ${c.target} | ${lut.designs} | ${lut.spearman.toFixed(3)} | ${pct(lut.medianRelativeError)} | ${pct(lut.p90RelativeError)} | ${lut.totalRatio.toFixed(3)} | ${dsp.exact}/${dsp.designs} | ${bram.exact}/${bram.designs} | ${pct(carry.medianRelativeError)} | ${pct(ff.medianRelativeError)} |`,
+      `| ${c.target} | ${lut.designs} | ${lut.spearman.toFixed(3)} | ${pct(lut.medianRelativeError)} | ${pct(lut.p90RelativeError)} | ${lut.totalRatio.toFixed(3)} | ${exact("dsp")} | ${exact("bram")} | ${exact("carry")} | ${pct(comparisonAccuracy(c, "carry", true).medianRelativeError)} | ${exact("ff")} | ${pct(comparisonAccuracy(c, "ff", true).medianRelativeError)} |`,
     );
   }
   return lines;
+}
+
+/**
+ * How often the estimate orders alternatives as Yosys does: within each group of designs
+ * (e.g. the methods at one point of the README's sweep), the pairs whose LUT order agrees,
+ * and the groups whose estimated cheapest is a Yosys cheapest.
+ */
+export function rankingWithinGroups(
+  comparison: Comparison,
+  groupOf: (name: string) => string | undefined,
+): { pairs: number; agreeing: number; groups: number; bestFound: number } {
+  const groups = new Map<string, Comparison["rows"][number][]>();
+  for (const row of comparison.rows) {
+    const key = groupOf(row.name);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  let pairs = 0;
+  let agreeing = 0;
+  let bestFound = 0;
+  for (const rows of groups.values()) {
+    for (let i = 0; i < rows.length; i++) {
+      for (let j = i + 1; j < rows.length; j++) {
+        pairs++;
+        const estimated = Math.sign(rows[i]!.estimate.lut - rows[j]!.estimate.lut);
+        if (estimated === Math.sign(rows[i]!.yosys.lut - rows[j]!.yosys.lut)) agreeing++;
+      }
+    }
+    const chosen = rows.reduce((best, row) => (row.estimate.lut < best.estimate.lut ? row : best));
+    if (chosen.yosys.lut === Math.min(...rows.map((row) => row.yosys.lut))) bestFound++;
+  }
+  return { pairs, agreeing, groups: groups.size, bestFound };
 }

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { comparisonAccuracy, type Comparison } from "../support/cost-corpus.js";
 import {
+  type Comparison,
   REFRESH_COMMAND,
+  comparisonAccuracy,
+  rankingWithinGroups,
   type Regenerated,
   accuracyTable,
   compare,
@@ -72,6 +74,10 @@ describe("the calibration corpus", () => {
   });
 });
 
+/** The README sweep's points: its three methods at one function and bound. */
+const sweepPoint = (name: string): string | undefined =>
+  /^sweep (\w+ 2\^-\d+) (optimal|lsq-greedy|uniform)$/.exec(name)?.[1];
+
 describe.each(TARGET_NAMES)("the cost model on %s", (target) => {
   it("ranks and sizes LUTs like Yosys: Spearman >= 0.9, median relative error <= 15%", () => {
     const lut = comparisonAccuracy(comparisons.get(target)!, "lut");
@@ -80,13 +86,27 @@ describe.each(TARGET_NAMES)("the cost model on %s", (target) => {
     expect(lut.medianRelativeError).toBeLessThanOrEqual(0.15);
   });
 
-  it("counts DSP blocks exactly on at least 95% of the designs", () => {
-    const dsp = comparisonAccuracy(comparisons.get(target)!, "dsp");
-    expect(dsp.exact / dsp.designs).toBeGreaterThanOrEqual(0.95);
+  it("orders the README sweep's methods at each point as Yosys does, and finds the cheapest", () => {
+    const ranking = rankingWithinGroups(comparisons.get(target)!, sweepPoint);
+    console.log(
+      `${target}: the methods' LUT order agrees with Yosys in ${ranking.agreeing} of ${ranking.pairs} pairs; the estimated cheapest is Yosys's cheapest at ${ranking.bestFound} of ${ranking.groups} points`,
+    );
+    expect(ranking.groups).toBe(16);
+    expect(ranking.agreeing / ranking.pairs).toBeGreaterThanOrEqual(0.85);
+    expect(ranking.bestFound).toBeGreaterThanOrEqual(14);
   });
 
-  it("counts block RAMs exactly on at least 95% of the designs", () => {
-    const bram = comparisonAccuracy(comparisons.get(target)!, "bram");
-    expect(bram.exact / bram.designs).toBeGreaterThanOrEqual(0.95);
+  it("counts DSP blocks and block RAMs exactly on at least 95% of the designs", () => {
+    for (const quantity of ["dsp", "bram"] as const) {
+      const a = comparisonAccuracy(comparisons.get(target)!, quantity);
+      expect(a.exact / a.designs, quantity).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+
+  it("counts carry cells and flip-flops closely: median relative error <= 20% where Yosys has some", () => {
+    for (const quantity of ["carry", "ff"] as const) {
+      const a = comparisonAccuracy(comparisons.get(target)!, quantity, true);
+      if (a.designs > 0) expect(a.medianRelativeError, quantity).toBeLessThanOrEqual(0.2);
+    }
   });
 });
