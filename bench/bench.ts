@@ -19,6 +19,8 @@ import { verifyUnit } from "../sim/verify.js";
 import { bruteForceMinimum } from "../test/support/bruteforce.js";
 import type { DesignSpecInput } from "../gen/spec/schema.js";
 import { runSweep } from "../gen/sweep/run.js";
+import { TARGET_NAMES } from "../gen/synth/targets.js";
+import { accuracyTable, compare, readCorpus, regenerate } from "../test/support/cost-corpus.js";
 import { sweepSchema } from "../gen/sweep/schema.js";
 
 interface Case {
@@ -327,12 +329,29 @@ console.log(
   `| ratio verify / generate-only time | ${(sweeps.verifyVerilator.seconds / sweeps.generateOnly.seconds).toFixed(2)} | |`,
 );
 
+/**
+ * The cost model against Yosys on the calibration corpus (test/fixtures/cost-corpus.json):
+ * the counts recorded there, so no Yosys run; each design is regenerated from its spec.
+ */
+function costModelAccuracy(): { designs: number; yosys: string; table: string[] } {
+  const corpus = readCorpus();
+  const designs = corpus.designs.map((entry) => regenerate(entry).design);
+  const table = accuracyTable(TARGET_NAMES.map((target) => compare(corpus.designs, designs, target)));
+  return { designs: corpus.designs.length, yosys: corpus.yosys, table };
+}
+const costModel = costModelAccuracy();
+console.log(
+  `\ncost model against Yosys ${costModel.yosys} (${costModel.designs} corpus designs; criteria: LUT Spearman >= 0.9, median relative error <= 15%)`,
+);
+for (const line of costModel.table) console.log(line);
+
 const report = {
   node: process.version,
   date: new Date().toISOString().slice(0, 10),
   generation: results,
   placement,
   sweeps,
+  costModel,
 };
 writeFileSync("bench-results.json", `${JSON.stringify(report, null, 2)}\n`);
 console.log("\nwrote bench-results.json");
