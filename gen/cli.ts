@@ -106,8 +106,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .scriptName(TOOL_NAME)
     .version(TOOL_VERSION)
     .strict()
-    .wrap(Math.min(110, stdoutColumns() || 100))
+    // yargs lays out the help on every run (cacheHelpMessage); wrapping it costs tens of
+    // milliseconds, so only a run that may print the help wraps it.
+    .wrap(
+      args.length === 0 || args.some((arg) => arg === "--help" || arg === "-h")
+        ? Math.min(110, stdoutColumns() || 100)
+        : null,
+    )
     .epilog(EPILOG)
+    // Errors are one line (below); yargs would otherwise lay out the whole help to fail.
+    .showHelpOnFail(false)
     .fail((message, error) => {
       // yargs' own complaints (a flag without its value, an unknown flag) are user errors;
       // anything else thrown by a command is passed on untouched.

@@ -85,6 +85,9 @@ for (const [i, entry] of corpus.designs.entries()) {
     entry.specHash = regenerated.specHash;
     entry.rtlHash = regenerated.rtlHash;
     writeCorpus(corpus);
+  } else if (entry.specHash !== regenerated.specHash) {
+    entry.specHash = regenerated.specHash;
+    writeCorpus(corpus);
   }
   if (values["fit-only"] || (values.match !== undefined && !entry.name.includes(values.match))) continue;
   for (const target of targets) {

@@ -68,7 +68,8 @@ function describe(outcome: PointOutcome): string {
       : row.maxErrorBound !== null
         ? showReal(row.maxErrorBound)
         : "";
-  const what = `${row.function} ${row.method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
+  const method = row.target === null ? row.method : `${row.method} (${row.target})`;
+  const what = `${row.function} ${method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
   if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;
   const synth = Object.entries(row.synth)
     .map(

@@ -62,6 +62,11 @@ export interface Candidate {
   readonly romEntries: number;
   readonly romBits: number;
   readonly estimate: CostEstimate;
+  /**
+   * Built on a sample of about SCREEN_CODES input codes to rank it (its widths and estimate
+   * approximate, its bound unchecked elsewhere), not on every code as the winner is.
+   */
+  readonly screened: boolean;
 }
 
 /** How a table's architecture was chosen (manifest.json `choice`, report.md). */
@@ -187,7 +192,7 @@ class Search {
   /** Records a table built elsewhere (exact) as a candidate. */
   add(design: Design, table: { channel: PwlChannel; provenance: TableProvenance }): void {
     const method = this.method(design.select);
-    const built = { ...table, candidate: this.describe(table.channel, method.name) };
+    const built = { ...table, candidate: this.describe(table.channel, method.name, false) };
     this.built.set(this.key(design), built);
     this.built.set(`${this.key(design)}|exact`, built);
   }
@@ -217,7 +222,7 @@ class Search {
         method,
         exact ? undefined : { codes: SCREEN_CODES },
       );
-      result = { ...table, candidate: this.describe(table.channel, method.name) };
+      result = { ...table, candidate: this.describe(table.channel, method.name, !exact) };
     } catch (error) {
       // A design that cannot meet the bound is not a candidate.
       if (!(error instanceof UserError)) throw error;
@@ -226,7 +231,7 @@ class Search {
     return result;
   }
 
-  private describe(channel: PwlChannel, method: string): Candidate {
+  private describe(channel: PwlChannel, method: string, screened: boolean): Candidate {
     const request = this.request;
     const hardware = hardwareSummary(request.input, channel);
     const alone: PwlDesign = {
@@ -245,6 +250,7 @@ class Search {
       romEntries: romEntries(channel),
       romBits: hardware.romBits,
       estimate: estimateCost(alone, this.spec.target),
+      screened,
     };
   }
 
@@ -447,7 +453,11 @@ class Search {
       provenance: {
         ...winner.provenance,
         method: w.method,
-        ...(this.unfolded && winner.channel.fold.kind !== "none" ? { unfolded: this.unfolded } : {}),
+        // What folding saves is shown against the classic unfolded optimal table, a fair
+        // comparison only for an optimal (fewest segments) winner.
+        ...(this.unfolded && winner.channel.fold.kind !== "none" && w.method === "optimal"
+          ? { unfolded: this.unfolded }
+          : {}),
       },
       choice: { method, target: spec.target, candidates, optimalSegments, reason },
     };

@@ -178,6 +178,7 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
         romEntries: candidate.romEntries,
         romBits: candidate.romBits,
         estimate: candidate.estimate,
+        screened: candidate.screened,
       })),
     },
     segmentation: provenance && {

@@ -138,11 +138,14 @@ function costSection(generation: Generation): string[] {
       "",
       `${choice.reason[0]!.toUpperCase()}${choice.reason.slice(1)}. Shown: the ${Math.min(SHOWN_CANDIDATES, choice.candidates.length)} cheapest of ${choice.candidates.length}; manifest.json lists all.`,
       "",
-      "| # | method | architecture | segments | ROM entries | ROM bits | LUTs | DSPs | BRAMs | depth |",
-      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+      "Candidates marked *sample* were built on a sample of the input codes to rank them (their",
+      "widths and estimates approximate); the others were built and checked on every code.",
+      "",
+      "| # | method | architecture | segments | ROM entries | ROM bits | LUTs | DSPs | BRAMs | depth | built on |",
+      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
       ...choice.candidates.slice(0, SHOWN_CANDIDATES).map((c, i) => {
         const e = c.estimate;
-        return `| ${i === 0 ? "**1**" : i + 1} | ${c.method} | ${c.architecture} | ${c.segments} | ${c.romEntries} | ${c.romBits} | ${e.lut} | ${e.dsp} | ${e.bram} | ${e.depth} |`;
+        return `| ${i === 0 ? "**1**" : i + 1} | ${c.method} | ${c.architecture} | ${c.segments} | ${c.romEntries} | ${c.romBits} | ${e.lut} | ${e.dsp} | ${e.bram} | ${e.depth} | ${c.screened ? "*sample*" : "every code"} |`;
       }),
       "",
     );
@@ -213,7 +216,9 @@ function tableSummary(
     const unfolded = provenance.unfolded;
     const saving = unfolded
       ? `; without folding: ${counted(unfolded.segments, "segment")}, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${counted(unfolded.segments - 1, "comparator")}` : ""} (saves ${counted(unfolded.segments - hw.segments, "segment")}, ${unfolded.romBits - hw.romBits} ROM bits)`
-      : " (the comparison without folding is not computed above 20 input bits)";
+      : report.choice && provenance.method !== "optimal"
+        ? "" // auto chose a design that is not the fewest segments: no like-for-like comparison
+        : " (the comparison without folding is not computed above 20 input bits)";
     const how =
       channel.fold.kind === "odd"
         ? "y(-x) = -y(x)"

@@ -733,10 +733,10 @@ describe("pwlgen sweep: what it prints", () => {
     expect(points).toHaveLength(8);
     expect(new Set(points.map((line) => line.replace(/^\[\d+\/8\] /, "").split(":")[0])).size).toBe(8);
     expect(points[0]).toBe(
-      "[1/8] sigmoid optimal s3.5->u1.7 budget 1 segment, symmetry auto, pipeline 0: 1 segment",
+      "[1/8] sigmoid auto (ice40) s3.5->u1.7 budget 1 segment, symmetry auto, pipeline 0: 1 segment",
     );
     expect(points).toContain(
-      "[8/8] sigmoid optimal s3.5->u1.7 budget 2 segments, symmetry off, pipeline 1: 2 segments",
+      "[8/8] sigmoid auto (ice40) s3.5->u1.7 budget 2 segments, symmetry off, pipeline 1: 2 segments",
     );
   });
 });

@@ -248,7 +248,7 @@ describe("huge sweeps", () => {
     async () => {
       const dir = tempDir();
       expect(await refused(["sweep", ...lists, "--out-dir", join(dir, "out")], dir)).toBe(
-        "pwlgen: error: sweep: 600000 points (--function 3 x --in 20 x --out 100 x --max-error 100 x --method 1 x " +
+        "pwlgen: error: sweep: 600000 points (--function 3 x --in 20 x --out 100 x --max-error 100 x --method 1 x --target 1 x " +
           `--symmetry 1 x --pipeline 1) are more than the ${MAX_SWEEP_POINTS} a sweep runs without --yes; give --yes to run them all, or shorter lists`,
       );
     },

@@ -8,9 +8,29 @@ import { verifyUnit } from "../../sim/verify.js";
 import { cosimulate } from "../support/cosim.js";
 
 describe("sigmoid cosimulation, exhaustive, Icarus Verilog and Verilator", () => {
-  it("README example: s4.12 -> u1.15 at 2^-10, combinational", async () => {
+  it("README example: s4.12 -> u1.15 at 2^-10, combinational (auto for ice40)", async () => {
     const g = await cosimulate({ function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10" });
-    // Point-symmetric: the folded table stores 10 segments (19 without folding).
+    const choice = g.y.choice!;
+    expect(choice.method).toBe("auto");
+    // The paper's measure stays visible: the fewest segments, folded, is 10.
+    expect(choice.optimalSegments).toBe(10);
+    // The winner was built on every code and is no dearer, by the cost model, than any
+    // other candidate built on every code (the optimal design among them).
+    const [winner, ...others] = choice.candidates;
+    expect(winner!.screened).toBe(false);
+    const exact = others.filter((c) => !c.screened);
+    expect(exact.some((c) => c.method === "optimal")).toBe(true);
+    for (const other of exact) expect(winner!.estimate.score).toBeLessThanOrEqual(other.estimate.score);
+  });
+
+  it("README example with --method optimal: 10 segments folded (19 without folding)", async () => {
+    const g = await cosimulate({
+      function: "sigmoid",
+      in: "s4.12",
+      out: "u1.15",
+      maxError: "2^-10",
+      method: "optimal",
+    });
     expect(g.design.y.breakpoints.length).toBe(10);
     expect(g.y.provenance!.unfolded!.segments).toBe(19);
   });

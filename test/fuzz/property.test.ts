@@ -51,11 +51,11 @@ describe("random function x formats x bound x method x symmetry x pipeline", () 
         expect(pwlDesignSchema.safeParse(design).success).toBe(true);
         expect(channel.breakpoints.length).toBeLessThanOrEqual(2 ** width(design.input));
       }),
-      { numRuns: 400, seed: 1130 },
+      { numRuns: 1000, seed: 1130 },
     );
     console.log(
-      `property designs: 400 cases tried, ${seen.design} designs, ${seen.refused} refused, failures: 0`,
+      `property designs: 1000 cases tried, ${seen.design} designs, ${seen.refused} refused, failures: 0`,
     );
-    expect(seen.design).toBeGreaterThan(200);
+    expect(seen.design).toBeGreaterThan(500);
   });
 });

@@ -125,9 +125,12 @@ export function rtlHash(verilog: string): string {
   return createHash("sha256").update(code).digest("hex");
 }
 
-/** Whether an entry's recorded hashes are those of the design its spec now gives. */
+/**
+ * Whether an entry's counts were measured on other Verilog than its spec now gives (what
+ * Yosys reads; a spec hash that changed with the same Verilog keeps the counts valid).
+ */
 export function isStale(entry: CorpusEntry, regenerated: Regenerated): boolean {
-  return entry.specHash !== regenerated.specHash || entry.rtlHash !== regenerated.rtlHash;
+  return entry.rtlHash !== regenerated.rtlHash;
 }
 
 /** The quantities the model estimates and Yosys counts. */
