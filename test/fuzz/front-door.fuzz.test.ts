@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../gen/cli.js";
+import type * as Generate from "../../gen/generate.js";
 import { parseOptions } from "../../gen/spec/load.js";
 import { designSchema } from "../../gen/spec/schema.js";
 import { UserError } from "../../gen/spec/errors.js";
@@ -17,7 +18,7 @@ import { MESSAGE, argvArbitrary, mutatedArbitrary, specArbitrary } from "../supp
  */
 const PARSED = "parsed, not generated (fuzz marker)";
 vi.mock("../../gen/generate.js", async (original) => ({
-  ...(await original<typeof import("../../gen/generate.js")>()),
+  ...(await original<typeof Generate>()),
   generateFromSpec: () => {
     throw new UserError("fuzz", "marker", PARSED);
   },
