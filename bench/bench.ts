@@ -19,6 +19,8 @@ import { verifyUnit } from "../sim/verify.js";
 import { bruteForceMinimum } from "../test/support/bruteforce.js";
 import type { DesignSpecInput } from "../gen/spec/schema.js";
 import { runSweep } from "../gen/sweep/run.js";
+import { TARGET_NAMES } from "../gen/synth/targets.js";
+import { accuracyTable, compare, readCorpus, regenerate } from "../test/support/cost-corpus.js";
 import { sweepSchema } from "../gen/sweep/schema.js";
 
 interface Case {
@@ -30,28 +32,50 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    name: "sigmoid s4.12 -> u1.15 at 2^-10",
-    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10" },
+    name: "sigmoid s4.12 -> u1.15 at 2^-10, optimal",
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10", method: "optimal" },
+    runs: 7,
+    targetSeconds: 1,
+  },
+  ...(["ice40", "ice40-hx", "xc7"] as const).map((target) => ({
+    name: `sigmoid s4.12 -> u1.15 at 2^-10, auto (${target})`,
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10", target } as DesignSpecInput,
+    runs: 7,
+    targetSeconds: 1,
+  })),
+  {
+    name: "gelu s4.12 -> s4.12 at 2^-10, auto (ice40)",
+    spec: { function: "gelu", in: "s4.12", out: "s4.12", maxError: "2^-10" },
     runs: 7,
     targetSeconds: 1,
   },
   {
-    name: "tanh s3.13 -> s1.15 at 1e-3",
-    spec: { function: "tanh", in: "s3.13", out: "s1.15", maxError: "1e-3" },
+    name: "sigmoid s4.12 -> u1.15 at 2^-10, uniform",
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "2^-10", method: "uniform" },
     runs: 7,
   },
   {
-    name: "sigmoid s4.12 -> u1.15 at 0.5ulp",
-    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "0.5ulp" },
+    name: "tanh s3.13 -> s1.15 at 1e-3, optimal",
+    spec: { function: "tanh", in: "s3.13", out: "s1.15", maxError: "1e-3", method: "optimal" },
+    runs: 7,
+  },
+  {
+    name: "sigmoid s4.12 -> u1.15 at 0.5ulp, optimal",
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", maxError: "0.5ulp", method: "optimal" },
     runs: 5,
   },
   {
     name: "sigmoid s4.12 -> u1.15, 8 segments",
-    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", segments: 8 },
+    spec: { function: "sigmoid", in: "s4.12", out: "u1.15", segments: 8, method: "optimal" },
     runs: 3,
   },
   {
-    name: "sigmoid s4.16 -> u1.15 at 2^-10 (20-bit input)",
+    name: "sigmoid s4.16 -> u1.15 at 2^-10 (20-bit input), optimal",
+    spec: { function: "sigmoid", in: "s4.16", out: "u1.15", maxError: "2^-10", method: "optimal" },
+    runs: 3,
+  },
+  {
+    name: "sigmoid s4.16 -> u1.15 at 2^-10 (20-bit input), auto (ice40)",
     spec: { function: "sigmoid", in: "s4.16", out: "u1.15", maxError: "2^-10" },
     runs: 3,
   },
@@ -258,7 +282,7 @@ for (const [name, r] of Object.entries(cosim))
   console.log(`| ${name} | ${r.vectors} | ${r.seconds} | ${r.vectorsPerSecond} |`);
 
 /**
- * Sweep throughput: sigmoid, tanh, gelu, silu x 2^-6 .. 2^-12 x three methods (84 points,
+ * Sweep throughput: sigmoid, tanh, gelu, silu x 2^-6 .. 2^-12 x four methods (112 points,
  * s4.12 -> s4.12) on worker threads, without synthesis, then the same with --verify
  * (Verilator). Each run starts from an empty directory, so nothing comes from the cache.
  */
@@ -270,7 +294,7 @@ async function sweepRate(
     const options = sweepSchema.parse({
       function: "sigmoid,tanh,gelu,silu",
       maxError: "2^-6,2^-7,2^-8,2^-9,2^-10,2^-11,2^-12",
-      method: "optimal,lsq-greedy,uniform",
+      method: "optimal,lsq-greedy,uniform,auto",
       in: "s4.12",
       out: "s4.12",
       verify,
@@ -295,7 +319,7 @@ const sweeps = {
   generateOnly: await sweepRate(false),
   verifyVerilator: await sweepRate(true),
 };
-console.log("\n| sweep (84 points, jobs = cores) | seconds | points/s |");
+console.log("\n| sweep (112 points, jobs = cores) | seconds | points/s |");
 console.log("|---|---:|---:|");
 console.log(`| generate only | ${sweeps.generateOnly.seconds} | ${sweeps.generateOnly.pointsPerSecond} |`);
 console.log(
@@ -305,12 +329,29 @@ console.log(
   `| ratio verify / generate-only time | ${(sweeps.verifyVerilator.seconds / sweeps.generateOnly.seconds).toFixed(2)} | |`,
 );
 
+/**
+ * The cost model against Yosys on the calibration corpus (test/fixtures/cost-corpus.json):
+ * the counts recorded there, so no Yosys run; each design is regenerated from its spec.
+ */
+function costModelAccuracy(): { designs: number; yosys: string; table: string[] } {
+  const corpus = readCorpus();
+  const designs = corpus.designs.map((entry) => regenerate(entry).design);
+  const table = accuracyTable(TARGET_NAMES.map((target) => compare(corpus.designs, designs, target)));
+  return { designs: corpus.designs.length, yosys: corpus.yosys, table };
+}
+const costModel = costModelAccuracy();
+console.log(
+  `\ncost model against Yosys ${costModel.yosys} (${costModel.designs} corpus designs; criteria: LUT Spearman >= 0.9, median relative error <= 15%)`,
+);
+for (const line of costModel.table) console.log(line);
+
 const report = {
   node: process.version,
   date: new Date().toISOString().slice(0, 10),
   generation: results,
   placement,
   sweeps,
+  costModel,
 };
 writeFileSync("bench-results.json", `${JSON.stringify(report, null, 2)}\n`);
 console.log("\nwrote bench-results.json");

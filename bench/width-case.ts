@@ -7,7 +7,13 @@ import { generate } from "../gen/generate.js";
 
 const bits = Number(process.argv[2]);
 const started = performance.now();
-const generation = generate({ function: "sigmoid", in: `s4.${bits - 4}`, out: "u1.15", maxError: "2^-10" });
+const generation = generate({
+  function: "sigmoid",
+  in: `s4.${bits - 4}`,
+  out: "u1.15",
+  maxError: "2^-10",
+  method: "optimal",
+});
 const seconds = (performance.now() - started) / 1000;
 console.log(
   JSON.stringify({

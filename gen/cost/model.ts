@@ -1,5 +1,5 @@
 import { width } from "../fixed/format.js";
-import { type PwlChannel, type PwlDesign, romEntries } from "../design/ir.js";
+import type { PwlChannel, PwlDesign } from "../design/ir.js";
 import { TARGETS, type TargetName } from "../synth/targets.js";
 import { COEFFICIENTS, type Coefficients } from "./coefficients.js";
 import { type Features, designFeatures } from "./features.js";
@@ -30,28 +30,23 @@ export const SCARCE = 16;
 
 export function estimateCost(design: PwlDesign, targetName: TargetName): CostEstimate {
   const target = TARGETS[targetName];
-  const features = designFeatures(design, target);
-  const coefficients = COEFFICIENTS[targetName];
-  const bram = blockRams(design, targetName);
-  const romLuts = bram > 0 ? 0 : features.romLuts;
-  const lut = Math.max(0, Math.round(lutSum({ ...features, romLuts }, coefficients)));
-  const adders = features.foldAdderBits + features.unfoldAdderBits + features.adderBits;
-  const carry =
-    targetName === "generic"
-      ? 0
-      : target.lutInputs === 6
-        ? Math.ceil(adders / 4) + Math.ceil(features.multiplierLutBits / 4)
-        : adders + features.multiplierLutBits;
+  const features = modelFeatures(design, targetName);
+  const lut = Math.max(0, Math.round(lutSum(features, COEFFICIENTS[targetName])));
   return {
     target: targetName,
     lut,
-    carry,
+    carry: carryCells(features, targetName),
     dsp: features.dsp,
-    bram,
+    bram: features.bram,
     ff: features.registerBits,
     depth: logicDepth(design, features, target.lutInputs),
-    score: lut + SCARCE * (features.dsp + bram),
+    score: lut + SCARCE * (features.dsp + features.bram),
   };
+}
+
+/** The features of a design on a target: what the fit sees and the estimate weighs. */
+export function modelFeatures(design: PwlDesign, targetName: TargetName): Features {
+  return designFeatures(design, TARGETS[targetName]);
 }
 
 /** The fitted weighted sum of the features. */
@@ -64,25 +59,26 @@ export function lutSum(features: Features, coefficients: Coefficients): number {
 }
 
 /**
- * Block RAMs: with a register after the coefficient ROM (--pipeline 2 or more), Yosys
- * maps a large enough ROM to block RAM (iCE40: 256 x 16 bits each; 7-series: 512 x 36).
+ * Carry cells: Yosys builds every adder and every comparison with a non-constant operand
+ * wider than a LUT as a carry chain (iCE40: an SB_CARRY per bit but the two lowest, which
+ * a LUT covers; 7-series: a CARRY4 per 4 bits); generic has none.
  */
-function blockRams(design: PwlDesign, target: TargetName): number {
-  if (design.pipeline < 2 || target === "generic") return 0;
-  const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];
-  let blocks = 0;
-  for (const channel of tables) {
-    const entries = romEntries(channel);
-    const bits = width(channel.slopeFormat) + width(channel.interceptFormat);
-    if (entries * bits < BRAM_THRESHOLD_BITS || entries < 32) continue;
-    const [depth, wide] = target === "xc7" ? [512, 36] : [256, 16];
-    blocks += Math.ceil(entries / depth) * Math.ceil(bits / wide);
+function carryCells(f: Features, target: TargetName): number {
+  if (target === "generic") return 0;
+  if (target === "xc7") {
+    // CARRY4s: an adder's 4 bits each (chains of 2 bits or fewer are a LUT); a comparison
+    // with a constant (cmp2lcu) 12 bits each.
+    const adders = [f.foldAdderBits, f.unfoldAdderBits, f.adderBits, f.roundBits];
+    return (
+      adders.reduce((sum, bits) => sum + (bits <= 2 ? 0 : Math.ceil(bits / 4)), 0) +
+      Math.floor(f.saturateCompareBits / 12)
+    );
   }
-  return blocks;
+  // An adder's lowest bit needs no carry cell; a negation's or a comparison's lowest two.
+  const adders = [f.adderBits, f.roundBits].reduce((sum, bits) => sum + Math.max(0, bits - 1), 0);
+  const others = [f.foldAdderBits, f.unfoldAdderBits, f.saturateCompareBits];
+  return adders + others.reduce((sum, bits) => sum + Math.max(0, bits - 2), 0);
 }
-
-/** ROMs smaller than this stay in logic. */
-const BRAM_THRESHOLD_BITS = 2048;
 
 /**
  * Logic levels of the slowest stage: the fold, the segment select and the ROM, the
@@ -100,16 +96,18 @@ function channelDepth(design: PwlDesign, channel: PwlChannel, features: Features
   const chain = (bits: number): number => Math.ceil(bits / 4);
   const inputWidth = width(design.input);
   const fold = channel.fold.kind === "none" ? 0 : channel.fold.style === "ones" ? 1 : 1 + chain(inputWidth);
-  const entries = romEntries(channel);
+  const entries =
+    channel.select.kind === "index" ? 2 ** channel.select.indexBits : channel.breakpoints.length;
   const k = Math.max(1, Math.ceil(Math.log2(entries)));
   const select =
     channel.select.kind === "tree"
       ? Math.ceil(Math.log2(Math.max(2, channel.breakpoints.length))) * (1 + log(inputWidth))
       : 0;
   const rom = log(k) + 1;
+  const soft = features.softFullAdders > 0;
   const multiply =
-    features.dsp > 0 ? 4 : features.multiplierB + chain(features.multiplierA + features.multiplierB);
-  const add = features.dsp > 0 ? 0 : chain(channel.accumulatorWidth);
+    features.dsp > 0 && !soft ? 4 : width(channel.slopeFormat) + chain(channel.accumulatorWidth);
+  const add = features.adderBits > 0 ? chain(channel.accumulatorWidth) : 0;
   const tail = 1 + (channel.saturateLow || channel.saturateHigh ? 1 : 0);
   const unfold =
     features.unfoldAdderBits > 0 ? 1 + chain(width(channel.output)) : features.unfoldXorBits > 0 ? 1 : 0;

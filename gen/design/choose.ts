@@ -1,3 +1,4 @@
+import { width } from "../fixed/format.js";
 import { type CostEstimate, estimateCost } from "../cost/model.js";
 import type { FoldStyle } from "../segment/fold.js";
 import { segmenter } from "../segment/methods.js";
@@ -95,6 +96,12 @@ type Select =
 
 /** Candidates are screened with their coefficient widths searched on this many codes. */
 const SCREEN_CODES = 1025;
+/**
+ * Above this many input bits auto compares only the classic optimal and uniform designs:
+ * the search's tables would take gigabytes (24 bits: about 200 MB per architecture).
+ */
+export const WIDE_INPUT_BITS = 20;
+
 /** How many of the cheapest screened candidates are rebuilt exactly before the choice. */
 const FINALISTS = 3;
 /** At most this many candidates are built in one search. */
@@ -131,6 +138,7 @@ export function buildChosenTable(
   search.add(classicDesign, classic);
   const optimalSegments = classic.channel.breakpoints.length;
   if (spec.method === "optimal") search.optimal(pinned, optimalSegments);
+  else if (width(request.input) > WIDE_INPUT_BITS) search.classic(pinned);
   else search.auto(pinned);
   return search.finish(spec.method === "optimal" ? "optimal" : "auto", optimalSegments);
 }
@@ -280,6 +288,19 @@ class Search {
         this.evaluate({ folded: true, architecture: best, select: { kind: "tree" } });
       }
     }
+  }
+
+  /**
+   * auto above WIDE_INPUT_BITS: each architecture's tables take hundreds of megabytes
+   * there, so only the classic designs (optimal, already built, and uniform) compete.
+   */
+  classic(pinned: TableArchitecture): void {
+    const uniform: Design = {
+      folded: true,
+      architecture: { ...pinned, offset: false },
+      select: { kind: "uniform", indexBits: this.spec.indexBits },
+    };
+    if (this.evaluate(uniform)) this.classicKeys.add(this.key(uniform));
   }
 
   /** auto: local search from the classic designs and a seed for the target. */

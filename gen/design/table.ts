@@ -338,6 +338,9 @@ function narrowToValues(
   };
 }
 
+/** How many architectures' problems a workspace keeps (a 24-bit problem takes about 200 MB). */
+const CACHED_PROBLEMS = 4;
+
 /**
  * Many tables of one request at its bound, for the architecture search (choose.ts): the
  * full-range targets are computed once, each architecture's problem once, and a quick
@@ -362,7 +365,14 @@ export class TableWorkspace {
   problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
     if (!this.feasible(architecture)) return undefined;
     const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed}`;
-    if (!this.problems.has(key)) {
+    const cached = this.problems.get(key);
+    if (cached !== undefined || this.problems.has(key)) {
+      // Most recently used last: the oldest problems are dropped first.
+      this.problems.delete(key);
+      this.problems.set(key, cached);
+      return cached;
+    }
+    {
       const reachable = this.floor(architecture.outputShift) <= this.bound;
       const referenceKey = `${architecture.foldStyle} ${architecture.inputShift}`;
       let reference = this.references.get(referenceKey);
@@ -380,6 +390,10 @@ export class TableWorkspace {
           ? tableProblem(this.request, architecture, indexed, this.full, this.bound, reference)
           : undefined,
       );
+      // Problems of wide inputs are large (two arrays of every table code): keep a few.
+      while (this.problems.size > CACHED_PROBLEMS) this.problems.delete(this.problems.keys().next().value!);
+      while (this.references.size > CACHED_PROBLEMS)
+        this.references.delete(this.references.keys().next().value!);
     }
     return this.problems.get(key);
   }
