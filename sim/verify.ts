@@ -5,6 +5,7 @@ import { requireSimulators } from "./tools.js";
 import { refuseUntrusted } from "./trust.js";
 import { SIMULATORS, type SimResult, type Simulator } from "./types.js";
 import { UserError } from "../gen/spec/errors.js";
+import { type JunitCase, junitXml, simulationCase } from "./junit.js";
 import {
   type Role,
   type UnitOnDisk,
@@ -16,6 +17,8 @@ import {
 } from "./unit.js";
 
 export interface Verification {
+  /** The unit's module name. */
+  readonly module: string;
   /** Every lint and every simulation passed. */
   readonly passed: boolean;
   readonly lint: readonly LintResult[];
@@ -99,6 +102,7 @@ export async function verifyUnit(
     );
   }
   return {
+    module: unit.module,
     passed: lint.every((result) => result.status === "clean") && results.every((result) => result.passed),
     lint,
     results,
@@ -121,4 +125,26 @@ function checkSources(unit: UnitOnDisk, hdls: { verilog: boolean; vhdl: boolean 
       roles.map((role) => ({ name: join(unit.dir, unitFileName(unit, role)), text: texts[role]! })),
     );
   }
+}
+
+/** A verification as a JUnit report: one suite per unit, a testcase per lint and per simulator. */
+export function verificationJunit(verification: Verification): string {
+  const m = verification.module;
+  const cases: JunitCase[] = [
+    ...verification.lint.map((result): JunitCase => ({
+      name: `lint ${result.tool}`,
+      classname: `${m}.lint`,
+      ...(result.status === "clean"
+        ? {}
+        : {
+            failure: {
+              type: result.status,
+              message: `${result.command}: ${result.messages[0] ?? result.status}`,
+              text: result.messages.join("\n"),
+            },
+          }),
+    })),
+    ...verification.results.map((result) => simulationCase(m, result)),
+  ];
+  return junitXml(`pwlgen sim ${m}`, [{ name: m, cases }]);
 }
