@@ -1,9 +1,9 @@
 import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, resolve } from "node:path";
 import { commit } from "../gen/output/interrupt.js";
-import { createDirectories, outputPlace } from "../gen/output/places.js";
+import { createDirectories } from "../gen/output/places.js";
 import { releaseTemporary, trackTemporary } from "../gen/output/write.js";
-import { UserError, showValue } from "../gen/spec/errors.js";
+import { UserError } from "../gen/spec/errors.js";
 import { firstMismatch } from "./testbench.js";
 import type { SimResult } from "./types.js";
 
@@ -56,7 +56,8 @@ export function junitXml(name: string, suites: readonly JunitSuite[]): string {
     `<testsuites name="${xmlText(name)}" tests="${total("tests")}" failures="${total("failure")}" errors="0">`,
   ];
   for (const suite of suites) {
-    const seconds = suite.cases.reduce((sum, c) => sum + (c.seconds ?? 0), 0);
+    const timed = suite.cases.some((c) => c.seconds !== undefined);
+    const seconds = timed ? suite.cases.reduce((sum, c) => sum + (c.seconds ?? 0), 0) : undefined;
     lines.push(
       `  <testsuite name="${xmlText(suite.name)}" tests="${suite.cases.length}" failures="${count(suite, "failure")}" errors="0" skipped="${count(suite, "skipped")}"${time(seconds)}>`,
     );
@@ -106,26 +107,18 @@ export function simulationFailure(result: SimResult): { message: string; text: s
 }
 
 /**
- * Checks where a --junit file may go, before anything runs: a place pwlgen may write
- * (not protected, names that fit, its directory not under a regular file) and not a
- * directory itself. Returns the absolute path.
+ * Checks where a --junit file may go, before anything runs: every existing part of its
+ * directory is a directory (the missing ones are created when it is written), and the
+ * file itself, if there, is a regular file. A report is one file, so unlike --out-dir it
+ * may go into the current or the home directory. Returns the absolute path.
  */
 export function checkJunitPath(path: string): string {
-  let dir: { path: string };
-  try {
-    dir = outputPlace(dirname(path), "--junit");
-  } catch (error) {
-    // Name the file the user gave, and what is wrong with its directory.
-    if (error instanceof UserError) {
-      throw new UserError(
-        "--junit",
-        path,
-        `cannot be written: its directory ${showValue(dirname(path))} ${error.reason}`,
-      );
-    }
-    throw error;
+  const target = resolve(path);
+  let ancestor = dirname(target);
+  while (!existsSync(ancestor)) ancestor = dirname(ancestor);
+  if (!statSync(ancestor).isDirectory()) {
+    throw new UserError("--junit", path, `cannot be written: ${ancestor} is not a directory`);
   }
-  const target = join(dir.path, basename(path));
   if (existsSync(target) && !statSync(target).isFile()) {
     throw new UserError("--junit", path, "exists and is not a regular file");
   }

@@ -415,7 +415,7 @@ export function simulatorsOf(hdl: Hdl): readonly Exclude<SimulatorChoice, "all">
 }
 
 /** --simulator ghdl needs the VHDL, iverilog and verilator the Verilog. */
-function refuseSimulatorWithoutHdl(
+export function refuseSimulatorWithoutHdl(
   options: { simulator?: SimulatorChoice | undefined; hdl: Hdl },
   ctx: z.RefinementCtx,
 ): void {
