@@ -176,16 +176,16 @@ describe("JUnit reports", () => {
     );
     // The first code the broken ROM changes, from the golden model with the same word changed.
     const y = design.y;
-    const asStored = y.interceptFormat.signed
-      ? Number(BigInt.asIntN(bits, BigInt(flipped)))
-      : flipped;
+    const asStored = y.interceptFormat.signed ? Number(BigInt.asIntN(bits, BigInt(flipped))) : flipped;
     const broken = { ...y, intercepts: y.intercepts.map((c, s) => (s === 1 ? asStored : c)) };
     const vectors = readVectors(join(written.dir, written.unit.names.vectors), design);
     const first = vectors.x.findIndex((x) => evaluateChannel(broken, x) !== evaluateChannel(y, x));
     expect(first).toBeGreaterThanOrEqual(0);
     const code = vectors.x[first]!;
     const hex = (value: number, w: number): string =>
-      BigInt.asUintN(w, BigInt(value)).toString(16).padStart(Math.ceil(w / 4), "0");
+      BigInt.asUintN(w, BigInt(value))
+        .toString(16)
+        .padStart(Math.ceil(w / 4), "0");
 
     const bad = join(scratch, "junit", "bad.xml");
     const fail = await runCli(["sim", written.dir, "--simulator", "iverilog", "--no-lint", "--junit", bad]);

@@ -70,7 +70,7 @@ export function runCModel(dir: string, design: PwlDesign, codes: readonly number
       `#include "${m}.h"`,
       "int main(void) {",
       "    long x;",
-      "    while (scanf(\"%ld\", &x) == 1) {",
+      '    while (scanf("%ld", &x) == 1) {',
       design.dy
         ? `        printf("%ld %ld\\n", (long)${m}_eval((int32_t)x), (long)${m}_eval_dy((int32_t)x));`
         : `        printf("%ld\\n", (long)${m}_eval((int32_t)x));`,
@@ -93,7 +93,8 @@ export function runCModel(dir: string, design: PwlDesign, codes: readonly number
     maxBuffer: 1 << 28,
     env: { ...process.env, UBSAN_OPTIONS: "halt_on_error=1:print_stacktrace=1" },
   });
-  if (run.status !== 0 || run.stderr !== "") throw new Error(`C model failed (${run.status}):\n${run.stderr}`);
+  if (run.status !== 0 || run.stderr !== "")
+    throw new Error(`C model failed (${run.status}):\n${run.stderr}`);
   return splitOutputs(run.stdout, design);
 }
 
