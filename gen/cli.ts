@@ -18,6 +18,7 @@ import {
   genDependents,
   genSchema,
   runShape,
+  simulatorsOf,
 } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
 import { writeUnit } from "./write.js";
@@ -28,7 +29,8 @@ import { trainCommand } from "./commands/train.js";
 import { trainShape } from "./train/train.js";
 import { mergeShape, sweepShape } from "./sweep/schema.js";
 import { requireSimulators } from "../sim/tools.js";
-import { type Verification, chosenSimulators, verifyUnit } from "../sim/verify.js";
+import { type Verification, chosenSimulators, verifyUnit, verificationJunit } from "../sim/verify.js";
+import { checkJunitPath, writeJunit } from "../sim/junit.js";
 
 /**
  * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
@@ -42,6 +44,13 @@ const simShape = {
   lint: runShape.lint.describe(
     "lint the module first with -Wall in the chosen simulator(s) (verilator --lint-only, iverilog); --no-lint skips it",
   ),
+  junit: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "also write the results as JUnit XML to this file (a testcase per lint and per simulator; a failure names the first mismatching input code)",
+    ),
   trust: z
     .boolean()
     .default(false)
@@ -276,14 +285,14 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const started = performance.now();
   const shape = { ...designShape, ...runShape };
   const options = commandOptions(genSchema, shape, argv, genDependents);
-  const { outDir, verify, simulator, lint, force, ...spec } = options;
+  const { outDir, verify, simulator, lint, force, hdl, export: exports, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
   checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
   // And simulators --verify needs.
-  if (verify) requireSimulators(chosenSimulators(simulator ?? "all"));
+  if (verify) requireSimulators(chosenSimulators(simulator ?? "all", simulatorsOf(hdl)));
   const generation = generateFromSpec(spec);
   printSummary(generation);
-  const written = await writeUnit(generation, { outDir, force, verify, simulator, lint });
+  const written = await writeUnit(generation, { outDir, force, verify, simulator, lint, hdl, exports });
   if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -295,11 +304,17 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const options = commandOptions(simSchema, simShape, argv);
+  // A report that could not be written is refused before anything runs.
+  if (options.junit !== undefined) checkJunitPath(options.junit);
   const verification = await verifyUnit(String(argv.dir), options.simulator, {
     lint: options.lint,
     trust: options.trust,
   });
   printVerification(verification);
+  if (options.junit !== undefined) {
+    writeJunit(options.junit, verificationJunit(verification));
+    console.log(`wrote ${options.junit}`);
+  }
   return verification.passed ? 0 : 1;
 }
 

@@ -36,3 +36,14 @@ export { UserError, MissingToolError } from "./spec/errors.js";
 export { verifyUnit } from "../sim/verify.js";
 export type { Verification } from "../sim/verify.js";
 export type { SimResult } from "../sim/types.js";
+// Exports from the IR: VHDL, C and NumPy models, filelist; JUnit reports.
+export { renderVhdl, renderVhdlTestbench } from "./export/vhdl.js";
+export { renderCModel } from "./export/c.js";
+export type { CModel } from "./export/c.js";
+export { renderNumpyModel } from "./export/numpy.js";
+export { renderFilelist } from "./export/filelist.js";
+export type { UnitOptions } from "./unit.js";
+export { unitFileNames } from "./unit.js";
+export type { Export, Hdl } from "./spec/schema.js";
+export { verificationJunit } from "../sim/verify.js";
+export { junitXml, writeJunit } from "../sim/junit.js";

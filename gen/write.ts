@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import type { Generation } from "./generate.js";
 import { checkReplaceable, stageDirectory } from "./output/write.js";
-import { type Unit, renderDocuments, renderUnit } from "./unit.js";
+import { type Unit, type UnitOptions, renderDocuments, renderUnit } from "./unit.js";
 import { type SimulatorChoice, type Verification, verifyUnit } from "../sim/verify.js";
 
-export interface WriteOptions {
+export interface WriteOptions extends UnitOptions {
   /** Default rtl-out/<module>. */
   readonly outDir?: string;
   /** Replace a directory pwlgen did not make. */
@@ -32,7 +32,10 @@ export async function writeUnit(generation: Generation, options: WriteOptions = 
   const dir = options.outDir ?? join("rtl-out", generation.design.module);
   const force = options.force ?? false;
   checkReplaceable(dir, force);
-  const unit = await renderUnit(generation);
+  const unit = await renderUnit(generation, undefined, {
+    ...(options.hdl ? { hdl: options.hdl } : {}),
+    ...(options.exports ? { exports: options.exports } : {}),
+  });
   const staged = stageDirectory(dir, unit.files, { force });
   try {
     let verification: Verification | undefined;

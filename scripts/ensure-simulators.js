@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Makes sure Icarus Verilog and Verilator (and, best effort, ccache) are installed before
-// the tests run. As root with apt-get it installs what is missing; otherwise it says what
+// Makes sure Icarus Verilog, Verilator, GHDL, a C compiler and python3 with NumPy (and,
+// best effort, ccache) are installed before the tests run (GHDL, cc and NumPy check the
+// VHDL, C and NumPy exports). As root with apt-get it installs what is missing; otherwise it says what
 // to install and fails.
 import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
@@ -16,13 +17,15 @@ const has = (name) =>
     }
   });
 
-const required = { iverilog: "iverilog", vvp: "iverilog", verilator: "verilator" };
+const required = { iverilog: "iverilog", vvp: "iverilog", verilator: "verilator", ghdl: "ghdl", cc: "gcc" };
+const hasNumpy = () => spawnSync("python3", ["-c", "import numpy"], { stdio: "ignore" }).status === 0;
 const missing = [
   ...new Set(
     Object.entries(required)
       .filter(([tool]) => !has(tool))
       .map(([, pkg]) => pkg),
   ),
+  ...(hasNumpy() ? [] : ["python3-numpy"]),
 ];
 const canApt = process.getuid?.() === 0 && has("apt-get");
 const packages = [...missing, ...(has("ccache") ? [] : ["ccache"])];
@@ -41,13 +44,15 @@ if (packages.length > 0 && canApt) {
   }
 }
 
-const still = Object.keys(required).filter((tool) => !has(tool));
+const still = [...Object.keys(required).filter((tool) => !has(tool)), ...(hasNumpy() ? [] : ["numpy"])];
 if (still.length > 0) {
   console.error(
-    `pwlgen tests need Icarus Verilog and Verilator, and ${still.join(", ")} ${still.length > 1 ? "are" : "is"} missing.\n` +
-      "Install them with your system's packages, e.g. `sudo apt-get install iverilog verilator` (Debian/Ubuntu).",
+    `pwlgen tests need Icarus Verilog, Verilator, GHDL, a C compiler and python3 with NumPy, and ${still.join(", ")} ${still.length > 1 ? "are" : "is"} missing.\n` +
+      "Install them with your system's packages, e.g. `sudo apt-get install iverilog verilator ghdl gcc python3-numpy` (Debian/Ubuntu).",
   );
   process.exit(1);
 }
 const version = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" }).split("\n")[0];
-console.log(`simulators: ${version("iverilog", ["-V"])} | ${version("verilator", ["--version"])}`);
+console.log(
+  `simulators: ${version("iverilog", ["-V"])} | ${version("verilator", ["--version"])} | ${version("ghdl", ["--version"])}`,
+);

@@ -5,7 +5,7 @@ import { processExists, releaseTemporary, removeBestEffort, trackTemporary } fro
 import { parseTestbench } from "./testbench.js";
 import { type RunOutput, findTool, firstErrorLine, howItEnded, requireTool, run } from "./tools.js";
 import type { SimResult, Simulator } from "./types.js";
-import type { UnitOnDisk } from "./unit.js";
+import { type UnitOnDisk, unitFileName } from "./unit.js";
 
 // Where gen/synth finds the unit reader.
 export { type UnitOnDisk, readUnit } from "./unit.js";
@@ -40,7 +40,9 @@ export async function simulate(
     const outcome =
       simulator === "iverilog"
         ? await runIcarus(unit, scratch, timeoutSeconds)
-        : await runVerilator(unit, scratch, timeoutSeconds);
+        : simulator === "verilator"
+          ? await runVerilator(unit, scratch, timeoutSeconds)
+          : await runGhdl(unit, scratch, timeoutSeconds);
     const seconds = (performance.now() - started) / 1000;
     if ("output" in outcome) return parseTestbench(simulator, outcome.output, seconds);
     const failure =
@@ -74,7 +76,7 @@ function buildFailure(build: RunOutput): Outcome {
 /** Scratch directories of simulations whose process was killed (kill -9 cannot be caught). */
 function removeStaleScratch(): void {
   for (const entry of readdirSync(tmpdir())) {
-    const match = /^pwlgen-(iverilog|verilator)-(\d+)-/.exec(entry);
+    const match = /^pwlgen-(iverilog|verilator|ghdl|lint)-(\d+)-/.exec(entry);
     if (match && Number(match[2]) !== process.pid && !processExists(Number(match[2]))) {
       removeBestEffort(join(tmpdir(), entry));
     }
@@ -85,7 +87,8 @@ async function runIcarus(unit: UnitOnDisk, scratch: string, timeoutSeconds: numb
   const iverilog = requireTool("iverilog");
   const vvp = requireTool("vvp");
   const image = join(scratch, "sim.vvp");
-  const build = await run(iverilog, ["-g2005", "-o", image, unit.moduleFile, unit.testbenchFile], {
+  const sources = [unitFileName(unit, "module"), unitFileName(unit, "testbench")];
+  const build = await run(iverilog, ["-g2005", "-o", image, ...sources], {
     cwd: unit.dir,
   });
   if (build.code !== 0) return buildFailure(build);
@@ -112,13 +115,35 @@ async function runVerilator(unit: UnitOnDisk, scratch: string, timeoutSeconds: n
       `${unit.module}_tb`,
       "-o",
       "sim",
-      unit.moduleFile,
-      unit.testbenchFile,
+      unitFileName(unit, "module"),
+      unitFileName(unit, "testbench"),
     ],
     { cwd: unit.dir, env },
   );
   if (build.code !== 0) return buildFailure(build);
   return ran(
     await run(join(objDir, "sim"), [`+vectors=${unit.vectorsFile}`], { cwd: unit.dir, timeoutSeconds }),
+  );
+}
+
+/**
+ * GHDL: analyse the entity and its testbench into a work library in the scratch directory
+ * (VHDL-2008), then elaborate and run the testbench in the unit directory, giving it the
+ * vectors' plain file name through its `vectors` generic.
+ */
+async function runGhdl(unit: UnitOnDisk, scratch: string, timeoutSeconds: number): Promise<Outcome> {
+  const ghdl = requireTool("ghdl");
+  const library = [`--std=08`, `--workdir=${scratch}`];
+  const build = await run(
+    ghdl,
+    ["-a", ...library, unitFileName(unit, "vhdlModule"), unitFileName(unit, "vhdlTestbench")],
+    { cwd: unit.dir },
+  );
+  if (build.code !== 0) return buildFailure(build);
+  return ran(
+    await run(ghdl, ["--elab-run", ...library, `${unit.module}_tb`, `-gvectors=${unit.vectorsFile}`], {
+      cwd: unit.dir,
+      timeoutSeconds,
+    }),
   );
 }

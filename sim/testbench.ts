@@ -41,3 +41,20 @@ function simulatorDiagnostics(lines: readonly string[]): string[] {
     .filter((line) => /\b(error|warning)\b/i.test(line) && !/^(MISMATCH|RESULT)\b/.test(line))
     .slice(0, MAX_DIAGNOSTICS);
 }
+
+/** A mismatch on one input code, as the testbench printed it (hex digits, lower case). */
+export interface Mismatch {
+  readonly x: string;
+  readonly expected: string;
+  readonly got: string;
+}
+
+const MISMATCH = /^x=([0-9a-fA-FxXzZuU-]+) expected=([0-9a-fA-FxXzZuU-]+) got=([0-9a-fA-FxXzZuU-]+)/;
+
+/** The first mismatching input code of a run, if its first mismatch was one (not a valid-timing one). */
+export function firstMismatch(result: Pick<SimResult, "firstMismatches">): Mismatch | undefined {
+  const match = MISMATCH.exec(result.firstMismatches[0] ?? "");
+  return match
+    ? { x: match[1]!.toLowerCase(), expected: match[2]!.toLowerCase(), got: match[3]!.toLowerCase() }
+    : undefined;
+}

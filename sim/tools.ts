@@ -10,6 +10,8 @@ const INSTALL: Record<string, string> = {
   iverilog: "Icarus Verilog: apt-get install iverilog",
   vvp: "Icarus Verilog: apt-get install iverilog",
   verilator: "Verilator: apt-get install verilator",
+  ghdl: "GHDL: apt-get install ghdl",
+  cc: "a C compiler: apt-get install gcc",
 };
 
 export function findTool(name: string): string | undefined {
@@ -35,6 +37,7 @@ export function requireTool(name: string): string {
 const SIMULATOR_TOOLS: Record<Simulator, readonly string[]> = {
   iverilog: ["iverilog", "vvp"],
   verilator: ["verilator"],
+  ghdl: ["ghdl"],
 };
 
 /** Fails with exit code 3 before any tool runs if a chosen simulator is not installed. */

@@ -51,16 +51,41 @@ export function firstUntrusted(source: string): Untrusted | undefined {
   return { line: lineOf(source, first.index), text: first.text, what: first.what };
 }
 
+/**
+ * VHDL runs foreign code through the `foreign` attribute (GHDL's VHPIDIRECT) and writes
+ * files through file declarations or file_open in write or append mode. pwlgen's VHDL
+ * uses neither (its testbench opens the vectors with read_mode and prints to `output`).
+ */
+const VHDL_UNTRUSTED: readonly { readonly pattern: RegExp; readonly what: string }[] = [
+  { pattern: /\bforeign\b|\bvhpidirect\b/i, what: "a foreign subprogram (code outside VHDL)" },
+  { pattern: /\b(?:write_mode|append_mode)\b/i, what: "a file opened for writing" },
+  {
+    pattern: /\bopen\s+(?!read_mode\b)[a-z_]+\s+is\b|\bfile_open_kind\s*'/i,
+    what: "a file opened for writing",
+  },
+];
+
+/** The first construct in VHDL `source` that pwlgen never emits, or undefined. */
+export function firstUntrustedVhdl(source: string): Untrusted | undefined {
+  const found = VHDL_UNTRUSTED.map(({ pattern, what }) => {
+    const match = pattern.exec(source);
+    return match ? { index: match.index, text: match[0], what } : undefined;
+  })
+    .filter((hit) => hit !== undefined)
+    .sort((a, b) => a.index - b.index)[0];
+  return found ? { line: lineOf(source, found.index), text: found.text, what: found.what } : undefined;
+}
+
 function lineOf(source: string, index: number): number {
   let line = 1;
   for (let i = source.indexOf("\n"); i >= 0 && i < index; i = source.indexOf("\n", i + 1)) line++;
   return line;
 }
 
-/** Refuses (exit 2, naming file and line) Verilog that uses what pwlgen never emits. */
+/** Refuses (exit 2, naming file and line) Verilog or VHDL that uses what pwlgen never emits. */
 export function refuseUntrusted(files: readonly { readonly name: string; readonly text: string }[]): void {
   for (const { name, text } of files) {
-    const found = firstUntrusted(text);
+    const found = /\.vhdl?$/.test(name) ? firstUntrustedVhdl(text) : firstUntrusted(text);
     if (found) {
       throw new UserError(
         `${name}:${found.line}`,

@@ -19,5 +19,6 @@ export interface SimResult {
   readonly seconds: number;
 }
 
-export const SIMULATORS = ["iverilog", "verilator"] as const;
+/** Icarus Verilog and Verilator read the Verilog, GHDL the VHDL. */
+export const SIMULATORS = ["iverilog", "verilator", "ghdl"] as const;
 export type Simulator = (typeof SIMULATORS)[number];

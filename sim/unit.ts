@@ -9,8 +9,12 @@ import { UserError } from "../gen/spec/errors.js";
 export interface UnitOnDisk {
   readonly dir: string;
   readonly module: string;
-  readonly moduleFile: string;
-  readonly testbenchFile: string;
+  /** The Verilog module and testbench; absent in a unit written with --hdl vhdl. */
+  readonly moduleFile?: string;
+  readonly testbenchFile?: string;
+  /** The VHDL entity and testbench; present in a unit written with --hdl vhdl or both. */
+  readonly vhdlModuleFile?: string;
+  readonly vhdlTestbenchFile?: string;
   readonly vectorsFile: string;
   /** The spec hash every file of the unit carries. */
   readonly specHash: string;
@@ -54,22 +58,54 @@ export function readUnit(dir: string): UnitOnDisk {
     );
   }
   const { module, files, specHash, vectors, latency } = parsed;
-  const unit = {
+  const unit: UnitOnDisk = {
     dir: root,
     module,
-    moduleFile: files.module,
-    testbenchFile: files.testbench,
+    ...(files.module ? { moduleFile: files.module } : {}),
+    ...(files.testbench ? { testbenchFile: files.testbench } : {}),
+    ...(files.vhdlModule ? { vhdlModuleFile: files.vhdlModule } : {}),
+    ...(files.vhdlTestbench ? { vhdlTestbenchFile: files.vhdlTestbench } : {}),
     vectorsFile: files.vectors,
     specHash,
     vectorCount: vectors.count,
     latency,
   };
-  requireUnitFiles(unit, ["module"]);
+  requireUnitFiles(unit, [
+    ...(unit.moduleFile ? ["module" as const] : []),
+    ...(unit.vhdlModuleFile ? ["vhdlModule" as const] : []),
+  ]);
   return unit;
 }
 
-const ROLES = { module: "moduleFile", testbench: "testbenchFile", vectors: "vectorsFile" } as const;
+const ROLES = {
+  module: "moduleFile",
+  testbench: "testbenchFile",
+  vhdlModule: "vhdlModuleFile",
+  vhdlTestbench: "vhdlTestbenchFile",
+  vectors: "vectorsFile",
+} as const;
 export type Role = keyof typeof ROLES;
+
+/** What each role is, for the message when a unit has none. */
+const ROLE_TEXT: Record<Role, string> = {
+  module: "Verilog module",
+  testbench: "Verilog testbench",
+  vhdlModule: "VHDL entity",
+  vhdlTestbench: "VHDL testbench",
+  vectors: "vectors file",
+};
+
+/** The unit's file of a role, or a UserError saying the unit was written without it. */
+export function unitFileName(unit: UnitOnDisk, role: Role, why = ""): string {
+  const name = unit[ROLES[role]];
+  if (name !== undefined) return name;
+  const hdl = role === "vhdlModule" || role === "vhdlTestbench" ? "vhdl or both" : "verilog or both";
+  throw new UserError(
+    "DIR",
+    unit.dir,
+    `has no ${ROLE_TEXT[role]} (its manifest.json names none)${why}; regenerate the unit with pwlgen gen --hdl ${hdl}`,
+  );
+}
 
 /**
  * Refuses a unit whose manifest names a file that is not there (deleted or renamed by
@@ -77,7 +113,7 @@ export type Role = keyof typeof ROLES;
  */
 export function requireUnitFiles(unit: UnitOnDisk, roles: readonly Role[]): void {
   for (const role of roles) {
-    const name = unit[ROLES[role]];
+    const name = unitFileName(unit, role);
     const path = join(unit.dir, name);
     const stats = lstatSync(path, { throwIfNoEntry: false });
     if (!stats) {
@@ -101,7 +137,7 @@ export function requireUnitFiles(unit: UnitOnDisk, roles: readonly Role[]): void
 
 /** The unit's file of a role, read through one descriptor that refuses a symbolic link. */
 export function readUnitFile(unit: UnitOnDisk, role: Role, head?: number): string {
-  const name = unit[ROLES[role]];
+  const name = unitFileName(unit, role);
   return readUserFile(join(unit.dir, name), {
     field: `${join(unit.dir, MANIFEST)}: files.${role}`,
     value: name,
@@ -111,17 +147,18 @@ export function readUnitFile(unit: UnitOnDisk, role: Role, head?: number): strin
   });
 }
 
-const SPEC_HASH = /^\/\/ spec hash ([0-9a-f]{64})$/m;
+/** `// spec hash <hex>` in Verilog and the vectors, `-- spec hash <hex>` in VHDL. */
+const SPEC_HASH = /^(?:\/\/|--) spec hash ([0-9a-f]{64})$/m;
 
 /**
  * The spec hash each file carries in its header (`// spec hash <hex>`) must be the
  * manifest's: a directory that mixes the Verilog, testbench or vectors of different
  * designs is refused before it could pass against the wrong vectors.
  */
-export function checkSpecHashes(unit: UnitOnDisk, texts: Readonly<Record<Role, string>>): void {
-  for (const role of Object.keys(ROLES) as Role[]) {
-    const name = unit[ROLES[role]];
-    const carried = SPEC_HASH.exec(texts[role])?.[1];
+export function checkSpecHashes(unit: UnitOnDisk, texts: Readonly<Partial<Record<Role, string>>>): void {
+  for (const role of Object.keys(texts) as Role[]) {
+    const name = unitFileName(unit, role);
+    const carried = SPEC_HASH.exec(texts[role] ?? "")?.[1];
     if (carried === undefined) {
       throw new UserError(
         "DIR",

@@ -4,9 +4,21 @@ import { simulate } from "./simulate.js";
 import { requireSimulators } from "./tools.js";
 import { refuseUntrusted } from "./trust.js";
 import { SIMULATORS, type SimResult, type Simulator } from "./types.js";
-import { type UnitOnDisk, checkSpecHashes, readUnit, readUnitFile, requireUnitFiles } from "./unit.js";
+import { UserError } from "../gen/spec/errors.js";
+import { type JunitCase, junitXml, simulationCase } from "./junit.js";
+import {
+  type Role,
+  type UnitOnDisk,
+  checkSpecHashes,
+  readUnit,
+  readUnitFile,
+  requireUnitFiles,
+  unitFileName,
+} from "./unit.js";
 
 export interface Verification {
+  /** The unit's module name. */
+  readonly module: string;
   /** Every lint and every simulation passed. */
   readonly passed: boolean;
   readonly lint: readonly LintResult[];
@@ -15,8 +27,32 @@ export interface Verification {
 
 export type SimulatorChoice = Simulator | "all";
 
-export function chosenSimulators(choice: SimulatorChoice): readonly Simulator[] {
-  return choice === "all" ? SIMULATORS : [choice];
+/**
+ * The simulators a choice runs on a unit with the given ones available: all of those, or
+ * the one chosen (refused, naming --simulator, when the unit lacks its HDL).
+ */
+export function chosenSimulators(
+  choice: SimulatorChoice,
+  available: readonly Simulator[] = SIMULATORS,
+): readonly Simulator[] {
+  if (choice === "all") return available;
+  if (!available.includes(choice)) {
+    throw new UserError(
+      "--simulator",
+      choice,
+      choice === "ghdl"
+        ? "simulates the unit's VHDL, and this unit has none (it was generated without --hdl vhdl or both)"
+        : "simulates the unit's Verilog, and this unit has none (it was generated with --hdl vhdl)",
+    );
+  }
+  return [choice];
+}
+
+/** The simulators that can run a unit: Icarus and Verilator for its Verilog, GHDL for its VHDL. */
+export function unitSimulators(unit: UnitOnDisk): readonly Simulator[] {
+  return SIMULATORS.filter((simulator) =>
+    simulator === "ghdl" ? unit.vhdlModuleFile !== undefined : unit.moduleFile !== undefined,
+  );
 }
 
 export interface VerifyOptions {
@@ -44,9 +80,15 @@ export async function verifyUnit(
   options: VerifyOptions = {},
 ): Promise<Verification> {
   const unit = readUnit(dir);
-  requireUnitFiles(unit, ["testbench", "vectors"]);
-  checkSources(unit, options.trust === true);
-  const chosen = chosenSimulators(simulators);
+  const chosen = chosenSimulators(simulators, unitSimulators(unit));
+  const verilog = chosen.some((simulator) => simulator !== "ghdl");
+  const vhdl = chosen.includes("ghdl");
+  requireUnitFiles(unit, [
+    ...(verilog ? (["module", "testbench"] as const) : []),
+    ...(vhdl ? (["vhdlModule", "vhdlTestbench"] as const) : []),
+    "vectors",
+  ]);
+  checkSources(unit, { verilog, vhdl }, options.trust === true);
   requireSimulators(chosen);
   const lint = options.lint === false ? [] : await lintUnit(unit, chosen);
   const results: SimResult[] = [];
@@ -60,6 +102,7 @@ export async function verifyUnit(
     );
   }
   return {
+    module: unit.module,
     passed: lint.every((result) => result.status === "clean") && results.every((result) => result.passed),
     lint,
     results,
@@ -69,15 +112,39 @@ export async function verifyUnit(
 /** The vectors' header: the stamp is on the first lines, the data is not read. */
 const VECTOR_HEAD_BYTES = 4096;
 
-/** The unit's files carry its spec hash, and (unless trusted) only Verilog pwlgen writes. */
-function checkSources(unit: UnitOnDisk, trust: boolean): void {
-  const module = readUnitFile(unit, "module");
-  const testbench = readUnitFile(unit, "testbench");
-  checkSpecHashes(unit, { module, testbench, vectors: readUnitFile(unit, "vectors", VECTOR_HEAD_BYTES) });
+/** The sources a run reads carry the unit's spec hash, and (unless trusted) only what pwlgen writes. */
+function checkSources(unit: UnitOnDisk, hdls: { verilog: boolean; vhdl: boolean }, trust: boolean): void {
+  const roles: Role[] = [
+    ...(hdls.verilog ? (["module", "testbench"] as const) : []),
+    ...(hdls.vhdl ? (["vhdlModule", "vhdlTestbench"] as const) : []),
+  ];
+  const texts = Object.fromEntries(roles.map((role) => [role, readUnitFile(unit, role)]));
+  checkSpecHashes(unit, { ...texts, vectors: readUnitFile(unit, "vectors", VECTOR_HEAD_BYTES) });
   if (!trust) {
-    refuseUntrusted([
-      { name: join(unit.dir, unit.moduleFile), text: module },
-      { name: join(unit.dir, unit.testbenchFile), text: testbench },
-    ]);
+    refuseUntrusted(
+      roles.map((role) => ({ name: join(unit.dir, unitFileName(unit, role)), text: texts[role]! })),
+    );
   }
+}
+
+/** A verification as a JUnit report: one suite per unit, a testcase per lint and per simulator. */
+export function verificationJunit(verification: Verification): string {
+  const m = verification.module;
+  const cases: JunitCase[] = [
+    ...verification.lint.map((result): JunitCase => ({
+      name: `lint ${result.tool}`,
+      classname: `${m}.lint`,
+      ...(result.status === "clean"
+        ? {}
+        : {
+            failure: {
+              type: result.status,
+              message: `${result.command}: ${result.messages[0] ?? result.status}`,
+              text: result.messages.join("\n"),
+            },
+          }),
+    })),
+    ...verification.results.map((result) => simulationCase(m, result)),
+  ];
+  return junitXml(`pwlgen sim ${m}`, [{ name: m, cases }]);
 }

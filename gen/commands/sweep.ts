@@ -1,5 +1,7 @@
 import cliProgress from "cli-progress";
 import { counted } from "../text.js";
+import { type JunitCase, checkJunitPath, junitXml, writeJunit } from "../../sim/junit.js";
+import type { SweepRow } from "../sweep/row.js";
 import { stdoutIsTTY, terminalStream } from "../terminal.js";
 import { showReal } from "../spec/bound.js";
 import { commandOptions } from "../spec/cli-options.js";
@@ -12,6 +14,8 @@ import { MAX_SWEEP_POINTS, parseShard, sweepDependents, sweepSchema, sweepShape 
 /** `pwlgen sweep`: runs a sweep with a progress bar on a terminal and plain lines otherwise. */
 export async function sweepCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(sweepSchema, sweepShape, argv, sweepDependents);
+  // A report that could not be written is refused before any point runs.
+  if (options.junit !== undefined) checkJunitPath(options.junit);
   const started = performance.now();
   // Refused above MAX_SWEEP_POINTS without --yes, before any point is built. Up to it the
   // points are built and checked in about a second and the count is printed as they start
@@ -34,6 +38,10 @@ export async function sweepCommand(argv: Record<string, unknown>): Promise<numbe
       `${counts.ok} ok, ${counts.infeasible} infeasible, ${counts.failed} failed, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   console.log(`wrote ${options.outDir.replace(/\/+$/, "")}/ (${summary.files.join(", ")})`);
+  if (options.junit !== undefined) {
+    writeJunit(options.junit, sweepJunit(summary.rows));
+    console.log(`wrote ${options.junit}`);
+  }
   return counts.failed > 0 ? 1 : 0;
 }
 
@@ -102,4 +110,22 @@ function barProgress(): SweepProgress {
     point: (outcome, done) => bar.update(done, { last: describe(outcome).slice(0, 60) }),
     stop: () => bar.stop(),
   };
+}
+
+/**
+ * A sweep as a JUnit report: a testcase per point, named by its point directory; a failed
+ * point (a check or tool failed: its message names the first mismatch) fails, an
+ * infeasible one (the spec cannot be met) is skipped.
+ */
+export function sweepJunit(rows: readonly SweepRow[]): string {
+  const cases = rows.map((row): JunitCase => {
+    const base = {
+      name: `${row.unit}: ${row.function} ${row.in} -> ${row.out}, ${row.method}, ${row.maxErrorBound === null ? `${row.segmentBudget} segments` : `bound ${showReal(row.maxErrorBound)}`}, pipeline ${row.pipeline}`,
+      classname: "pwlgen.sweep",
+    };
+    if (row.status === "failed") return { ...base, failure: { type: "failed", message: row.message } };
+    if (row.status === "infeasible") return { ...base, skipped: row.message };
+    return base;
+  });
+  return junitXml("pwlgen sweep", [{ name: "sweep", cases }]);
 }

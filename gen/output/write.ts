@@ -102,7 +102,9 @@ export function unitOwnership(dir: string): true | string {
       .map((name) => (lstatSync(join(dir, name)).isDirectory() ? `${name}/` : name));
     return `holds files ${TOOL_NAME} did not write (${shown.join(", ")}${extra.length > 3 ? ", ..." : ""})`;
   }
-  const module = (files as { module?: unknown }).module;
+  // The Verilog module carries the spec hash, or the VHDL entity of a unit without Verilog.
+  const named = files as { module?: unknown; vhdlModule?: unknown };
+  const module = named.module ?? named.vhdlModule;
   const header =
     typeof module === "string" ? readSmallFile(join(dir, module), FILE_LIMITS.verilog, 1024) : undefined;
   if (header === undefined || !header.includes(`spec hash ${data.specHash}`)) {

@@ -19,6 +19,7 @@ import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { UserError } from "../spec/errors.js";
 import { canonicalJson, reason } from "../spec/load.js";
 import { specJson } from "../spec/normalize.js";
+import { firstMismatch } from "../../sim/testbench.js";
 import type { SimResult } from "../../sim/types.js";
 
 /**
@@ -27,9 +28,20 @@ import type { SimResult } from "../../sim/types.js";
  * coefficients, latency, errors, derivative and specHash are a contract other tools read.
  */
 export interface UnitFiles {
-  readonly module: string;
-  readonly testbench: string;
+  /** The Verilog module and testbench (absent with --hdl vhdl). */
+  readonly module?: string;
+  readonly testbench?: string;
+  /** The VHDL-2008 entity and testbench (with --hdl vhdl or both). */
+  readonly vhdlModule?: string;
+  readonly vhdlTestbench?: string;
   readonly vectors: string;
+  /** The C model (--export c): header and source. */
+  readonly cHeader?: string;
+  readonly cSource?: string;
+  /** The NumPy model (--export numpy). */
+  readonly numpy?: string;
+  /** The HDL sources in compile order (--export filelist). */
+  readonly filelist?: string;
   readonly report: string;
   readonly plot: string;
 }
@@ -60,7 +72,22 @@ export const manifestSchema = z.looseObject({
     const problem = moduleNameProblem(name);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
-  files: z.object({ module: fileName, testbench: fileName, vectors: fileName }),
+  files: z
+    .object({
+      module: fileName.optional(),
+      testbench: fileName.optional(),
+      vhdlModule: fileName.optional(),
+      vhdlTestbench: fileName.optional(),
+      vectors: fileName,
+      cHeader: fileName.optional(),
+      cSource: fileName.optional(),
+      numpy: fileName.optional(),
+      filelist: fileName.optional(),
+    })
+    .refine((files) => files.module !== undefined || files.vhdlModule !== undefined, {
+      message:
+        "names no module: a unit has a Verilog module (files.module), a VHDL one (files.vhdlModule) or both",
+    }),
   vectors: z.object({ count: z.number().int().min(1) }),
   latency: z.number().int().min(0).max(MAX_PIPELINE),
   specHash: z.string().regex(/^[0-9a-f]{64}$/, "is not a spec hash (64 hex digits)"),
@@ -125,11 +152,12 @@ export function manifest(
     derivative: derivativeJson(generation),
     files,
     vectors,
-    verification: verification?.map(({ simulator, vectors: count, mismatches, passed }) => ({
-      simulator,
-      vectors: count,
-      mismatches,
-      passed,
+    verification: verification?.map((result) => ({
+      simulator: result.simulator,
+      vectors: result.vectors,
+      mismatches: result.mismatches,
+      passed: result.passed,
+      ...(firstMismatch(result) ? { firstMismatch: firstMismatch(result) } : {}),
     })),
     specHash: design.specHash,
     spec: JSON.parse(canonicalJson(specJson(spec))) as Record<string, unknown>,

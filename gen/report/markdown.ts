@@ -84,9 +84,11 @@ export function reportMarkdown(
       );
     }
   } else {
-    lines.push(
-      `Not run here. \`pwlgen sim <this directory>\` simulates \`${files.testbench}\` in Icarus Verilog and Verilator.`,
-    );
+    const benches = [
+      ...(files.testbench ? [`\`${files.testbench}\` in Icarus Verilog and Verilator`] : []),
+      ...(files.vhdlTestbench ? [`\`${files.vhdlTestbench}\` in GHDL`] : []),
+    ];
+    lines.push(`Not run here. \`pwlgen sim <this directory>\` simulates ${benches.join(", and ")}.`);
   }
   lines.push(
     "",
@@ -97,10 +99,18 @@ export function reportMarkdown(
   lines.push(...segmentTable("y segments", design, design.y, generation.y));
   if (dy?.kind === "pwl" && dyReport) lines.push(...segmentTable("dy segments", design, dy, dyReport));
   lines.push("## Files", "");
+  const listed = (name: string | undefined, what: string): string[] =>
+    name ? [`- \`${name}\`: ${what}`] : [];
   lines.push(
-    `- \`${files.module}\`: the unit (Verilog-2005)`,
-    `- \`${files.testbench}\`: self-checking testbench for both simulators`,
+    ...listed(files.module, "the unit (Verilog-2005)"),
+    ...listed(files.testbench, "self-checking testbench for both simulators"),
+    ...listed(files.vhdlModule, "the unit (VHDL-2008, numeric_std)"),
+    ...listed(files.vhdlTestbench, "self-checking VHDL testbench (GHDL), reading the same vectors"),
     `- \`${files.vectors}\`: test vectors {x, expected ${design.dy ? "y, dy" : "y"}} from the golden model`,
+    ...listed(files.cHeader, "C model: formats as macros, ROMs as const arrays, the entry points"),
+    ...listed(files.cSource, "C model (C99): the golden model's integer arithmetic"),
+    ...listed(files.numpy, "NumPy model: evaluate(codes), evaluate_real(x)"),
+    ...listed(files.filelist, "the HDL sources in compile order, for -f"),
     `- \`${files.plot}\`: the function, the unit's output with its breakpoints, and the error per input code`,
     "- `manifest.json`: everything above, machine-readable",
     "",

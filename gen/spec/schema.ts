@@ -312,8 +312,37 @@ export function defaultModuleName(spec: Pick<DesignSpec, "function" | "in" | "ou
   return `pwl_${name}_${part(spec.in)}_${part(spec.out)}${suffix}`;
 }
 
-export const SIMULATORS = ["iverilog", "verilator", "all"] as const;
+export const SIMULATORS = ["iverilog", "verilator", "ghdl", "all"] as const;
 export type SimulatorChoice = (typeof SIMULATORS)[number];
+
+/** The hardware description languages a unit is written in. */
+export const HDLS = ["verilog", "vhdl", "both"] as const;
+export type Hdl = (typeof HDLS)[number];
+
+/** Bit-exact software models and files beside the HDL (gen/export/). */
+export const EXPORTS = ["c", "numpy", "filelist"] as const;
+export type Export = (typeof EXPORTS)[number];
+
+/** A comma-separated list of exports ("c,numpy", "all", "none"), as a sorted list without repeats. */
+const exportsField = z.union([z.string(), z.array(z.string())]).transform((value, ctx): Export[] => {
+  const items = (Array.isArray(value) ? value : value.split(","))
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  const chosen = new Set<Export>();
+  for (const item of items) {
+    if (item === "all") EXPORTS.forEach((name) => chosen.add(name));
+    else if (item === "none") continue;
+    else if ((EXPORTS as readonly string[]).includes(item)) chosen.add(item as Export);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        message: `has "${item}", which is not an export; give a comma-separated list of ${EXPORTS.join(", ")}, or all or none`,
+      });
+      return z.NEVER;
+    }
+  }
+  return EXPORTS.filter((name) => chosen.has(name));
+});
 
 /** Options of a `gen` run that do not change the hardware (and stay out of the spec hash). */
 export const runShape = {
@@ -336,6 +365,17 @@ export const runShape = {
       "with --verify, lint the module first with -Wall in the chosen simulator(s); --no-lint skips it",
     ),
   force: z.boolean().default(false).describe("replace an output directory that pwlgen did not make"),
+  hdl: z
+    .enum(HDLS)
+    .default("verilog")
+    .describe(
+      "the unit's HDL: verilog (<module>.v), vhdl (VHDL-2008 <module>.vhd, numeric_std only; checked with GHDL) or both; Yosys (pwlgen synth) reads the Verilog only",
+    ),
+  export: exportsField
+    .default([])
+    .describe(
+      "bit-exact models and files beside the HDL, comma-separated: c (<module>.h and .c, int32_t <module>_eval(int32_t x)), numpy (<module>.py: evaluate, evaluate_real), filelist (<module>.f), all or none",
+    ),
 };
 
 export const genSchema = z
@@ -347,6 +387,7 @@ export const genSchema = z
       ctx.addIssue({ code: "custom", path: ["lint"], message: "(--no-lint) applies only with --verify" });
     }
     refuseSimulatorWithoutVerify(options, ctx);
+    refuseSimulatorWithoutHdl(options, ctx);
   });
 
 /** gen's options that a flag makes inapplicable (see commandOptions). */
@@ -364,4 +405,32 @@ export function refuseSimulatorWithoutVerify(
     ctx.addIssue({ code: "custom", path: ["simulator"], message: "applies only with --verify" });
   }
 }
+
+/** The simulators that read each HDL. */
+export function simulatorsOf(hdl: Hdl): readonly Exclude<SimulatorChoice, "all">[] {
+  return [
+    ...(hdl === "vhdl" ? [] : (["iverilog", "verilator"] as const)),
+    ...(hdl === "verilog" ? [] : (["ghdl"] as const)),
+  ];
+}
+
+/** --simulator ghdl needs the VHDL, iverilog and verilator the Verilog. */
+export function refuseSimulatorWithoutHdl(
+  options: { simulator?: SimulatorChoice | undefined; hdl: Hdl },
+  ctx: z.RefinementCtx,
+): void {
+  const simulator = options.simulator;
+  if (simulator === undefined || simulator === "all") return;
+  if (!simulatorsOf(options.hdl).includes(simulator)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["simulator"],
+      message:
+        simulator === "ghdl"
+          ? `simulates the VHDL, and --hdl ${options.hdl} writes none; add --hdl vhdl or --hdl both`
+          : `simulates the Verilog, and --hdl ${options.hdl} writes none; add --hdl verilog or --hdl both`,
+    });
+  }
+}
+
 export type GenOptions = z.output<typeof genSchema>;

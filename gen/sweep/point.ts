@@ -12,6 +12,8 @@ import { type SynthRecord, synthUnit } from "../synth/unit.js";
 import { type TargetName, TARGETS } from "../synth/targets.js";
 import { writeUnit } from "../write.js";
 import type { SimulatorChoice } from "../../sim/verify.js";
+import type { Mismatch } from "../../sim/testbench.js";
+import type { Hdl } from "../spec/schema.js";
 import { type SweepPoint, pointSpec, usesTarget } from "./points.js";
 import type { SweepRow } from "./row.js";
 
@@ -29,6 +31,7 @@ export interface PointTask {
   readonly dir: string;
   readonly verify: boolean;
   readonly simulator: SimulatorChoice;
+  readonly hdl: Hdl;
   readonly synth: readonly TargetName[];
   readonly fmax: boolean;
 }
@@ -54,12 +57,17 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     const spec = pointSpec(point);
     hash = specHash(spec);
     const cached = readJson<SweepRow>(rowPath);
-    if (cached && cached.specHash === hash && complete(cached, task)) {
+    let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
+    if (cached && cached.specHash === hash && complete(cached, task) && writtenIn(manifest, task.hdl)) {
       // The point's own description wins (rows cached by earlier versions may lack a column).
       return { row: { ...cached, ...describe(point) }, work: "cached" };
     }
-    let manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"));
-    if (!manifest || manifest.specHash !== hash || (task.verify && !manifest.verification)) {
+    if (
+      !manifest ||
+      manifest.specHash !== hash ||
+      (task.verify && !manifest.verification) ||
+      !writtenIn(manifest, task.hdl)
+    ) {
       work = "generated";
       const generation = generateFromSpec(spec);
       await writeUnit(generation, {
@@ -67,6 +75,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
         force: true,
         verify: task.verify,
         simulator: task.simulator,
+        hdl: task.hdl,
       });
       manifest = readJson<UnitManifest>(join(unitDir, "manifest.json"))!;
     }
@@ -89,6 +98,15 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
       work === "cached" ? "generated" : work,
     );
   }
+}
+
+/** Whether a point's unit was written in the HDL the task asks for (an infeasible point has no unit). */
+function writtenIn(manifest: UnitManifest | undefined, hdl: Hdl): boolean {
+  if (!manifest?.files) return true;
+  return (
+    (hdl !== "vhdl") === (manifest.files.module !== undefined) &&
+    (hdl !== "verilog") === (manifest.files.vhdlModule !== undefined)
+  );
 }
 
 function complete(row: SweepRow, task: PointTask): boolean {
@@ -157,7 +175,14 @@ interface UnitManifest {
   hardware: { romBits: number; romEntries?: number; comparators: number; treeDepth: number };
   architecture?: { summary: string };
   segmentation: { symmetry: { fold: string } };
-  verification?: { simulator: string; vectors: number; mismatches: number; passed: boolean }[];
+  files?: { module?: string; vhdlModule?: string };
+  verification?: {
+    simulator: string;
+    vectors: number;
+    mismatches: number;
+    passed: boolean;
+    firstMismatch?: Mismatch;
+  }[];
   synthesis?: Record<string, SynthRecord>;
 }
 
@@ -174,7 +199,15 @@ function rowFromManifest(point: SweepPoint, manifest: UnitManifest, task: PointT
   );
   const first = task.synth[0] ? synth[task.synth[0]] : undefined;
   const failedChecks =
-    verification?.filter((v) => !v.passed).map((v) => `${v.simulator}: ${v.mismatches} mismatches`) ?? [];
+    verification
+      ?.filter((v) => !v.passed)
+      .map(
+        (v) =>
+          `${v.simulator}: ${v.mismatches} mismatches` +
+          (v.firstMismatch
+            ? `, first at input code x=0x${v.firstMismatch.x}: expected 0x${v.firstMismatch.expected}, got 0x${v.firstMismatch.got}`
+            : ""),
+      ) ?? [];
   return {
     ...describe(point),
     maxErrorBound: manifest.maxErrorBound,

@@ -74,6 +74,7 @@ async function runClaimed(
     dir,
     verify: options.verify,
     simulator: options.simulator ?? "all",
+    hdl: options.hdl,
     synth: (options.synth ?? []) as TargetName[],
     fmax: options.fmax,
   }));
@@ -162,6 +163,9 @@ function sweepHash(options: SweepOptions): string {
     simulator: options.simulator ?? "all",
     // Added later: at its default it is left out, so earlier sweep directories still resume.
     exactZero: options.exactZero || undefined,
+    hdl: options.hdl === "verilog" ? undefined : options.hdl,
+    // Where the report goes does not change the sweep.
+    junit: undefined,
     shard: undefined,
     jobs: undefined,
     outDir: undefined,

@@ -1,7 +1,12 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { DEFAULT_TARGET, FMAX_TARGETS, TARGET_NAMES, fmaxTargetsText } from "../synth/targets.js";
-import { designShape, refuseSimulatorWithoutVerify, runShape } from "../spec/schema.js";
+import {
+  designShape,
+  refuseSimulatorWithoutHdl,
+  refuseSimulatorWithoutVerify,
+  runShape,
+} from "../spec/schema.js";
 import { canonicalJson, reason } from "../spec/load.js";
 
 /**
@@ -89,6 +94,16 @@ export const sweepShape = {
     ),
   verify: runShape.verify.describe("lint and simulate every point against its golden model"),
   simulator: runShape.simulator,
+  hdl: runShape.hdl.describe(
+    "the points' HDL: verilog, vhdl or both (see gen --hdl); --verify simulates what is written",
+  ),
+  junit: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "also write the sweep's results as JUnit XML to this file: a testcase per point (failed points fail, infeasible ones are skipped)",
+    ),
   jobs: z
     .union([z.number(), z.string()])
     .transform((value, ctx) => {
@@ -155,6 +170,7 @@ export const sweepSchema = z
       });
     }
     refuseSimulatorWithoutVerify(spec, ctx);
+    refuseSimulatorWithoutHdl(spec, ctx);
   });
 
 export type SweepOptions = z.output<typeof sweepSchema>;

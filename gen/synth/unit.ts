@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type UnitOnDisk, readUnit, readUnitFile } from "../../sim/unit.js";
+import { type UnitOnDisk, readUnit, readUnitFile, unitFileName } from "../../sim/unit.js";
 import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { commit } from "../output/interrupt.js";
 import { lockDirectory } from "../output/lock.js";
@@ -21,6 +21,8 @@ export async function synthUnit(
   options: { fmax?: boolean } = {},
 ): Promise<SynthResult[]> {
   const unit = readUnit(dir);
+  // Yosys reads Verilog only: a unit written with --hdl vhdl is refused before the lock.
+  unitFileName(unit, "module", ": Yosys reads the Verilog only");
   // One writer at a time: a gen or another synth into this directory waits its turn.
   const lock = lockDirectory(unit.dir, dir, "DIR");
   try {
@@ -40,7 +42,7 @@ async function synthesizeInto(
   const source = readUnitFile(unit, "module");
   const results: SynthResult[] = [];
   for (const target of targets) {
-    const result = await synthesize({ [unit.moduleFile]: source }, unit.module, target);
+    const result = await synthesize({ [unitFileName(unit, "module")]: source }, unit.module, target);
     if (options.fmax && TARGETS[target].fmax) {
       const { fmaxMHz, criticalPath } = await measureFmax(
         source,
