@@ -154,7 +154,7 @@ export const designShape = {
     .boolean()
     .optional()
     .describe(
-      "uniform and grid: multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
+      "uniform only (a grid cell may hold part of a segment): multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
     ),
   symmetry: z
     .enum(["auto", "off"])
