@@ -1,11 +1,11 @@
-import { join } from "node:path";
 import yargs from "yargs";
 import { z } from "zod";
 import { formatName, ulp } from "./fixed/format.js";
 import { type PwlChannel, architectureText, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
-import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
+import type { ChannelReport, Generation } from "./generate.js";
 import { checkReplaceable } from "./output/write.js";
+import { defaultOutputDir } from "./output/places.js";
 import { InterruptedError, waitForExit } from "./output/interrupt.js";
 import { stdoutColumns } from "./terminal.js";
 import { showReal } from "./spec/bound.js";
@@ -20,19 +20,18 @@ import {
   runShape,
 } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
-import { writeUnit } from "./write.js";
-import { counted } from "./text.js";
-import { mergeCommand, sweepCommand } from "./commands/sweep.js";
+import { counted, didYouMean, samePrecision } from "./text.js";
+import { exploreCommand, exploreShape } from "./commands/explore.js";
 import { synthCommand, synthShape } from "./commands/synth.js";
-import { trainCommand } from "./commands/train.js";
-import { trainShape } from "./train/train.js";
 import { mergeShape, sweepShape } from "./sweep/schema.js";
-import { requireSimulators } from "../sim/tools.js";
-import { type Verification, chosenSimulators, verifyUnit } from "../sim/verify.js";
+import type { Verification } from "../sim/verify.js";
 
 /**
  * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
  * failed (simulation mismatch, lint warning), 2 bad input, 3 a required tool is missing.
+ *
+ * A command loads what it needs when it runs (generation, simulators, plotting, the sweep's
+ * worker pool, training), so `pwlgen list` or `--help` does not wait for any of it.
  */
 const simShape = {
   simulator: z
@@ -53,7 +52,7 @@ const simSchema = z.object(simShape).strict();
 
 const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written), 3 a required tool is missing.`;
 
-const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
+const COMMANDS = ["gen", "sim", "synth", "sweep", "explore", "train", "list"] as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `pwlgen help [command]` is `pwlgen [command] --help`.
@@ -62,6 +61,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       ? [...argv.slice(1).filter((arg) => arg !== "help" && arg !== "--help"), "--help"]
       : argv;
   let exitCode = 0;
+  const first = args[0];
+  // train's options live with the training code: loaded for train, and for the switch check.
+  const trainShape =
+    first === "train" || args.some((arg) => /^--[^=]+=/.test(arg))
+      ? (await import("./train/train.js")).trainShape
+      : {};
   // yargs reads a switch given any value but "true" as false (--verify=yes would not verify).
   let switches: ReadonlySet<string> | undefined;
   const commandSwitches = (): ReadonlySet<string> =>
@@ -73,6 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         synthShape,
         sweepShape,
         mergeShape,
+        exploreShape,
         trainShape,
       ]),
     ]));
@@ -92,13 +98,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     given.set(name, spellings);
   }
-  const first = args[0];
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
     return reportError(
       new UserError(
         "command",
         first,
-        `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")} (or help)`,
+        `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")} (or help)${didYouMean(first, [...COMMANDS, "help"])}`,
       ),
     );
   }
@@ -172,7 +177,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "sweep",
-      "sweep functions x bounds x formats x methods: sweep.csv, sweep.json and plots (sweep merge joins shards)",
+      "sweep functions x bounds x formats x methods: sweep.csv, sweep.json, plots and the explorer page index.html (sweep merge joins shards)",
       (y) =>
         y
           .command(
@@ -183,6 +188,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                 .positional("dirs", { type: "string", array: true, describe: "sweep directories (shards)" })
                 .options(yargsOptions(mergeShape)),
             async (argv) => {
+              const { mergeCommand } = await import("./commands/sweep.js");
               exitCode = await mergeCommand(argv as Record<string, unknown>);
             },
           )
@@ -202,7 +208,24 @@ export async function main(argv: readonly string[]): Promise<number> {
           ),
       async (argv) => {
         refuseExtraArguments(argv as Record<string, unknown>, 0);
+        const { sweepCommand } = await import("./commands/sweep.js");
         exitCode = await sweepCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      "explore <dir>",
+      "the sweep explorer of a sweep directory: prints the path of its index.html (and opens it on a desktop)",
+      (y) =>
+        y
+          .positional("dir", {
+            type: "string",
+            describe: "a directory written by pwlgen sweep or sweep merge",
+          })
+          .options(yargsOptions(exploreShape))
+          .example("$0 explore rtl-out/sweep", "charts, a sortable table and the command of every point"),
+      (argv) => {
+        refuseExtraArguments(argv as Record<string, unknown>, 0);
+        exitCode = exploreCommand(argv as Record<string, unknown>);
       },
     )
     .command(
@@ -223,6 +246,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .example("$0 train --design rtl-out/pwl_tanh_s3_13_s1_15 --dataset iris", "reuse a generated unit"),
       async (argv) => {
         refuseExtraArguments(argv as Record<string, unknown>, 0);
+        const { trainCommand } = await import("./commands/train.js");
         exitCode = await trainCommand(argv as Record<string, unknown>);
       },
     )
@@ -236,12 +260,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .demandCommand(1, `give a command: ${COMMANDS.join(", ")}`)
     .help();
+  // yargs prints help with console.log: put a space where cliui glues the type on.
+  const log = console.log;
+  if (args.includes("--help")) console.log = (...parts: unknown[]) => log(...parts.map(spacedHelp));
   try {
     await cli.parseAsync();
     return exitCode;
   } catch (error) {
     return reportError(error);
+  } finally {
+    console.log = log;
   }
+}
+
+/**
+ * cliui, which lays out yargs' help, glues an option's type to a description that ends one
+ * column before it ("... before writing it[boolean]"): part them.
+ */
+export function spacedHelp(text: unknown): unknown {
+  return typeof text === "string"
+    ? text.replace(/(\S)(\[(?:boolean|string|number|array|count|required)\])$/gm, "$1 $2")
+    : text;
 }
 
 function reportError(error: unknown): number | Promise<number> {
@@ -270,12 +309,23 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(genSchema, shape, argv, genDependents);
   const { outDir, verify, simulator, lint, force, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
-  checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
+  const dir = outDir ?? defaultOutputDir(spec.module ?? defaultModuleName(spec));
+  checkReplaceable(dir, force);
   // And simulators --verify needs.
-  if (verify) requireSimulators(chosenSimulators(simulator ?? "all"));
+  if (verify) {
+    const [{ requireSimulators }, { chosenSimulators }] = await Promise.all([
+      import("../sim/tools.js"),
+      import("../sim/verify.js"),
+    ]);
+    requireSimulators(chosenSimulators(simulator ?? "all"));
+  }
+  const [{ generateFromSpec }, { writeUnit }] = await Promise.all([
+    import("./generate.js"),
+    import("./write.js"),
+  ]);
   const generation = generateFromSpec(spec);
   printSummary(generation);
-  const written = await writeUnit(generation, { outDir, force, verify, simulator, lint });
+  const written = await writeUnit(generation, { outDir: dir, force, verify, simulator, lint });
   if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -287,6 +337,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
 async function simCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const options = commandOptions(simSchema, simShape, argv);
+  const { verifyUnit } = await import("../sim/verify.js");
   const verification = await verifyUnit(String(argv.dir), options.simulator, {
     lint: options.lint,
     trust: options.trust,
@@ -348,7 +399,7 @@ function printTable(
   const how = method === "optimal" ? "minimum, " : method === "lsq-greedy" ? "lsq-greedy, " : "";
   console.log(
     `  ${port}: ${counted(hw.segments, "segment")} (${how}${architectureText(channel)}${unfolded ? `; ${unfolded.segments} without folding` : ""}), ` +
-      `max error ${accuracy.max.toPrecision(4)} (${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}, ` +
+      `max error ${boundComparison(accuracy.max, channel.bound, outUlp)}, ` +
       `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );
   console.log(
@@ -369,4 +420,18 @@ function printTable(
         `${choice.method === "auto" ? `; optimal needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
     );
   }
+}
+
+/**
+ * "0.0009766 (32.00 ulp) <= bound 2^-10": a bound that is a power of two is shown as one;
+ * any other is printed with the same precision as the error, so that an error just under
+ * it does not read as above it (and an error equal to it says "= bound").
+ */
+function boundComparison(max: number, bound: number, outUlp: number): string {
+  const ulps = `(${(max / outUlp).toFixed(2)} ulp)`;
+  const relation = max === bound ? "= bound" : "<= bound";
+  if (Number.isInteger(Math.log2(bound)))
+    return `${max.toPrecision(4)} ${ulps} ${relation} ${showReal(bound)}`;
+  const [maxText, boundText] = samePrecision(max, bound);
+  return `${maxText} ${ulps} ${relation} ${boundText}`;
 }

@@ -3,6 +3,7 @@ import { type Document, LineCounter, isNode, isScalar, parseDocument, visit } fr
 import type { z } from "zod";
 import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { UserError } from "./errors.js";
+import { didYouMean } from "../text.js";
 
 /**
  * Where option values came from, so that a bad one is named the way the user wrote it:
@@ -139,7 +140,30 @@ export function parseOptions<S extends z.ZodType>(
     );
   }
   const key = String(issue.path[0] ?? "");
-  throw new UserError(label(key, sources), values[key], reason(issue));
+  const value = values[key];
+  // A required option left out: say what to give, in the words of its --help text.
+  const description =
+    value === undefined && issue.code === "invalid_type" ? fieldDescription(schema, key) : "";
+  throw new UserError(
+    label(key, sources),
+    value,
+    description ? `is required: give the ${description}` : reason(issue, value),
+  );
+}
+
+/** A field's description (its --help text) in an object schema, possibly refined or preprocessed. */
+function fieldDescription(schema: z.ZodType, key: string): string {
+  let inner: unknown = schema;
+  for (let depth = 0; depth < 4; depth++) {
+    const node = inner as {
+      shape?: Record<string, { description?: string }>;
+      def?: { in?: unknown; out?: unknown };
+    };
+    if (node.shape) return node.shape[key]?.description ?? "";
+    inner = node.def?.out ?? node.def?.in;
+    if (!inner) break;
+  }
+  return "";
 }
 
 function label(key: string, sources: OptionSources): string {
@@ -148,10 +172,13 @@ function label(key: string, sources: OptionSources): string {
 }
 
 /** What a zod issue says, in the words of a one-line message (after the field and value). */
-export function reason(issue: z.core.$ZodIssue): string {
+export function reason(issue: z.core.$ZodIssue, input?: unknown): string {
   switch (issue.code) {
-    case "invalid_value":
-      return `is not one of: ${issue.values.map(String).join(", ")}`;
+    case "invalid_value": {
+      const choices = issue.values.map(String);
+      const hint = typeof input === "string" ? didYouMean(input, choices) : "";
+      return `is not one of: ${choices.join(", ")}${hint}`;
+    }
     case "invalid_type":
       return issue.expected === "int" ? "must be an integer" : `must be ${article(issue.expected)}`;
     case "too_small":

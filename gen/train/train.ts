@@ -8,6 +8,7 @@ import { type PwlDesign, freeze } from "../design/ir.js";
 import { generate, resolveFunction } from "../generate.js";
 import { type BoundSpec, boundText } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
+import { defaultOutputDir } from "../output/places.js";
 import { type DesignSpec, type DesignSpecInput, designSchema, designShape } from "../spec/schema.js";
 import { parseOptions } from "../spec/load.js";
 import { specHash } from "../spec/normalize.js";
@@ -86,9 +87,9 @@ export const trainShape = {
   outDir: z
     .string()
     .min(1)
-    .default("rtl-out/train")
+    .default(() => defaultOutputDir("train"))
     .describe(
-      "where train.json, train.md and train.svg go: a new or empty directory, or one pwlgen train wrote (else --force)",
+      "where train.json, train.md and train.svg go (by default in the project: the nearest folder above holding package.json or .git): a new or empty directory, or one pwlgen train wrote (else --force)",
     ),
   force: z
     .boolean()

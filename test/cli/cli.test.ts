@@ -499,7 +499,7 @@ describe("pwlgen list and bad command lines", () => {
   it("an unknown command is named as a command, with the commands there are", async () => {
     const line = expectUserError(await run(["frobnicate", "--x"]));
     expect(line).toContain(`command: "frobnicate" is not a pwlgen command`);
-    expect(line).toContain("gen, sim, synth, sweep, train, list");
+    expect(line).toContain("gen, sim, synth, sweep, explore, train, list");
   });
 
   it("options of a zero or positive number say which (--lr 0: greater than 0)", async () => {
@@ -725,6 +725,7 @@ describe("pwlgen sweep: what it prints", () => {
     const result = await run([
       ...["sweep", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--jobs", "1"],
       ...["--segments", "1,2", "--symmetry", "auto,off", "--pipeline", "0,1", "--out-dir", out],
+      ...["--method", "optimal"],
     ]);
     expect(result.stderr).toEqual([]);
     expect(result.code).toBe(0);
