@@ -343,7 +343,30 @@ async function simCommand(argv: Record<string, unknown>): Promise<number> {
     trust: options.trust,
   });
   printVerification(verification);
+  await recordSimulation(String(argv.dir), verification);
   return verification.passed ? 0 : 1;
+}
+
+/**
+ * Records a simulation in the unit's manifest.json and report.md, as gen --verify does; a
+ * unit in a folder pwlgen may not write (read-only, another user's) keeps its files.
+ */
+async function recordSimulation(dir: string, verification: Verification): Promise<void> {
+  const { recordVerification } = await import("./report/verification.js");
+  try {
+    recordVerification(dir, verification.results);
+    console.log("recorded in manifest.json and report.md");
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    // Another run holds the unit's lock: the results stand, unrecorded.
+    if (error instanceof UserError) {
+      console.log(`not recorded in manifest.json and report.md: ${error.message}`);
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw error;
+    console.log(`not recorded in manifest.json and report.md: ${dir} is not writable (${code})`);
+  }
 }
 
 const LINT_LABEL = { clean: "clean", warnings: "WARNINGS", errors: "ERRORS" } as const;

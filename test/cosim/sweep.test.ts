@@ -331,5 +331,12 @@ describe("pwlgen synth", () => {
     const manifest = JSON.parse(readFileSync(join(large, "manifest.json"), "utf8"));
     expect(manifest.synthesis.xc7.lut).toBe(b.lut);
     expect(readFileSync(join(large, "report.md"), "utf8")).toMatch(/## Synthesis[\s\S]*\| xc7 \| \d+ \|/);
+    // The line a user reads counts in words: "1 DSP", not "1 DSPs".
+    const line = execFileSync(process.execPath, ["bin/pwlgen.js", "synth", large, "--target", "xc7"], {
+      encoding: "utf8",
+    });
+    expect(line).toMatch(new RegExp(`^xc7: ${b.lut} LUTs, ${b.carry} carry, ${b.dsp} DSPs?, `));
+    expect(line).not.toMatch(/\b1 (DSPs|LUTs|BRAMs|FFs)\b/);
+    expect(line).toContain(b.dsp === 1 ? "1 DSP," : `${b.dsp} DSPs,`);
   });
 });
