@@ -111,7 +111,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .scriptName(TOOL_NAME)
     .version(TOOL_VERSION)
     .strict()
-    .wrap(Math.min(110, stdoutColumns() || 100))
+    // yargs lays out the help text for every command it runs (in case a handler shows it):
+    // wrapping it costs some 60 ms, so it is wrapped only when help is asked for.
+    .wrap(args.includes("--help") ? Math.min(110, stdoutColumns() || 100) : null)
     .epilog(EPILOG)
     .fail((message, error) => {
       // yargs' own complaints (a flag without its value, an unknown flag) are user errors;
