@@ -1,9 +1,14 @@
 import { createHash } from "node:crypto";
-import { type Document, LineCounter, isNode, isScalar, parseDocument, visit } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import type { z } from "zod";
 import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { UserError } from "./errors.js";
 import { didYouMean } from "../text.js";
+
+/** The YAML parser, loaded with the first spec file read (most commands read none). */
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 
 /**
  * Where option values came from, so that a bad one is named the way the user wrote it:
@@ -51,10 +56,10 @@ export function readSpecFile(path: string): SpecFile {
   const language = json ? "JSON" : "YAML";
   const invalid = (error: { message: string }): UserError =>
     new UserError("--spec", path, `is not valid ${language}: ${firstLine(error.message)}`);
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   // JSON is YAML: the same document gives JSON files their keys and lines. Merge keys (<<)
   // would bring in fields no key names; they stay plain (unknown) keys.
-  const document = parseDocument(text, { uniqueKeys: false, merge: false, lineCounter: lines });
+  const document = yaml().parseDocument(text, { uniqueKeys: false, merge: false, lineCounter: lines });
   let data: unknown;
   if (json) {
     // JSON.parse is the judge of JSON (it keeps the last of repeated keys, found below).
@@ -96,8 +101,9 @@ export function readSpecFile(path: string): SpecFile {
 }
 
 /** Each mapping's keys are plain values, given once: one set per mapping, linear in the keys. */
-function refuseRepeatedKeys(document: Document, path: string, lines: LineCounter): void {
-  visit(document, {
+function refuseRepeatedKeys(document: Yaml.Document, path: string, lines: Yaml.LineCounter): void {
+  const { isNode, isScalar } = yaml();
+  yaml().visit(document, {
     Map(_, map) {
       // As object keys: 1 and "1" are the same field.
       const seen = new Set<string>();
