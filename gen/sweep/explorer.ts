@@ -132,7 +132,7 @@ function summary(row: SweepRow): string[] {
   ];
   for (const [target, s] of Object.entries(row.synth)) {
     lines.push(
-      `${target}: ${s.lut} LUTs, ${s.carry} carry, ${counted(s.dsp, "DSP")}, ${s.bram} BRAM, ${s.ff} FF` +
+      `${target}: ${counted(s.lut, "LUT")}, ${s.carry} carry, ${counted(s.dsp, "DSP")}, ${counted(s.bram, "BRAM")}, ${counted(s.ff, "FF")}` +
         (s.fmaxMHz !== undefined ? `, Fmax ${s.fmaxMHz.toFixed(1)} MHz` : ""),
     );
   }

@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, it, expect } from "vitest";
 import { expectUserError, runCli as run } from "../support/cli.js";
+import { rebuildCommand } from "../../gen/sweep/explorer.js";
+import type { SweepRow } from "../../gen/sweep/row.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "bin", "pwlgen.js");
@@ -925,6 +927,18 @@ describe("what a new user tripped over (issue 12)", () => {
         ])
       ).code,
     ).toBe(0);
+    // The page's command for the point rebuilds it: the same spec hash.
+    const [row] = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as SweepRow[];
+    const command = rebuildCommand(row!);
+    expect(command).toBe(
+      "pwlgen gen --function sigmoid --in s3.5 --out u1.7 --max-error '2^-4' --method optimal --target ice40 " +
+        "--symmetry auto --pipeline 0 --rounding half-up --out-dir rtl-out/sigmoid_s3p5_u1p7_2pow-4_optimal-ice40_auto_p0",
+    );
+    const words = command.replace("'2^-4'", "2^-4").split(" ").slice(1, -2);
+    const rebuilt = join(tempDir(), "rebuilt");
+    expect((await run([...words, "--out-dir", rebuilt])).code).toBe(0);
+    expect(readManifest(rebuilt).specHash).toBe(row!.specHash);
+
     const shown = await run(["explore", out, "--no-open"]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toEqual([join(out, "index.html")]);
