@@ -6,6 +6,11 @@ export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "rtl-out/**"] },
   js.configs.recommended,
   { languageOptions: { globals: globals.node } },
+  // The sweep explorer's page script runs in a browser, with Vega inline before it.
+  {
+    files: ["templates/explorer/*.js"],
+    languageOptions: { globals: { ...globals.browser, vega: "readonly" } },
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

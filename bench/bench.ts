@@ -1,6 +1,6 @@
 /**
  * npm run bench: generation time (no simulation, no file writing) for the reference
- * designs. Prints a table and writes bench-results.json. Wall-clock numbers on a shared
+ * designs, and whole-process times of the CLI beside them (bench/process.ts). Prints a table and writes bench-results.json. Wall-clock numbers on a shared
  * machine are noisy: each case reports the median of several runs after a warm-up.
  */
 import { execFileSync } from "node:child_process";
@@ -22,6 +22,7 @@ import { runSweep } from "../gen/sweep/run.js";
 import { TARGET_NAMES } from "../gen/synth/targets.js";
 import { accuracyTable, compare, readCorpus, regenerate } from "../test/support/cost-corpus.js";
 import { sweepSchema } from "../gen/sweep/schema.js";
+import { printProcessTimes, processTimes } from "./process.js";
 
 interface Case {
   readonly name: string;
@@ -113,6 +114,10 @@ for (const r of results) {
   const target = "targetSeconds" in r ? `< ${r.targetSeconds} s: ${r.withinTarget ? "met" : "MISSED"}` : "";
   console.log(`| ${r.name} | ${r.segments} | ${r.medianSeconds.toFixed(3)} | ${target} |`);
 }
+/** The same CLI as a user runs it: whole processes, start-up and module loading included. */
+const wholeProcess = processTimes();
+printProcessTimes(wholeProcess);
+
 /** Generation time and peak memory by input width, each in its own process. */
 const widths = [12, 16, 20, 24].map((bits) => {
   const script = join(fileURLToPath(new URL(".", import.meta.url)), "width-case.js");
@@ -349,6 +354,7 @@ const report = {
   node: process.version,
   date: new Date().toISOString().slice(0, 10),
   generation: results,
+  wholeProcess,
   placement,
   sweeps,
   costModel,

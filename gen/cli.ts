@@ -1,11 +1,11 @@
-import { join } from "node:path";
 import yargs from "yargs";
 import { z } from "zod";
 import { formatName, ulp } from "./fixed/format.js";
 import { type PwlChannel, architectureText, hardwareSummary } from "./design/ir.js";
 import { listFunctions } from "./functions/list.js";
-import { type ChannelReport, type Generation, generateFromSpec } from "./generate.js";
+import type { ChannelReport, Generation } from "./generate.js";
 import { checkReplaceable } from "./output/write.js";
+import { defaultOutputDir } from "./output/places.js";
 import { InterruptedError, waitForExit } from "./output/interrupt.js";
 import { stdoutColumns } from "./terminal.js";
 import { showReal } from "./spec/bound.js";
@@ -21,20 +21,18 @@ import {
   simulatorsOf,
 } from "./spec/schema.js";
 import { TOOL_NAME, TOOL_VERSION } from "./paths.js";
-import { writeUnit } from "./write.js";
-import { counted } from "./text.js";
-import { mergeCommand, sweepCommand } from "./commands/sweep.js";
+import { counted, didYouMean, samePrecision } from "./text.js";
+import { exploreCommand, exploreShape } from "./commands/explore.js";
 import { synthCommand, synthShape } from "./commands/synth.js";
-import { trainCommand } from "./commands/train.js";
-import { trainShape } from "./train/train.js";
 import { mergeShape, sweepShape } from "./sweep/schema.js";
-import { requireSimulators } from "../sim/tools.js";
-import { type Verification, chosenSimulators, verifyUnit, verificationJunit } from "../sim/verify.js";
-import { checkJunitPath, writeJunit } from "../sim/junit.js";
+import type { Verification } from "../sim/verify.js";
 
 /**
  * The command line: a thin layer over the library. Exit codes: 0 success, 1 a check
  * failed (simulation mismatch, lint warning), 2 bad input, 3 a required tool is missing.
+ *
+ * A command loads what it needs when it runs (generation, simulators, plotting, the sweep's
+ * worker pool, training), so `pwlgen list` or `--help` does not wait for any of it.
  */
 const simShape = {
   simulator: z
@@ -62,7 +60,7 @@ const simSchema = z.object(simShape).strict();
 
 const EPILOG = `Exit codes: 0 ok, 1 a check failed, 2 bad input (nothing written), 3 a required tool is missing.`;
 
-const COMMANDS = ["gen", "sim", "synth", "sweep", "train", "list"] as const;
+const COMMANDS = ["gen", "sim", "synth", "sweep", "explore", "train", "list"] as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `pwlgen help [command]` is `pwlgen [command] --help`.
@@ -71,6 +69,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       ? [...argv.slice(1).filter((arg) => arg !== "help" && arg !== "--help"), "--help"]
       : argv;
   let exitCode = 0;
+  const first = args[0];
+  // train's options live with the training code: loaded for train, and for the switch check.
+  const trainShape =
+    first === "train" || args.some((arg) => /^--[^=]+=/.test(arg))
+      ? (await import("./train/train.js")).trainShape
+      : {};
   // yargs reads a switch given any value but "true" as false (--verify=yes would not verify).
   let switches: ReadonlySet<string> | undefined;
   const commandSwitches = (): ReadonlySet<string> =>
@@ -82,6 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         synthShape,
         sweepShape,
         mergeShape,
+        exploreShape,
         trainShape,
       ]),
     ]));
@@ -101,13 +106,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     given.set(name, spellings);
   }
-  const first = args[0];
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
     return reportError(
       new UserError(
         "command",
         first,
-        `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")} (or help)`,
+        `is not a ${TOOL_NAME} command; give one of: ${COMMANDS.join(", ")} (or help)${didYouMean(first, [...COMMANDS, "help"])}`,
       ),
     );
   }
@@ -115,8 +119,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .scriptName(TOOL_NAME)
     .version(TOOL_VERSION)
     .strict()
-    // yargs lays out the help on every run (cacheHelpMessage); wrapping it costs tens of
-    // milliseconds, so only a run that may print the help wraps it.
+    // yargs lays out the help text for every command it runs (in case a handler shows it):
+    // wrapping it costs some 60 ms, so it is wrapped only when help is asked for.
     .wrap(
       args.length === 0 || args.some((arg) => arg === "--help" || arg === "-h")
         ? Math.min(110, stdoutColumns() || 100)
@@ -189,7 +193,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "sweep",
-      "sweep functions x bounds x formats x methods: sweep.csv, sweep.json and plots (sweep merge joins shards)",
+      "sweep functions x bounds x formats x methods: sweep.csv, sweep.json, plots and the explorer page index.html (sweep merge joins shards)",
       (y) =>
         y
           .command(
@@ -200,6 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                 .positional("dirs", { type: "string", array: true, describe: "sweep directories (shards)" })
                 .options(yargsOptions(mergeShape)),
             async (argv) => {
+              const { mergeCommand } = await import("./commands/sweep.js");
               exitCode = await mergeCommand(argv as Record<string, unknown>);
             },
           )
@@ -219,7 +224,24 @@ export async function main(argv: readonly string[]): Promise<number> {
           ),
       async (argv) => {
         refuseExtraArguments(argv as Record<string, unknown>, 0);
+        const { sweepCommand } = await import("./commands/sweep.js");
         exitCode = await sweepCommand(argv as Record<string, unknown>);
+      },
+    )
+    .command(
+      "explore <dir>",
+      "the sweep explorer of a sweep directory: prints the path of its index.html (and opens it on a desktop)",
+      (y) =>
+        y
+          .positional("dir", {
+            type: "string",
+            describe: "a directory written by pwlgen sweep or sweep merge",
+          })
+          .options(yargsOptions(exploreShape))
+          .example("$0 explore rtl-out/sweep", "charts, a sortable table and the command of every point"),
+      (argv) => {
+        refuseExtraArguments(argv as Record<string, unknown>, 0);
+        exitCode = exploreCommand(argv as Record<string, unknown>);
       },
     )
     .command(
@@ -240,6 +262,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .example("$0 train --design rtl-out/pwl_tanh_s3_13_s1_15 --dataset iris", "reuse a generated unit"),
       async (argv) => {
         refuseExtraArguments(argv as Record<string, unknown>, 0);
+        const { trainCommand } = await import("./commands/train.js");
         exitCode = await trainCommand(argv as Record<string, unknown>);
       },
     )
@@ -253,12 +276,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .demandCommand(1, `give a command: ${COMMANDS.join(", ")}`)
     .help();
+  // yargs prints help with console.log: put a space where cliui glues the type on.
+  const log = console.log;
+  if (args.includes("--help")) console.log = (...parts: unknown[]) => log(...parts.map(spacedHelp));
   try {
     await cli.parseAsync();
     return exitCode;
   } catch (error) {
     return reportError(error);
+  } finally {
+    console.log = log;
   }
+}
+
+/**
+ * cliui, which lays out yargs' help, glues an option's type to a description that ends one
+ * column before it ("... before writing it[boolean]"): part them.
+ */
+export function spacedHelp(text: unknown): unknown {
+  return typeof text === "string"
+    ? text.replace(/(\S)(\[(?:boolean|string|number|array|count|required)\])$/gm, "$1 $2")
+    : text;
 }
 
 function reportError(error: unknown): number | Promise<number> {
@@ -287,12 +325,23 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(genSchema, shape, argv, genDependents);
   const { outDir, verify, simulator, lint, force, hdl, export: exports, ...spec } = options;
   // Refuse a directory we may not replace before spending time on the design.
-  checkReplaceable(outDir ?? join("rtl-out", spec.module ?? defaultModuleName(spec)), force);
+  const dir = outDir ?? defaultOutputDir(spec.module ?? defaultModuleName(spec));
+  checkReplaceable(dir, force);
   // And simulators --verify needs.
-  if (verify) requireSimulators(chosenSimulators(simulator ?? "all", simulatorsOf(hdl)));
+  if (verify) {
+    const [{ requireSimulators }, { chosenSimulators }] = await Promise.all([
+      import("../sim/tools.js"),
+      import("../sim/verify.js"),
+    ]);
+    requireSimulators(chosenSimulators(simulator ?? "all", simulatorsOf(hdl)));
+  }
+  const [{ generateFromSpec }, { writeUnit }] = await Promise.all([
+    import("./generate.js"),
+    import("./write.js"),
+  ]);
   const generation = generateFromSpec(spec);
   printSummary(generation);
-  const written = await writeUnit(generation, { outDir, force, verify, simulator, lint, hdl, exports });
+  const written = await writeUnit(generation, { outDir: dir, force, verify, simulator, lint, hdl, exports });
   if (written.verification) printVerification(written.verification);
   const seconds = (performance.now() - started) / 1000;
   console.log(
@@ -305,17 +354,48 @@ async function simCommand(argv: Record<string, unknown>): Promise<number> {
   refuseExtraArguments(argv, 0);
   const options = commandOptions(simSchema, simShape, argv);
   // A report that could not be written is refused before anything runs.
-  if (options.junit !== undefined) checkJunitPath(options.junit);
+  if (options.junit !== undefined) {
+    const { checkJunitPath } = await import("../sim/junit.js");
+    checkJunitPath(options.junit);
+  }
+  const { verifyUnit } = await import("../sim/verify.js");
   const verification = await verifyUnit(String(argv.dir), options.simulator, {
     lint: options.lint,
     trust: options.trust,
   });
   printVerification(verification);
   if (options.junit !== undefined) {
+    const [{ writeJunit }, { verificationJunit }] = await Promise.all([
+      import("../sim/junit.js"),
+      import("../sim/verify.js"),
+    ]);
     writeJunit(options.junit, verificationJunit(verification));
     console.log(`wrote ${options.junit}`);
   }
+  await recordSimulation(String(argv.dir), verification);
   return verification.passed ? 0 : 1;
+}
+
+/**
+ * Records a simulation in the unit's manifest.json and report.md, as gen --verify does; a
+ * unit in a folder pwlgen may not write (read-only, another user's) keeps its files.
+ */
+async function recordSimulation(dir: string, verification: Verification): Promise<void> {
+  const { recordVerification } = await import("./report/verification.js");
+  try {
+    recordVerification(dir, verification.results);
+    console.log("recorded in manifest.json and report.md");
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    // Another run holds the unit's lock: the results stand, unrecorded.
+    if (error instanceof UserError) {
+      console.log(`not recorded in manifest.json and report.md: ${error.message}`);
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw error;
+    console.log(`not recorded in manifest.json and report.md: ${dir} is not writable (${code})`);
+  }
 }
 
 const LINT_LABEL = { clean: "clean", warnings: "WARNINGS", errors: "ERRORS" } as const;
@@ -371,7 +451,7 @@ function printTable(
   const how = method === "optimal" ? "minimum, " : method === "lsq-greedy" ? "lsq-greedy, " : "";
   console.log(
     `  ${port}: ${counted(hw.segments, "segment")} (${how}${architectureText(channel)}${unfolded ? `; ${unfolded.segments} without folding` : ""}), ` +
-      `max error ${accuracy.max.toPrecision(4)} (${(accuracy.max / outUlp).toFixed(2)} ulp) <= bound ${showReal(channel.bound)}, ` +
+      `max error ${boundComparison(accuracy.max, channel.bound, outUlp)}, ` +
       `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );
   console.log(
@@ -392,4 +472,18 @@ function printTable(
         `${choice.method === "auto" ? `; optimal needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
     );
   }
+}
+
+/**
+ * "0.0009766 (32.00 ulp) <= bound 2^-10": a bound that is a power of two is shown as one;
+ * any other is printed with the same precision as the error, so that an error just under
+ * it does not read as above it (and an error equal to it says "= bound").
+ */
+function boundComparison(max: number, bound: number, outUlp: number): string {
+  const ulps = `(${(max / outUlp).toFixed(2)} ulp)`;
+  const relation = max === bound ? "= bound" : "<= bound";
+  if (Number.isInteger(Math.log2(bound)))
+    return `${max.toPrecision(4)} ${ulps} ${relation} ${showReal(bound)}`;
+  const [maxText, boundText] = samePrecision(max, bound);
+  return `${maxText} ${ulps} ${relation} ${boundText}`;
 }

@@ -1,11 +1,11 @@
-import { join } from "node:path";
 import type { Generation } from "./generate.js";
 import { checkReplaceable, stageDirectory } from "./output/write.js";
+import { defaultOutputDir } from "./output/places.js";
 import { type Unit, type UnitOptions, renderDocuments, renderUnit } from "./unit.js";
 import { type SimulatorChoice, type Verification, verifyUnit } from "../sim/verify.js";
 
 export interface WriteOptions extends UnitOptions {
-  /** Default rtl-out/<module>. */
+  /** Default rtl-out/<module> in the project (see defaultOutputDir). */
   readonly outDir?: string;
   /** Replace a directory pwlgen did not make. */
   readonly force?: boolean;
@@ -29,7 +29,7 @@ export interface Written {
  * aborts and writes nothing.
  */
 export async function writeUnit(generation: Generation, options: WriteOptions = {}): Promise<Written> {
-  const dir = options.outDir ?? join("rtl-out", generation.design.module);
+  const dir = options.outDir ?? defaultOutputDir(generation.design.module);
   const force = options.force ?? false;
   checkReplaceable(dir, force);
   const unit = await renderUnit(generation, undefined, {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Makes sure Icarus Verilog, Verilator, GHDL, a C compiler and python3 with NumPy (and,
 // best effort, ccache) are installed before the tests run (GHDL, cc and NumPy check the
-// VHDL, C and NumPy exports). As root with apt-get it installs what is missing; otherwise it says what
-// to install and fails.
+// VHDL, C and NumPy exports). As root with apt-get it installs what is missing; otherwise
+// it says what to install and fails. Chromium, for the explorer's browser test, is needed
+// in CI (PWLGEN_REQUIRE_BROWSER or CI set): installed there like the simulators, a failure
+// if missing; elsewhere its absence only skips that test, and this says so.
 import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -28,7 +30,13 @@ const missing = [
   ...(hasNumpy() ? [] : ["python3-numpy"]),
 ];
 const canApt = process.getuid?.() === 0 && has("apt-get");
-const packages = [...missing, ...(has("ccache") ? [] : ["ccache"])];
+const browserRequired = Boolean(process.env.PWLGEN_REQUIRE_BROWSER || process.env.CI);
+const hasBrowser = () => ["chromium", "chromium-browser"].some(has) || Boolean(process.env.PWLGEN_CHROMIUM);
+const packages = [
+  ...missing,
+  ...(has("ccache") ? [] : ["ccache"]),
+  ...(browserRequired && !hasBrowser() ? ["chromium"] : []),
+];
 
 if (packages.length > 0 && canApt) {
   const install = () =>
@@ -51,6 +59,16 @@ if (still.length > 0) {
       "Install them with your system's packages, e.g. `sudo apt-get install iverilog verilator ghdl gcc python3-numpy` (Debian/Ubuntu).",
   );
   process.exit(1);
+}
+if (!hasBrowser()) {
+  if (browserRequired) {
+    console.error(
+      "pwlgen tests in CI need Chromium for the explorer's browser test, and it is missing.\n" +
+        "Install it with your system's packages, e.g. `sudo apt-get install chromium` (Debian/Ubuntu).",
+    );
+    process.exit(1);
+  }
+  console.log("pwlgen tests: no chromium on PATH; the explorer's browser test will be skipped");
 }
 const version = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" }).split("\n")[0];
 console.log(

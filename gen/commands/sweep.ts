@@ -2,6 +2,7 @@ import cliProgress from "cli-progress";
 import { counted } from "../text.js";
 import { type JunitCase, checkJunitPath, junitXml, writeJunit } from "../../sim/junit.js";
 import type { SweepRow } from "../sweep/row.js";
+import { defaultOutputDir } from "../output/places.js";
 import { stdoutIsTTY, terminalStream } from "../terminal.js";
 import { showReal } from "../spec/bound.js";
 import { commandOptions } from "../spec/cli-options.js";
@@ -47,7 +48,7 @@ export async function sweepCommand(argv: Record<string, unknown>): Promise<numbe
 
 export async function mergeCommand(argv: Record<string, unknown>): Promise<number> {
   const dirs = (argv.dirs as string[] | undefined) ?? [];
-  const outDir = typeof argv.outDir === "string" ? argv.outDir : "rtl-out/sweep-merged";
+  const outDir = typeof argv.outDir === "string" ? argv.outDir : defaultOutputDir("sweep-merged");
   const rows = await mergeSweeps(dirs, outDir, argv.force === true);
   console.log(
     `merged ${counted(dirs.length, "shard")}: ${counted(rows.length, "point")} into ${outDir.replace(/\/+$/, "")}/`,
@@ -73,9 +74,11 @@ function describe(outcome: PointOutcome): string {
   const bound =
     row.segmentBudget !== null
       ? `budget ${counted(row.segmentBudget, "segment")}`
-      : row.maxErrorBound !== null
-        ? showReal(row.maxErrorBound)
-        : "";
+      : typeof row.spec?.maxError === "string"
+        ? row.spec.maxError // as the user wrote it: 2^-6, 1e-3, 1ulp
+        : row.maxErrorBound !== null
+          ? showReal(row.maxErrorBound)
+          : "";
   const method = row.target === null ? row.method : `${row.method} (${row.target})`;
   const what = `${row.function} ${method} ${row.in}->${row.out} ${bound}, symmetry ${row.symmetry}, pipeline ${row.pipeline}`;
   if (row.status !== "ok") return `${what}: ${row.status}: ${row.message}`;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { commandOptions } from "../spec/cli-options.js";
 import { TARGET_NAMES, TARGETS, fmaxTargetsText } from "../synth/targets.js";
-import { synthUnit } from "../synth/unit.js";
+import { counted } from "../text.js";
 
 /** `pwlgen synth DIR`: Yosys cell counts (and Fmax) of a generated unit. */
 export const synthShape = {
@@ -29,6 +29,8 @@ const synthSchema = z
 
 export async function synthCommand(argv: Record<string, unknown>): Promise<number> {
   const options = commandOptions(synthSchema, synthShape, argv);
+  // Yosys (WebAssembly) loads only to synthesize.
+  const { synthUnit } = await import("../synth/unit.js");
   const [result] = await synthUnit(String(argv.dir), [options.target], { fmax: options.fmax });
   if (!result) return 1;
   if (options.json) {
@@ -38,7 +40,7 @@ export async function synthCommand(argv: Record<string, unknown>): Promise<numbe
   } else {
     const path = result.criticalPath;
     console.log(
-      `${result.target}: ${result.lut} LUTs, ${result.carry} carry, ${result.dsp} DSPs, ${result.bram} BRAMs, ${result.ff} FFs` +
+      `${result.target}: ${counted(result.lut, "LUT")}, ${result.carry} carry, ${counted(result.dsp, "DSP")}, ${counted(result.bram, "BRAM")}, ${counted(result.ff, "FF")}` +
         (result.fmaxMHz !== undefined
           ? `, Fmax ${path?.untimed ? "at most " : ""}${result.fmaxMHz.toFixed(2)} MHz`
           : "") +

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, realpathSync, rmdirSync, statSync, statfsSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmdirSync, statSync, statfsSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { PACKAGE_ROOT } from "../paths.js";
@@ -227,4 +227,25 @@ function code(error: unknown): string {
 /** A long name in a message: its start and end. */
 function cut(name: string): string {
   return name.length > 40 ? `${name.slice(0, 20)}...${name.slice(-12)}` : name;
+}
+
+/**
+ * Where an output goes when no --out-dir is given: rtl-out/<name> in the project the
+ * command runs in (the nearest folder at or above the current one holding package.json or
+ * .git, below the home directory), so a run from a subfolder (src/, gen/) does not leave
+ * an rtl-out/ there; outside any project, in the current folder. Relative to the current
+ * folder (`../rtl-out/sweep` from a subfolder), as the commands print it.
+ */
+export function defaultOutputDir(name: string): string {
+  const cwd = process.cwd();
+  const home = resolve(homedir());
+  let root = cwd;
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (dir === home || dirname(dir) === dir) break;
+    if (existsSync(join(dir, "package.json")) || existsSync(join(dir, ".git"))) {
+      root = dir;
+      break;
+    }
+  }
+  return join(relative(cwd, root), "rtl-out", name);
 }

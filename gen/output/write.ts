@@ -268,3 +268,18 @@ export function removeBestEffort(path: string): void {
     // left for the next run
   }
 }
+
+/**
+ * Replaces files of a directory together: each is written beside its final name, then all
+ * are renamed into place in one commit (synth and sim record their results this way).
+ */
+export function writeTogether(dir: string, files: readonly (readonly [string, string])[]): void {
+  const temporary = files.map(([path, contents]) => {
+    const temp = `${path}.${process.pid}.tmp`;
+    trackTemporary(temp);
+    writeFileSync(temp, contents);
+    return [temp, path] as const;
+  });
+  commit(dir, () => temporary.forEach(([temp, path]) => renameSync(temp, path)));
+  temporary.forEach(([temp]) => releaseTemporary(temp));
+}

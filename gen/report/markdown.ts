@@ -75,21 +75,7 @@ export function reportMarkdown(
   }
 
   lines.push(...costSection(generation));
-  lines.push("## Verification", "");
-  if (verification && verification.length > 0) {
-    lines.push("| simulator | vectors | mismatches | result |", "|---|---|---|---|");
-    for (const result of verification) {
-      lines.push(
-        `| ${result.simulator} | ${result.vectors} | ${result.mismatches} | ${result.passed ? "PASS" : "FAIL"} |`,
-      );
-    }
-  } else {
-    const benches = [
-      ...(files.testbench ? [`\`${files.testbench}\` in Icarus Verilog and Verilator`] : []),
-      ...(files.vhdlTestbench ? [`\`${files.vhdlTestbench}\` in GHDL`] : []),
-    ];
-    lines.push(`Not run here. \`pwlgen sim <this directory>\` simulates ${benches.join(", and ")}.`);
-  }
+  lines.push("## Verification", "", ...verificationLines(verification, files));
   lines.push(
     "",
     `Vectors: ${vectors.count} in \`${files.vectors}\`, ${vectors.exhaustive ? "every input code" : `corner cases and a random sample (seed ${vectors.seed})`}.`,
@@ -331,4 +317,34 @@ function saturationText(channel: PwlChannel): string {
   return channel.overflow === "wrap"
     ? "none (wrap; every value is in range)"
     : "none needed (every value is in range)";
+}
+
+/** A simulation's record in manifest.json and report.md (no timings: the same run, the same bytes). */
+export interface VerificationRecord {
+  readonly simulator: string;
+  readonly vectors: number;
+  readonly mismatches: number;
+  readonly passed: boolean;
+}
+
+/** The body of report.md's Verification section: the results, or how to get them. */
+export function verificationLines(
+  verification: readonly VerificationRecord[] | undefined,
+  files: { readonly testbench?: string; readonly vhdlTestbench?: string },
+): string[] {
+  if (!verification || verification.length === 0) {
+    const benches = [
+      ...(files.testbench ? [`\`${files.testbench}\` in Icarus Verilog and Verilator`] : []),
+      ...(files.vhdlTestbench ? [`\`${files.vhdlTestbench}\` in GHDL`] : []),
+    ];
+    return [`Not run here. \`pwlgen sim <this directory>\` simulates ${benches.join(", and ")}.`];
+  }
+  return [
+    "| simulator | vectors | mismatches | result |",
+    "|---|---|---|---|",
+    ...verification.map(
+      (result) =>
+        `| ${result.simulator} | ${result.vectors} | ${result.mismatches} | ${result.passed ? "PASS" : "FAIL"} |`,
+    ),
+  ];
 }

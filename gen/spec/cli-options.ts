@@ -24,11 +24,11 @@ export function yargsOptions(shape: z.ZodRawShape): Record<string, Options> {
   const options: Record<string, Options> = {};
   for (const [key, property] of Object.entries(jsonProperties(shape))) {
     const choices = property.enum ?? property.anyOf?.flatMap((p) => p.enum ?? []);
+    // JSON Schema leaves out the default of a field that transforms its input (integers).
+    const fallback = property.default ?? zodDefault(shape[key]);
     const notes = [
       choices && choices.length > 0 ? `one of: ${choices.join(", ")}` : "",
-      property.default !== undefined && property.default !== false
-        ? `default: ${String(property.default)}`
-        : "",
+      fallback !== undefined && fallback !== false ? `default: ${String(fallback)}` : "",
     ].filter(Boolean);
     options[kebab(key)] = {
       type: isSwitch(property) ? "boolean" : "string",
@@ -41,6 +41,13 @@ export function yargsOptions(shape: z.ZodRawShape): Record<string, Options> {
     };
   }
   return options;
+}
+
+/** The default of a zod field declared with .default(), if any (its value as the user would write it). */
+function zodDefault(field: unknown): unknown {
+  const def = (field as { _zod?: { def?: { type?: string; defaultValue?: unknown } } } | undefined)?._zod
+    ?.def;
+  return def?.type === "default" ? def.defaultValue : undefined;
 }
 
 /** A shape's options as JSON Schema properties (their input side), by camelCase key. */

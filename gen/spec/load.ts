@@ -1,8 +1,14 @@
 import { createHash } from "node:crypto";
-import { type Document, LineCounter, isNode, isScalar, parseDocument, visit } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import type { z } from "zod";
 import { FILE_LIMITS, readUserFile } from "../input/files.js";
 import { UserError } from "./errors.js";
+import { didYouMean } from "../text.js";
+
+/** The YAML parser, loaded with the first spec file read (most commands read none). */
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 
 /**
  * Where option values came from, so that a bad one is named the way the user wrote it:
@@ -50,10 +56,10 @@ export function readSpecFile(path: string): SpecFile {
   const language = json ? "JSON" : "YAML";
   const invalid = (error: { message: string }): UserError =>
     new UserError("--spec", path, `is not valid ${language}: ${firstLine(error.message)}`);
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   // JSON is YAML: the same document gives JSON files their keys and lines. Merge keys (<<)
   // would bring in fields no key names; they stay plain (unknown) keys.
-  const document = parseDocument(text, { uniqueKeys: false, merge: false, lineCounter: lines });
+  const document = yaml().parseDocument(text, { uniqueKeys: false, merge: false, lineCounter: lines });
   let data: unknown;
   if (json) {
     // JSON.parse is the judge of JSON (it keeps the last of repeated keys, found below).
@@ -95,8 +101,9 @@ export function readSpecFile(path: string): SpecFile {
 }
 
 /** Each mapping's keys are plain values, given once: one set per mapping, linear in the keys. */
-function refuseRepeatedKeys(document: Document, path: string, lines: LineCounter): void {
-  visit(document, {
+function refuseRepeatedKeys(document: Yaml.Document, path: string, lines: Yaml.LineCounter): void {
+  const { isNode, isScalar } = yaml();
+  yaml().visit(document, {
     Map(_, map) {
       // As object keys: 1 and "1" are the same field.
       const seen = new Set<string>();
@@ -139,7 +146,30 @@ export function parseOptions<S extends z.ZodType>(
     );
   }
   const key = String(issue.path[0] ?? "");
-  throw new UserError(label(key, sources), values[key], reason(issue));
+  const value = values[key];
+  // A required option left out: say what to give, in the words of its --help text.
+  const description =
+    value === undefined && issue.code === "invalid_type" ? fieldDescription(schema, key) : "";
+  throw new UserError(
+    label(key, sources),
+    value,
+    description ? `is required: give the ${description}` : reason(issue, value),
+  );
+}
+
+/** A field's description (its --help text) in an object schema, possibly refined or preprocessed. */
+function fieldDescription(schema: z.ZodType, key: string): string {
+  let inner: unknown = schema;
+  for (let depth = 0; depth < 4; depth++) {
+    const node = inner as {
+      shape?: Record<string, { description?: string }>;
+      def?: { in?: unknown; out?: unknown };
+    };
+    if (node.shape) return node.shape[key]?.description ?? "";
+    inner = node.def?.out ?? node.def?.in;
+    if (!inner) break;
+  }
+  return "";
 }
 
 function label(key: string, sources: OptionSources): string {
@@ -148,10 +178,13 @@ function label(key: string, sources: OptionSources): string {
 }
 
 /** What a zod issue says, in the words of a one-line message (after the field and value). */
-export function reason(issue: z.core.$ZodIssue): string {
+export function reason(issue: z.core.$ZodIssue, input?: unknown): string {
   switch (issue.code) {
-    case "invalid_value":
-      return `is not one of: ${issue.values.map(String).join(", ")}`;
+    case "invalid_value": {
+      const choices = issue.values.map(String);
+      const hint = typeof input === "string" ? didYouMean(input, choices) : "";
+      return `is not one of: ${choices.join(", ")}${hint}`;
+    }
     case "invalid_type":
       return issue.expected === "int" ? "must be an integer" : `must be ${article(issue.expected)}`;
     case "too_small":

@@ -351,7 +351,7 @@ export const runShape = {
     .min(1)
     .optional()
     .describe(
-      "output directory (default rtl-out/<module>); replaced only if pwlgen made it, or with --force",
+      "output directory (default rtl-out/<module> in the project: at the nearest folder above holding package.json or .git); replaced only if pwlgen made it, or with --force",
     ),
   verify: z
     .boolean()

@@ -257,6 +257,7 @@ function describe(
   | "rounding"
   | "exactZero"
   | "segmentBudget"
+  | "spec"
 > {
   const spec = point.spec as Record<string, unknown>;
   return {
@@ -271,6 +272,9 @@ function describe(
     rounding: String(spec.rounding),
     exactZero: spec.exactZero === true,
     segmentBudget: spec.segments === undefined ? null : Number(spec.segments),
+    spec: Object.fromEntries(
+      Object.entries(spec).map(([key, value]) => [key, typeof value === "boolean" ? value : String(value)]),
+    ),
   };
 }
 

@@ -85,9 +85,11 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
                   } as DesignSpecInput;
                   const boundText = bound.maxError ?? `${bound.segments}seg`;
                   const methodKey = usesTarget(method) ? `${method}-${target}` : method;
+                  // 2^-6 is "2pow-6" ("2e-6" would read as 2x10^-6), "." is "p" (s4.12 is s4p12).
                   const key = [fn, input, output, boundText, methodKey, symmetry, `p${pipeline}`]
                     .join("_")
-                    .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : c === "^" ? "e" : "_"));
+                    .replace(/\s*(\^|\*\*)\s*/g, "pow")
+                    .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : "_"));
                   points.push({ index: points.length, spec, key });
                 }
               }

@@ -53,6 +53,11 @@ export interface SweepRow {
   readonly specHash: string | null;
   /** The point's directory (unit files and row.json), relative to the sweep directory. */
   readonly unit: string;
+  /**
+   * The point's design options as the sweep gave them (bounds as written, e.g. "2^-6"):
+   * `pwlgen gen` with these rebuilds the unit (same spec hash). Not a CSV column.
+   */
+  readonly spec: Readonly<Record<string, string | boolean>>;
 }
 
 /**

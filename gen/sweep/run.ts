@@ -15,6 +15,8 @@ import { join } from "node:path";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT, TOOL_NAME } from "../paths.js";
 import { sweepPlots } from "../plot/sweep.js";
+import { explorerPage } from "./explorer.js";
+import { EXPLORER_FILE, MARKER } from "./names.js";
 import { UserError } from "../spec/errors.js";
 import { canonicalHash } from "../spec/load.js";
 import { specHash } from "../spec/normalize.js";
@@ -26,7 +28,7 @@ import type { TargetName } from "../synth/targets.js";
 
 /**
  * Runs a sweep: every point (or a shard of them) on a pool of worker threads, each point
- * cached in its own directory, then sweep.json, sweep.csv and the plots. Rerunning the same
+ * cached in its own directory, then sweep.json, sweep.csv, the plots and index.html. Rerunning the same
  * sweep, or resuming an interrupted one, recomputes only what is missing.
  */
 export interface SweepProgress {
@@ -42,7 +44,7 @@ export interface SweepSummary {
   readonly files: readonly string[];
 }
 
-export const MARKER = ".pwlgen-sweep.json";
+export { MARKER };
 const WORKER = join(PACKAGE_ROOT, "dist", "gen", "sweep", "worker.js");
 
 export async function runSweep(options: SweepOptions, progress?: SweepProgress): Promise<SweepSummary> {
@@ -119,7 +121,7 @@ async function runClaimed(
   };
 }
 
-/** sweep.json (an array of rows), sweep.csv and the plots. */
+/** sweep.json (an array of rows), sweep.csv, the plots and the explorer page (index.html). */
 export async function sweepFiles(
   rows: readonly SweepRow[],
   targets: readonly string[],
@@ -128,6 +130,7 @@ export async function sweepFiles(
     ["sweep.json", `${JSON.stringify(rows, null, 2)}\n`],
     ["sweep.csv", toCsv(rows, targets)],
     ...(await sweepPlots(rows, targets)),
+    [EXPLORER_FILE, explorerPage(rows, targets)],
   ]);
 }
 
@@ -239,7 +242,7 @@ export function markerText(marker: SweepMarker): string {
 }
 
 /** What a sweep directory holds besides its marker: files it writes, and points/. */
-const SWEEP_ENTRIES = /^(sweep\.(json|csv)|[\w-]+\.svg|points)$/;
+const SWEEP_ENTRIES = /^(sweep\.(json|csv)|index\.html|[\w-]+\.svg|points)$/;
 
 /**
  * Whether an existing directory is a sweep's (true), or why not: empty, or holding a

@@ -8,6 +8,7 @@ import {
   runShape,
 } from "../spec/schema.js";
 import { canonicalJson, reason } from "../spec/load.js";
+import { defaultOutputDir } from "../output/places.js";
 
 /**
  * `pwlgen sweep` options: every design field becomes a list (comma-separated on the
@@ -41,7 +42,7 @@ const listOf = (element: z.ZodType, what: string) =>
       } else {
         ctx.addIssue({
           code: "custom",
-          message: `has ${JSON.stringify(item)}, which ${parsed.error.issues[0] ? reason(parsed.error.issues[0]) : "is not valid"}`,
+          message: `has ${JSON.stringify(item)}, which ${parsed.error.issues[0] ? reason(parsed.error.issues[0], item) : "is not valid"}`,
         });
         return z.NEVER;
       }
@@ -128,7 +129,13 @@ export const sweepShape = {
     .describe(
       "run only the i-th of n deterministic slices (i/n), for CI matrix jobs; join them with sweep merge",
     ),
-  outDir: z.string().min(1).default("rtl-out/sweep").describe("output directory"),
+  outDir: z
+    .string()
+    .min(1)
+    .default(() => defaultOutputDir("sweep"))
+    .describe(
+      "output directory; by default in the project (the nearest folder above holding package.json or .git)",
+    ),
   force: runShape.force.describe("use an output directory that pwlgen did not make"),
   yes: z
     .boolean()
@@ -138,7 +145,11 @@ export const sweepShape = {
 
 /** `pwlgen sweep merge DIR...` options. */
 export const mergeShape = {
-  outDir: z.string().min(1).optional().describe("where to write (default rtl-out/sweep-merged)"),
+  outDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("where to write (default rtl-out/sweep-merged in the project)"),
   force: z.boolean().default(false).describe("use an output directory pwlgen did not make"),
 };
 

@@ -1,10 +1,8 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type UnitOnDisk, readUnit, readUnitFile, unitFileName } from "../../sim/unit.js";
 import { FILE_LIMITS, readUserFile } from "../input/files.js";
-import { commit } from "../output/interrupt.js";
 import { lockDirectory } from "../output/lock.js";
-import { releaseTemporary, trackTemporary } from "../output/write.js";
+import { writeTogether } from "../output/write.js";
 import { readManifest } from "../report/manifest.js";
 import { measureFmax } from "./fmax.js";
 import { type TargetName, TARGETS } from "./targets.js";
@@ -142,16 +140,4 @@ export function withSynthesisSection(report: string, synthesis: Record<string, S
 function fmaxCell(record: SynthRecord): string {
   if (record.fmaxMHz === undefined) return "";
   return `${record.criticalPath?.untimed ? "at most " : ""}${record.fmaxMHz.toFixed(2)}`;
-}
-
-/** Writes files beside their final names, then renames them all into place in one commit. */
-function writeTogether(dir: string, files: readonly (readonly [string, string])[]): void {
-  const temporary = files.map(([path, contents]) => {
-    const temp = `${path}.${process.pid}.tmp`;
-    trackTemporary(temp);
-    writeFileSync(temp, contents);
-    return [temp, path] as const;
-  });
-  commit(dir, () => temporary.forEach(([temp, path]) => renameSync(temp, path)));
-  temporary.forEach(([temp]) => releaseTemporary(temp));
 }

@@ -2,7 +2,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { TOOL_NAME, TOOL_VERSION } from "../paths.js";
 import { counted } from "../text.js";
 import { renderSvg } from "../plot/render.js";
-import type { TrainOptions, TrainResult } from "./train.js";
+import type { TrainOptions, TrainResult, VariantUnit } from "./train.js";
 
 /**
  * train.json (the interface other tools read: dataset, function, seeds, variants with
@@ -19,6 +19,7 @@ export function trainJson(result: TrainResult, options: TrainOptions): object {
     function: result.function,
     seeds: result.seeds,
     unit: result.unit,
+    units: result.units,
     samples: result.samples,
     model: {
       hidden: options.layers.split(",").map(Number),
@@ -43,7 +44,7 @@ export function trainMarkdown(result: TrainResult): string {
     `# Training with ${result.function} on ${result.dataset}`,
     "",
     `MLP on ${result.samples.train} training and ${result.samples.test} test samples (${result.samples.features} features), seeds ${result.seeds.join(", ")}. ` +
-      `PWL unit ${result.unit.module}: ${counted(result.unit.segments, "segment")}, |error| <= ${result.unit.maxErrorBound.toPrecision(4)}; the PWL variants run its golden model.`,
+      unitsSentence(result),
     "",
     "| variant | test accuracy (mean +- std) | within 2 std of exact | final loss | backward f' time vs exact |",
     "|---|---:|---|---:|---:|",
@@ -63,6 +64,19 @@ export function trainMarkdown(result: TrainResult): string {
     "",
   ];
   return lines.join("\n");
+}
+
+/** Which unit each PWL variant ran: one sentence when they share it, else one clause each. */
+function unitsSentence(result: TrainResult): string {
+  const describe = (unit: VariantUnit): string =>
+    `${unit.module}: ${counted(unit.segments, "segment")}, |error| <= ${unit.maxErrorBound.toPrecision(4)}` +
+    (unit.derivative.segments !== undefined ? `, f' in ${counted(unit.derivative.segments, "segment")}` : "");
+  const [first] = result.units;
+  if (!first) return "No PWL variant was trained.";
+  if (result.units.every((unit) => unit.specHash === first.specHash)) {
+    return `PWL unit ${describe(first)}; the PWL variants run its golden model.`;
+  }
+  return `${result.units.map((unit) => `${unit.variant} runs the golden model of unit ${describe(unit)}`).join("; ")}.`;
 }
 
 export async function trainPlot(result: TrainResult): Promise<string> {

@@ -8,6 +8,7 @@ import { type PwlDesign, freeze } from "../design/ir.js";
 import { generate, resolveFunction } from "../generate.js";
 import { type BoundSpec, boundText } from "../spec/bound.js";
 import { UserError } from "../spec/errors.js";
+import { defaultOutputDir } from "../output/places.js";
 import { type DesignSpec, type DesignSpecInput, designSchema, designShape } from "../spec/schema.js";
 import { parseOptions } from "../spec/load.js";
 import { specHash } from "../spec/normalize.js";
@@ -86,9 +87,9 @@ export const trainShape = {
   outDir: z
     .string()
     .min(1)
-    .default("rtl-out/train")
+    .default(() => defaultOutputDir("train"))
     .describe(
-      "where train.json, train.md and train.svg go: a new or empty directory, or one pwlgen train wrote (else --force)",
+      "where train.json, train.md and train.svg go (by default in the project: the nearest folder above holding package.json or .git): a new or empty directory, or one pwlgen train wrote (else --force)",
     ),
   force: z
     .boolean()
@@ -173,10 +174,35 @@ export interface TrainResult {
     readonly maxErrorBound: number;
     readonly segments: number;
   };
+  /** The unit each PWL variant ran (pwl-slope and pwl-pwl may run different units). */
+  readonly units: readonly VariantUnit[];
   readonly variants: readonly VariantResult[];
   readonly samples: { readonly train: number; readonly test: number; readonly features: number };
   /** Why a variant --derivative asked for was left out (one line each). */
   readonly notes: readonly string[];
+}
+
+/** A unit a PWL variant trained with: y's segments, and dy's (slope tap or PWL of f'). */
+export interface VariantUnit {
+  readonly variant: "pwl-slope" | "pwl-pwl";
+  readonly module: string;
+  readonly specHash: string;
+  readonly maxErrorBound: number;
+  readonly segments: number;
+  readonly derivative: { readonly mode: string; readonly segments?: number };
+}
+
+function variantUnit(variant: VariantUnit["variant"], design: PwlDesign): VariantUnit {
+  const dy = design.dy;
+  return {
+    variant,
+    module: design.module,
+    specHash: design.specHash,
+    maxErrorBound: design.y.bound,
+    segments: design.y.breakpoints.length,
+    derivative:
+      dy?.kind === "pwl" ? { mode: "pwl", segments: dy.breakpoints.length } : { mode: dy?.kind ?? "none" },
+  };
 }
 
 export function train(options: TrainOptions): TrainResult {
@@ -229,6 +255,13 @@ export function train(options: TrainOptions): TrainResult {
       maxErrorBound: y.y.bound,
       segments: y.y.breakpoints.length,
     },
+    units: results.flatMap((r) =>
+      r.name === "pwl-slope"
+        ? [variantUnit(r.name, designs.unit)]
+        : r.name === "pwl-pwl"
+          ? [variantUnit(r.name, designs.pwlUnit ?? designs.unit)]
+          : [],
+    ),
     variants: results.map((r, i) => ({
       name: r.name,
       accuracy: r.accuracy,
@@ -249,7 +282,13 @@ export function train(options: TrainOptions): TrainResult {
  */
 function activations(options: TrainOptions): {
   exact: Activation;
-  designs: { slope: Activation; pwl?: Activation; unit: PwlDesign; functionName: string };
+  designs: {
+    slope: Activation;
+    pwl?: Activation;
+    unit: PwlDesign;
+    pwlUnit?: PwlDesign;
+    functionName: string;
+  };
 } {
   if (options.design) {
     const { design, spec } = readUnitDirectory(options.design);
@@ -284,6 +323,7 @@ function activations(options: TrainOptions): {
       slope: pwlActivation(slopeUnit.design, "port"),
       pwl: pwlActivation(pwlUnit.design, "port"),
       unit: slopeUnit.design,
+      pwlUnit: pwlUnit.design,
       functionName: slopeUnit.function.name,
     },
   };

@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, it, expect } from "vitest";
 import { expectUserError, runCli as run } from "../support/cli.js";
+import { rebuildCommand } from "../../gen/sweep/explorer.js";
+import type { SweepRow } from "../../gen/sweep/row.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "bin", "pwlgen.js");
@@ -499,7 +501,7 @@ describe("pwlgen list and bad command lines", () => {
   it("an unknown command is named as a command, with the commands there are", async () => {
     const line = expectUserError(await run(["frobnicate", "--x"]));
     expect(line).toContain(`command: "frobnicate" is not a pwlgen command`);
-    expect(line).toContain("gen, sim, synth, sweep, train, list");
+    expect(line).toContain("gen, sim, synth, sweep, explore, train, list");
   });
 
   it("options of a zero or positive number say which (--lr 0: greater than 0)", async () => {
@@ -725,6 +727,7 @@ describe("pwlgen sweep: what it prints", () => {
     const result = await run([
       ...["sweep", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--jobs", "1"],
       ...["--segments", "1,2", "--symmetry", "auto,off", "--pipeline", "0,1", "--out-dir", out],
+      ...["--method", "optimal"],
     ]);
     expect(result.stderr).toEqual([]);
     expect(result.code).toBe(0);
@@ -782,5 +785,177 @@ describe("the real binary (node bin/pwlgen.js)", () => {
     const result = binary(["frobnicate"]);
     expect(result.status).toBe(2);
     expect(result.stderr.startsWith("pwlgen: error:")).toBe(true);
+  });
+});
+
+describe("what a new user tripped over (issue 12)", () => {
+  it("sweep point folders name 2^-6 unambiguously, and progress lines print bounds as written", async () => {
+    const out = join(tempDir(), "s");
+    const result = await run([
+      ...["sweep", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--jobs", "1"],
+      ...["--max-error", "2^-4,1e-1", "--method", "optimal", "--out-dir", out],
+    ]);
+    expect(result.stderr).toEqual([]);
+    expect(result.code).toBe(0);
+    const folders = readdirSync(join(out, "points"));
+    expect(folders.some((name) => name.includes("_2pow-4_"))).toBe(true);
+    // "2e-4" would read as 2x10^-4.
+    expect(folders.some((name) => /\d+e-4/.test(name))).toBe(false);
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal s3.5->u1.7 2^-4,"))).toBe(true);
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal s3.5->u1.7 1e-1,"))).toBe(true);
+  });
+
+  it("max error and bound print with the same precision, so a bound met never reads as exceeded", async () => {
+    const result = await run([
+      ...["gen", "--function", "sigmoid", "--in", "s4.12", "--out", "u1.15", "--segments", "4"],
+      ...["--method", "optimal", "--out-dir", join(tempDir(), "u")],
+    ]);
+    expect(result.code).toBe(0);
+    const line = result.stdout.find((l) => l.includes("max error"))!;
+    const match = /max error (\S+) \([\d.]+ ulp\) (<=|=) bound (\S+),/.exec(line);
+    expect(match, line).not.toBeNull();
+    const [, max, relation, bound] = match!;
+    const digits = (text: string) =>
+      text
+        .replace(/e.*$/, "")
+        .replace(/^[0.]+/, "")
+        .replace(".", "").length;
+    expect(digits(max!)).toBe(digits(bound!));
+    if (relation === "=") expect(max).toBe(bound);
+    else {
+      expect(max).not.toBe(bound);
+      expect(Number(max)).toBeLessThanOrEqual(Number(bound));
+    }
+  });
+
+  it("a missing --in or --out says what to give, as --max-error does", async () => {
+    const missingIn = expectUserError(
+      await run(["gen", "--function", "sigmoid", "--out", "u1.15", "--max-error", "2^-8"]),
+    );
+    expect(missingIn).not.toContain("must be a string");
+    expect(missingIn).toContain("--in: (missing) is required: give the input format");
+    expect(missingIn).toContain("s4.12");
+    const missingOut = expectUserError(
+      await run(["gen", "--function", "sigmoid", "--in", "s4.12", "--max-error", "2^-8"]),
+    );
+    expect(missingOut).toContain("--out: (missing) is required: give the output format");
+  });
+
+  it("run from a subfolder of a project, the default rtl-out/ is the project's, and the path written is printed", () => {
+    const project = tempDir();
+    writeFileSync(join(project, "package.json"), "{}\n");
+    const sub = join(project, "src", "deep");
+    mkdirSync(sub, { recursive: true });
+    const result = spawnSync(process.execPath, [BIN, "gen", ...SMALL], {
+      cwd: sub,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(listing(join(project, "rtl-out", SMALL_MODULE))).toEqual(unitFiles(SMALL_MODULE));
+    expect(existsSync(join(sub, "rtl-out"))).toBe(false);
+    expect(result.stdout).toContain(`wrote ../../rtl-out/${SMALL_MODULE}/`);
+    // Outside any project: the current folder, as before.
+    const loose = tempDir();
+    const there = spawnSync(process.execPath, [BIN, "gen", ...SMALL], { cwd: loose, encoding: "utf8" });
+    expect(there.status).toBe(0);
+    expect(existsSync(join(loose, "rtl-out", SMALL_MODULE, "manifest.json"))).toBe(true);
+  });
+
+  it("help shows the test-vector defaults and never glues a type onto its description", async () => {
+    const { setTerminal } = await import("../../gen/terminal.js");
+    const help = async (command: string[], columns: number): Promise<string> => {
+      setTerminal({ isTTY: false, columns });
+      return (await run([...command, "--help"])).stdout.join("\n");
+    };
+    try {
+      const gen = await help(["gen"], 100);
+      expect(gen).toMatch(/--exhaustive-limit[^-]*\(default:\s+20\)/);
+      expect(gen).toMatch(/--random-vectors[^-]*\(default:\s+100000\)/);
+      expect(gen).toMatch(/--seed[^-]*\(default:\s+1\)/);
+      for (const columns of [80, 90, 100, 101, 102, 103, 104, 105, 110]) {
+        for (const command of [
+          ["gen"],
+          ["sim", "x"],
+          ["synth", "x"],
+          ["sweep"],
+          ["train"],
+          ["explore", "x"],
+        ]) {
+          const text = await help(command, columns);
+          expect(text, `${command[0]} at ${columns} columns`).not.toMatch(
+            /\S\[(boolean|string|number|array|required)\]/,
+          );
+        }
+      }
+    } finally {
+      setTerminal({ isTTY: false, columns: undefined });
+    }
+  });
+
+  it("a mistyped command or function gets a did-you-mean", async () => {
+    expect(expectUserError(await run(["gne", "--x"]))).toContain('did you mean "gen"?');
+    expect(expectUserError(await run(["swep"]))).toContain('did you mean "sweep"?');
+    expect(expectUserError(await run(["gen", ...SMALL.slice(2), "--function", "sigmiod"]))).toContain(
+      'did you mean "sigmoid"?',
+    );
+    expect(
+      expectUserError(
+        await run(["sweep", "--function", "tnah", "--in", "s4.8", "--out", "s1.9", "--max-error", "2^-6"]),
+      ),
+    ).toContain('did you mean "tanh"?');
+    // Nothing close: no guess.
+    expect(expectUserError(await run(["gen", ...SMALL.slice(2), "--function", "zzzzzz"]))).not.toContain(
+      "did you mean",
+    );
+  });
+
+  it("README says the tests install ccache and that the first Verilator build is slower without it", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    expect(readme).toMatch(/ccache/);
+    expect(readme).toMatch(/first Verilator build[^.]*slower[^.]*without/i);
+  });
+
+  it("explore prints the page of a sweep, and refuses a directory that is not one", async () => {
+    const out = join(tempDir(), "s");
+    expect(
+      (
+        await run([
+          ...["sweep", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--jobs", "1"],
+          ...["--max-error", "2^-4", "--method", "optimal", "--out-dir", out],
+        ])
+      ).code,
+    ).toBe(0);
+    // The page's command for the point rebuilds it: the same spec hash.
+    const [row] = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) as SweepRow[];
+    const command = rebuildCommand(row!);
+    expect(command).toBe(
+      "pwlgen gen --function sigmoid --in s3.5 --out u1.7 --max-error '2^-4' --method optimal --target ice40 " +
+        "--symmetry auto --pipeline 0 --rounding half-up --out-dir rtl-out/sigmoid_s3p5_u1p7_2pow-4_optimal-ice40_auto_p0",
+    );
+    const words = command.replace("'2^-4'", "2^-4").split(" ").slice(1, -2);
+    const rebuilt = join(tempDir(), "rebuilt");
+    expect((await run([...words, "--out-dir", rebuilt])).code).toBe(0);
+    expect(readManifest(rebuilt).specHash).toBe(row!.specHash);
+
+    const shown = await run(["explore", out, "--no-open"]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toEqual([join(out, "index.html")]);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toContain(
+      "<title>pwlgen sweep explorer (1 point)</title>",
+    );
+    const notSweep = tempDir();
+    const line = expectUserError(await run(["explore", notSweep]));
+    expect(line).toBe(
+      `pwlgen: error: DIR: ${JSON.stringify(notSweep)} is not a pwlgen sweep directory; give a directory written by pwlgen sweep or sweep merge`,
+    );
+    expect(expectUserError(await run(["explore", join(notSweep, "missing")]))).toContain(
+      "is not a pwlgen sweep",
+    );
+    // A unit directory is not a sweep either.
+    const unit = join(tempDir(), "unit");
+    expect((await run(["gen", ...SMALL, "--out-dir", unit])).code).toBe(0);
+    expect(expectUserError(await run(["explore", unit]))).toContain("is not a pwlgen sweep");
   });
 });

@@ -119,11 +119,12 @@ describe("pwlgen sweep --verify --synth ice40", () => {
   });
 
   it("a rerun recomputes nothing and writes the same bytes", async () => {
-    const before = readFileSync(join(dir, "sweep.json"), "utf8");
+    const files = ["sweep.json", "index.html"];
+    const before = files.map((file) => readFileSync(join(dir, file), "utf8"));
     const result = await runLogged(verifiedSweep("ice40"));
     expect(result.code).toBe(0);
     expect(result.log).toContain("12 points (0 generated, 12 from cache)");
-    expect(readFileSync(join(dir, "sweep.json"), "utf8")).toBe(before);
+    expect(files.map((file) => readFileSync(join(dir, file), "utf8"))).toEqual(before);
   });
 
   it("adding a synthesis target only synthesizes: the units are not regenerated", async () => {
@@ -151,7 +152,7 @@ describe("shards, merge, resume, failures", () => {
       await run(["sweep", "merge", join(root, "s1"), join(root, "s2"), "--out-dir", join(root, "merged")]),
     ).toBe(0);
     expect(await run([...args, "--out-dir", join(root, "whole")])).toBe(0);
-    for (const file of ["sweep.json", "sweep.csv", "segments-vs-error.svg"]) {
+    for (const file of ["sweep.json", "sweep.csv", "segments-vs-error.svg", "index.html"]) {
       expect(readFileSync(join(root, "merged", file), "utf8")).toBe(
         readFileSync(join(root, "whole", file), "utf8"),
       );
@@ -331,5 +332,12 @@ describe("pwlgen synth", () => {
     const manifest = JSON.parse(readFileSync(join(large, "manifest.json"), "utf8"));
     expect(manifest.synthesis.xc7.lut).toBe(b.lut);
     expect(readFileSync(join(large, "report.md"), "utf8")).toMatch(/## Synthesis[\s\S]*\| xc7 \| \d+ \|/);
+    // The line a user reads counts in words: "1 DSP", not "1 DSPs".
+    const line = execFileSync(process.execPath, ["bin/pwlgen.js", "synth", large, "--target", "xc7"], {
+      encoding: "utf8",
+    });
+    expect(line).toMatch(new RegExp(`^xc7: ${b.lut} LUTs, ${b.carry} carry, ${b.dsp} DSPs?, `));
+    expect(line).not.toMatch(/\b1 (DSPs|LUTs|BRAMs|FFs)\b/);
+    expect(line).toContain(b.dsp === 1 ? "1 DSP," : `${b.dsp} DSPs,`);
   });
 });

@@ -162,7 +162,16 @@ describe("pwlgen train on the command line", () => {
       );
       expect(Object.keys(v.accuracy).sort()).toEqual(["mean", "std"]);
     }
-    expect(readFileSync(join(out, "train.md"), "utf8")).toContain("| pwl-pwl |");
+    const markdown = readFileSync(join(out, "train.md"), "utf8");
+    expect(markdown).toContain("| pwl-pwl |");
+    // Each PWL variant names the unit it ran: pwl-pwl's has a PWL of f' of its own.
+    expect(json.units.map((u: { variant: string }) => u.variant)).toEqual(["pwl-slope", "pwl-pwl"]);
+    const [slope, pwl] = json.units as { module: string; derivative: { mode: string; segments?: number } }[];
+    expect(slope!.derivative.mode).toBe("slope");
+    expect(pwl!.derivative.mode).toBe("pwl");
+    expect(markdown).toContain(`pwl-slope runs the golden model of unit ${slope!.module}:`);
+    expect(markdown).toContain(`pwl-pwl runs the golden model of unit ${pwl!.module}:`);
+    expect(markdown).toContain(`f' in ${pwl!.derivative.segments} segment`);
     expect(readFileSync(join(out, "train.svg"), "utf8").startsWith("<svg")).toBe(true);
   });
 
