@@ -135,7 +135,9 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
   // Folding: a magnitude of x for symmetric tables, and the sign for unfolding the outputs.
   const folds: Fold[] = [...tables.map((t) => t.fold), ...(tap ? [tap.fold] : [])];
   const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
-  const needsSign = styles.has("ones") || folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
+  // As in the Verilog view: the sign is carried past the fold only to unfold odd and point outputs.
+  const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
+  const needsSign = styles.has("ones") || unfoldsWithSign;
   const sign: Signal = { name: "x_neg", type: "std_logic" };
   const magnitudes: Record<FoldStyle, Signal> = {
     twos: { name: "x_mag", type: num(w, false) },
@@ -204,7 +206,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
     if (!live.includes(signal)) live.push(signal);
   };
   parts.forEach((part) => addLive(part.operand));
-  if (needsSign) addLive(sign);
+  if (unfoldsWithSign) addLive(sign);
   const coefficients = parts.map((part) => ({ slope: part.columns[0]!, intercept: part.columns[1]! }));
   const tapSignal = tap ? parts[0]!.columns[2]! : undefined;
   if (cuts.rom) {
@@ -239,7 +241,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
     cut(
       "registers after the multipliers",
       [
-        ...(needsSign ? [sign] : []),
+        ...(unfoldsWithSign ? [sign] : []),
         ...products.map((p) => p.signal),
         ...coefficients.map((c) => c.intercept),
         ...(tapSignal ? [tapSignal] : []),

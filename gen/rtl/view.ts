@@ -157,7 +157,10 @@ export function moduleView(design: PwlDesign): ModuleView {
   // Folding: a magnitude of x for symmetric tables, and the sign for unfolding the outputs.
   const folds = [...tables.map((t) => t.fold), ...(tap ? [tap.fold] : [])];
   const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
-  const needsSign = styles.has("ones") || folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
+  // The sign unfolds odd and point-symmetric outputs; the one's complement fold reads it too
+  // (at the input only: an even table's outputs need no unfolding).
+  const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
+  const needsSign = styles.has("ones") || unfoldsWithSign;
   const sign: Signal = { name: "x_neg", decl: "" };
   const magnitudes: Record<FoldStyle, Signal> = {
     twos: { name: "x_mag", decl: range(xWidth, false) },
@@ -214,7 +217,7 @@ export function moduleView(design: PwlDesign): ModuleView {
     if (!liveAfterRom.includes(signal)) liveAfterRom.push(signal);
   };
   channelParts.forEach((part) => addLive(part.operand));
-  if (needsSign) addLive(sign);
+  if (unfoldsWithSign) addLive(sign);
   const coefficients = channelParts.map((part) => ({
     slope: { name: part.rom.columns[0]!.name, decl: part.rom.columns[0]!.decl },
     intercept: { name: part.rom.columns[1]!.name, decl: part.rom.columns[1]!.decl },
@@ -260,7 +263,7 @@ export function moduleView(design: PwlDesign): ModuleView {
         "registers after the multipliers",
         carry(
           [
-            ...(needsSign ? [sign] : []),
+            ...(unfoldsWithSign ? [sign] : []),
             ...products.map((p) => p.signal),
             ...coefficients.map((c) => c.intercept),
             ...(tapSignal ? [tapSignal] : []),
