@@ -736,10 +736,10 @@ describe("pwlgen sweep: what it prints", () => {
     expect(points).toHaveLength(8);
     expect(new Set(points.map((line) => line.replace(/^\[\d+\/8\] /, "").split(":")[0])).size).toBe(8);
     expect(points[0]).toBe(
-      "[1/8] sigmoid auto (ice40) s3.5->u1.7 budget 1 segment, symmetry auto, pipeline 0: 1 segment",
+      "[1/8] sigmoid optimal (ice40) s3.5->u1.7 budget 1 segment, symmetry auto, pipeline 0: 1 segment",
     );
     expect(points).toContain(
-      "[8/8] sigmoid auto (ice40) s3.5->u1.7 budget 2 segments, symmetry off, pipeline 1: 2 segments",
+      "[8/8] sigmoid optimal (ice40) s3.5->u1.7 budget 2 segments, symmetry off, pipeline 1: 2 segments",
     );
   });
 });
@@ -801,8 +801,8 @@ describe("what a new user tripped over (issue 12)", () => {
     expect(folders.some((name) => name.includes("_2pow-4_"))).toBe(true);
     // "2e-4" would read as 2x10^-4.
     expect(folders.some((name) => /\d+e-4/.test(name))).toBe(false);
-    expect(result.stdout.some((line) => line.includes("sigmoid optimal s3.5->u1.7 2^-4,"))).toBe(true);
-    expect(result.stdout.some((line) => line.includes("sigmoid optimal s3.5->u1.7 1e-1,"))).toBe(true);
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 2^-4,"))).toBe(true);
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 1e-1,"))).toBe(true);
   });
 
   it("max error and bound print with the same precision, so a bound met never reads as exceeded", async () => {
