@@ -339,6 +339,7 @@ async function genCommand(argv: Record<string, unknown>): Promise<number> {
     import("./generate.js"),
     import("./write.js"),
   ]);
+  if (spec.selectBy === "yosys") await (await import("./synth/yosys.js")).prepareYosys();
   const generation = generateFromSpec(spec);
   printSummary(generation);
   const written = await writeUnit(generation, { outDir: dir, force, verify, simulator, lint, hdl, exports });
@@ -465,10 +466,14 @@ function printTable(
   );
   const choice = report.choice;
   if (choice) {
-    const estimate = choice.candidates[0]!.estimate;
+    const winner = choice.candidates[0]!;
+    const cells = winner.measured ?? winner.estimate;
+    const how = winner.measured
+      ? `measured by Yosys, the cheapest of ${counted(choice.candidates.filter((c) => c.measured).length, "finalist")} synthesized (${counted(choice.candidates.length, "candidate")} built)`
+      : `estimated, the cheapest of ${counted(choice.candidates.length, "candidate")}`;
     console.log(
-      `      ${choice.method} for ${choice.target}: ${estimate.lut} LUTs, ${counted(estimate.dsp, "DSP")}` +
-        `${estimate.bram ? `, ${estimate.bram} BRAM` : ""} estimated, the cheapest of ${counted(choice.candidates.length, "candidate")}` +
+      `      ${choice.method} for ${choice.target}: ${cells.lut} LUTs, ${counted(cells.dsp, "DSP")}` +
+        `${cells.bram ? `, ${cells.bram} BRAM` : ""} ${how}` +
         `${choice.method === "auto" ? `; optimal needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
     );
   }

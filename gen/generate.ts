@@ -19,6 +19,7 @@ import { channelFunction, evaluateDerivative, segmentAt } from "./model/golden.j
 import { TOOL_VERSION } from "./paths.js";
 import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
 import type { BoundSpec } from "./spec/bound.js";
+import { preparedMeasure } from "./synth/measure.js";
 import { UserError } from "./spec/errors.js";
 import { parseOptions } from "./spec/load.js";
 import { specHash } from "./spec/normalize.js";
@@ -77,7 +78,11 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     overflow: spec.overflow,
     functionName: fn.name,
   };
-  const context = { function: fn.name, pipeline: spec.pipeline };
+  const context = {
+    function: fn.name,
+    pipeline: spec.pipeline,
+    ...(spec.selectBy === "yosys" ? { measure: preparedMeasure() } : {}),
+  };
   const yFold = chooseFold(spec, fn.symmetry, spec.out);
   if (spec.foldStyle !== undefined && yFold.kind === "none") {
     throw new UserError(
@@ -316,6 +321,7 @@ function architectureSpec(spec: DesignSpec): ArchitectureSpec {
     dropOutputBits: spec.dropOutputBits,
     indexBits: spec.indexBits,
     localOffset: spec.localOffset,
+    selectBy: spec.selectBy,
   };
 }
 

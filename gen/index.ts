@@ -10,6 +10,13 @@ export { generate, generateFromSpec, tabulateFunction } from "./generate.js";
 export type { Generation, ChannelReport, FunctionInfo } from "./generate.js";
 export type { TableProvenance } from "./design/table.js";
 export { writeUnit } from "./write.js";
+/**
+ * --select-by yosys from the library: `await prepareYosys()` once before `generate()` with
+ * `selectBy: "yosys"` (Yosys runs synchronously inside the search once loaded).
+ */
+export async function prepareYosys(): Promise<void> {
+  await (await import("./synth/yosys.js")).prepareYosys();
+}
 export type { WriteOptions, Written } from "./write.js";
 export { renderUnit } from "./unit.js";
 export type { Unit } from "./unit.js";

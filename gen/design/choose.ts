@@ -1,5 +1,5 @@
 import { width } from "../fixed/format.js";
-import { type CostEstimate, estimateCost } from "../cost/model.js";
+import { type CostEstimate, SCARCE, estimateCost } from "../cost/model.js";
 import type { FoldStyle } from "../segment/fold.js";
 import { segmenter } from "../segment/methods.js";
 import type { MethodName, SegmentationMethod } from "../segment/problem.js";
@@ -46,12 +46,25 @@ export interface ArchitectureSpec {
   readonly dropOutputBits?: number | undefined;
   readonly indexBits?: number | undefined;
   readonly localOffset?: boolean | undefined;
+  /** How the finalists are ranked: the cost model, or Yosys through TableContext.measure. */
+  readonly selectBy?: "estimate" | "yosys" | undefined;
 }
 
 /** What the cost model needs to know of the unit around a table. */
 export interface TableContext {
   readonly function: string;
   readonly pipeline: number;
+  /** Synthesizes a one-channel design for the target (--select-by yosys; see generate.ts). */
+  readonly measure?: (design: PwlDesign, target: TargetName) => Measured;
+}
+
+/** Cell counts Yosys gives a candidate on the target. */
+export interface Measured {
+  readonly lut: number;
+  readonly carry: number;
+  readonly dsp: number;
+  readonly bram: number;
+  readonly ff: number;
 }
 
 /** One architecture the search built, with its estimated cost. */
@@ -67,6 +80,8 @@ export interface Candidate {
    * approximate, its bound unchecked elsewhere), not on every code as the winner is.
    */
   readonly screened: boolean;
+  /** With --select-by yosys, for the finalists: what Yosys made of it on the target. */
+  readonly measured?: Measured;
 }
 
 /** How a table's architecture was chosen (manifest.json `choice`, report.md). */
@@ -190,28 +205,43 @@ class Search {
     ].join("|");
   }
 
-  /** Records a table built elsewhere (exact) as a candidate. */
+  /** The classic optimal design's key (the table add() records). */
+  private classicTree: string | undefined;
+
+  /** Records a table built elsewhere (exact) as a candidate: the classic optimal design. */
   add(design: Design, table: { channel: PwlChannel; provenance: TableProvenance }): void {
+    this.classicTree = this.key(design);
     const method = this.method(design.select);
     const built = { ...table, candidate: this.describe(table.channel, method.name, false) };
     this.built.set(this.key(design), built);
     this.built.set(`${this.key(design)}|exact`, built);
   }
 
+  /**
+   * A design with its index bits decided: an index select without a given k takes the
+   * fewest index bits that work with generous formats (the classic uniform count), found
+   * once (widths are then searched at that k). Undefined when no k works.
+   */
+  private resolve(design: Design, exact: boolean): Design | undefined {
+    if (design.select.kind === "tree" || design.select.indexBits !== undefined) return design;
+    const architecture = {
+      ...design.architecture,
+      offset: design.architecture.offset && design.select.kind === "uniform",
+    };
+    const k = this.workspace(design.folded).indexBits(architecture, exact ? Infinity : SCREEN_CODES);
+    return k === undefined ? undefined : { ...design, select: { kind: design.select.kind, indexBits: k } };
+  }
+
+  /** The key a (screened) design is built under: its index bits decided. */
+  private builtKey(design: Design): string | undefined {
+    const resolved = this.resolve(design, false);
+    return resolved && this.key(resolved);
+  }
+
   /** Builds a design (once; undefined when it cannot meet the bound), screened or exact. */
   evaluate(requested: Design, exact = false): Built | undefined {
-    // An index select without a given k takes the fewest index bits that work with generous
-    // formats (the classic uniform count), found once, then searches widths at that k.
-    let design = requested;
-    if (design.select.kind !== "tree" && design.select.indexBits === undefined) {
-      const architecture = {
-        ...design.architecture,
-        offset: design.architecture.offset && design.select.kind === "uniform",
-      };
-      const k = this.workspace(design.folded).indexBits(architecture, exact ? Infinity : SCREEN_CODES);
-      if (k === undefined) return undefined;
-      design = { ...design, select: { kind: design.select.kind, indexBits: k } };
-    }
+    const design = this.resolve(requested, exact);
+    if (!design) return undefined;
     const key = `${this.key(design)}${exact ? "|exact" : ""}`;
     if (this.built.has(key)) return this.built.get(key);
     if (!exact && this.built.size >= SEARCH_LIMIT) return undefined;
@@ -232,18 +262,23 @@ class Search {
     return result;
   }
 
-  private describe(channel: PwlChannel, method: string, screened: boolean): Candidate {
-    const request = this.request;
-    const hardware = hardwareSummary(request.input, channel);
-    const alone: PwlDesign = {
+  /** A design of the channel alone, as the cost model and Yosys see a candidate. */
+  private alone(channel: PwlChannel): PwlDesign {
+    return {
       module: "candidate",
       function: this.context.function,
-      input: request.input,
+      input: this.request.input,
       pipeline: this.context.pipeline,
       specHash: "",
       toolVersion: "",
       y: channel,
     };
+  }
+
+  private describe(channel: PwlChannel, method: string, screened: boolean): Candidate {
+    const request = this.request;
+    const hardware = hardwareSummary(request.input, channel);
+    const alone = this.alone(channel);
     return {
       method,
       architecture: architectureText(channel),
@@ -307,7 +342,7 @@ class Search {
       architecture: { ...pinned, offset: false },
       select: { kind: "uniform", indexBits: this.spec.indexBits },
     };
-    if (this.evaluate(uniform)) this.classicKeys.add(this.key(uniform));
+    if (this.evaluate(uniform)) this.classicKeys.add(this.builtKey(uniform)!);
   }
 
   /** auto: local search from the classic designs and a seed for the target. */
@@ -319,7 +354,7 @@ class Search {
       select: { kind: "uniform", indexBits: spec.indexBits },
     };
     const uniform = this.evaluate(classicUniform);
-    if (uniform) this.classicKeys.add(this.key(classicUniform));
+    if (uniform) this.classicKeys.add(this.builtKey(classicUniform)!);
     const style = this.styles(true)[0]!;
     const reach = this.reach(true, style);
     const seed: Design = {
@@ -422,6 +457,15 @@ class Search {
     const finalists = ranked.slice(0, FINALISTS);
     const tree = ranked.find((r) => r.b.channel.select.kind === "tree");
     if (tree && !finalists.includes(tree)) finalists.push(tree);
+    // --select-by yosys: the classic designs are finalists too, so that the unit is never
+    // dearer, as Yosys measures, than the classic optimal or uniform design.
+    const measure = spec.selectBy === "yosys" ? this.context.measure : undefined;
+    if (measure) {
+      for (const r of ranked) {
+        const classic = this.classicKeys.has(r.key) || r.key === this.classicTree;
+        if (classic && !finalists.includes(r)) finalists.push(r);
+      }
+    }
     const rebuilt = finalists
       .map((r) => ({ key: r.key, b: this.exact(this.designOf(r.key)) }))
       .filter((r): r is { key: string; b: Built } => r.b !== undefined)
@@ -431,6 +475,7 @@ class Search {
           uniformDepth === undefined ||
           r.b.candidate.estimate.depth <= uniformDepth,
       )
+      .map((r) => (measure ? { key: r.key, b: this.measured(r.b, measure) } : r))
       .sort((x, y) => compare(x.b, y.b));
     const winnerKey = (rebuilt[0] ?? ranked[0]!).key;
     const winner = rebuilt[0]?.b ?? ranked[0]!.b;
@@ -441,8 +486,18 @@ class Search {
     ];
     const w = winner.candidate;
     const next = candidates[1];
-    const reason =
-      method === "optimal"
+    const measuredReason =
+      w.measured &&
+      `${w.measured.lut} LUTs, ${w.measured.dsp} DSP and ${w.measured.bram} BRAM measured by Yosys on ${spec.target}` +
+        (next?.measured
+          ? `, against ${next.measured.lut} LUTs for the next best (${next.method}, ${next.architecture})`
+          : "") +
+        ` among ${counted(rebuilt.length, "finalist")} synthesized (of ${counted(candidates.length, "candidate")} built)`;
+    const reason = measuredReason
+      ? method === "optimal"
+        ? `the fewest segments (${optimalSegments}); ${measuredReason}`
+        : measuredReason
+      : method === "optimal"
         ? `the fewest segments (${optimalSegments}); ${w.architecture} is the cheapest of ${counted(candidates.length, "architecture")} with that count (${w.estimate.lut} LUTs estimated on ${spec.target})`
         : `${w.estimate.lut} LUTs and ${w.estimate.dsp} DSP${w.estimate.bram ? ` and ${w.estimate.bram} BRAM` : ""} estimated on ${spec.target}` +
           (next
@@ -480,6 +535,14 @@ class Search {
     return undefined;
   }
 
+  /** A finalist with what Yosys makes of it (once per design). */
+  private measured(built: Built, measure: NonNullable<TableContext["measure"]>): Built {
+    if (built.candidate.measured) return built;
+    const counts = measure(this.alone(built.channel), this.spec.target);
+    const { lut, carry, dsp, bram, ff } = counts;
+    return { ...built, candidate: { ...built.candidate, measured: { lut, carry, dsp, bram, ff } } };
+  }
+
   /** The design a key names (keys are built by key()). */
   private designOf(key: string): Design {
     const [fold, inputShift, outputShift, select] = key.split("|") as [string, string, string, string];
@@ -501,6 +564,11 @@ class Search {
   }
 }
 
+/** The score Yosys's counts give (as the estimate's: a DSP or block RAM counts SCARCE LUTs). */
+function measuredScore(m: Measured): number {
+  return m.lut + SCARCE * (m.dsp + m.bram);
+}
+
 function better(a: Built, b: Built): boolean {
   return compare(a, b) < 0;
 }
@@ -510,7 +578,9 @@ function compare(a: Built, b: Built): number {
   const x = a.candidate;
   const y = b.candidate;
   const name = (c: Candidate): string => `${c.method} ${c.architecture}`;
+  const measured = x.measured && y.measured ? measuredScore(x.measured) - measuredScore(y.measured) : 0;
   return (
+    measured ||
     x.estimate.score - y.estimate.score ||
     x.estimate.depth - y.estimate.depth ||
     x.segments - y.segments ||

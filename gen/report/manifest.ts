@@ -207,6 +207,7 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
         romBits: candidate.romBits,
         estimate: candidate.estimate,
         screened: candidate.screened,
+        ...(candidate.measured ? { measured: candidate.measured } : {}),
       })),
     },
     segmentation: provenance && {

@@ -129,6 +129,7 @@ function costSection(generation: Generation): string[] {
   ] as const) {
     const choice = report?.choice;
     if (!choice) continue;
+    const measured = choice.candidates.some((c) => c.measured);
     lines.push(
       `### ${port}: the candidates of --method ${choice.method} (${choice.target})`,
       "",
@@ -137,11 +138,22 @@ function costSection(generation: Generation): string[] {
       "Candidates marked *sample* were built on a sample of the input codes to rank them (their",
       "widths and estimates approximate); the others were built and checked on every code.",
       "",
-      "| # | method | architecture | segments | ROM entries | ROM bits | LUTs | DSPs | BRAMs | depth | built on |",
-      "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+      ...(measured
+        ? [
+            "The finalists were synthesized with Yosys (`--select-by yosys`): the unit is the one with",
+            "the fewest LUTs (a DSP or block RAM counting 16) as measured.",
+            "",
+          ]
+        : []),
+      `| # | method | architecture | segments | ROM entries | ROM bits | LUTs | DSPs | BRAMs | depth | built on |${measured ? " Yosys LUTs / DSPs / BRAMs |" : ""}`,
+      `|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|${measured ? "---:|" : ""}`,
       ...choice.candidates.slice(0, SHOWN_CANDIDATES).map((c, i) => {
         const e = c.estimate;
-        return `| ${i === 0 ? "**1**" : i + 1} | ${c.method} | ${c.architecture} | ${c.segments} | ${c.romEntries} | ${c.romBits} | ${e.lut} | ${e.dsp} | ${e.bram} | ${e.depth} | ${c.screened ? "*sample*" : "every code"} |`;
+        const m = c.measured;
+        return (
+          `| ${i === 0 ? "**1**" : i + 1} | ${c.method} | ${c.architecture} | ${c.segments} | ${c.romEntries} | ${c.romBits} | ${e.lut} | ${e.dsp} | ${e.bram} | ${e.depth} | ${c.screened ? "*sample*" : "every code"} |` +
+          (measured ? ` ${m ? `${m.lut} / ${m.dsp} / ${m.bram}` : ""} |` : "")
+        );
       }),
       "",
     );

@@ -40,5 +40,6 @@ export function specHash(spec: DesignSpec): string {
     exactZero: spec.exactZero || undefined,
     // The target shapes only the methods that choose by cost.
     target: spec.method === "auto" || spec.method === "optimal" ? spec.target : undefined,
+    selectBy: spec.selectBy === "estimate" ? undefined : spec.selectBy,
   });
 }

@@ -129,6 +129,12 @@ export const designShape = {
     .describe(
       "what --method auto minimises, and the cost the report estimates: ice40 (UP5K, DSPs), ice40-hx (no DSPs), xc7, generic (4-LUT, no DSPs)",
     ),
+  selectBy: z
+    .enum(["estimate", "yosys"])
+    .default("estimate")
+    .describe(
+      "how auto and optimal rank their finalists (the candidates built on every code, with the classic optimal and uniform designs): estimate (the cost model, instant) or yosys (synthesize each for --target with Yosys and keep the fewest LUTs, DSPs and block RAMs as measured: a few seconds per finalist)",
+    ),
   foldStyle: z
     .enum(FOLD_STYLES)
     .optional()
@@ -235,6 +241,7 @@ type CrossFields = {
   localOffset?: boolean;
   dropInputBits?: number;
   dropOutputBits?: number;
+  selectBy?: string;
 };
 
 /** Rules that involve several fields; each names the field to blame. */
@@ -253,6 +260,12 @@ function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
     problem(
       "localOffset",
       "applies only to uniform segments: with offsets every cell is a segment of its own",
+    );
+  }
+  if (spec.selectBy === "yosys" && spec.method !== "auto" && spec.method !== "optimal") {
+    problem(
+      "selectBy",
+      `applies only to --method auto or optimal, which choose among designs, not ${spec.method}`,
     );
   }
   if (spec.in && spec.dropInputBits !== undefined && spec.dropInputBits > width(spec.in) - 2) {

@@ -69,6 +69,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
       !writtenIn(manifest, task.hdl)
     ) {
       work = "generated";
+      if (spec.selectBy === "yosys") await (await import("../synth/yosys.js")).prepareYosys();
       const generation = generateFromSpec(spec);
       await writeUnit(generation, {
         outDir: unitDir,

@@ -82,6 +82,7 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
                     pipeline,
                     rounding: options.rounding,
                     ...(options.exactZero ? { exactZero: true } : {}),
+                    ...(options.selectBy === "yosys" && usesTarget(method) ? { selectBy: "yosys" } : {}),
                   } as DesignSpecInput;
                   const boundText = bound.maxError ?? `${bound.segments}seg`;
                   const methodKey = usesTarget(method) ? `${method}-${target}` : method;

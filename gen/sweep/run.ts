@@ -167,6 +167,7 @@ function sweepHash(options: SweepOptions): string {
     // Added later: at its default it is left out, so earlier sweep directories still resume.
     exactZero: options.exactZero || undefined,
     hdl: options.hdl === "verilog" ? undefined : options.hdl,
+    selectBy: options.selectBy === "estimate" ? undefined : options.selectBy,
     // Where the report goes does not change the sweep.
     junit: undefined,
     shard: undefined,

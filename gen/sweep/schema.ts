@@ -84,6 +84,9 @@ export const sweepShape = {
   pipeline: listOf(designShape.pipeline, "depths").default(["0"]).describe("pipeline depths, e.g. 0,2"),
   rounding: designShape.rounding,
   exactZero: designShape.exactZero,
+  selectBy: designShape.selectBy.describe(
+    "how auto and optimal points rank their finalists: estimate (the cost model) or yosys (synthesized for their target; see gen --help)",
+  ),
   synth: listOf(z.enum(TARGET_NAMES), "targets")
     .optional()
     .describe(`synthesize every point for these targets (${TARGET_NAMES.join(", ")}; see synth --help)`),

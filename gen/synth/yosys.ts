@@ -1,5 +1,8 @@
 import { runYosys } from "@yowasp/yosys";
+import type { PwlDesign } from "../design/ir.js";
+import { renderModule } from "../rtl/render.js";
 import { UserError } from "../spec/errors.js";
+import { registerMeasure } from "./measure.js";
 import type { CriticalPath } from "./timing.js";
 import { type CellCounts, type TargetName, TARGETS, countCells } from "./targets.js";
 
@@ -29,6 +32,45 @@ export async function synthesize(
   const { files, log } = await yosys(["-q", "-p", script], sources);
   const stat = files["stat.json"];
   if (stat === undefined) throw new Error(`yosys produced no statistics for ${top}:\n${log}`);
+  return { target, ...countCells(target, cellsOf(JSON.parse(stat) as YosysStat, top)) };
+}
+
+/**
+ * Loads Yosys's resources (once) so that it can run synchronously, and registers the
+ * synchronous measure `--select-by yosys` ranks finalists with (gen/synth/measure.ts).
+ */
+export async function prepareYosys(): Promise<void> {
+  await (runYosys as (args?: null) => Promise<unknown>)(null);
+  registerMeasure(synthesizeDesignSync);
+}
+
+/** Yosys's cell counts for a design, synchronously (after prepareYosys). */
+function synthesizeDesignSync(design: PwlDesign, target: TargetName): SynthResult {
+  const top = design.module;
+  const sources = { [`${top}.v`]: renderModule(design) };
+  const script = `${reads(sources)}; ${TARGETS[target].yosys} -top ${top}; tee -q -o stat.json stat -json`;
+  let log = "";
+  const collect = (chunk: Uint8Array | string | null): void => {
+    if (chunk) log += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+  };
+  const run = runYosys as unknown as (
+    args: string[],
+    files: Record<string, string>,
+    options: { stdout: typeof collect; stderr: typeof collect; decodeASCII: boolean; synchronously: true },
+  ) => Record<string, unknown>;
+  const output = run(
+    ["-q", "-p", script],
+    { ...sources },
+    {
+      stdout: collect,
+      stderr: collect,
+      decodeASCII: true,
+      synchronously: true,
+    },
+  );
+  const raw = output["stat.json"];
+  const stat = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : raw;
+  if (typeof stat !== "string") throw new Error(`yosys produced no statistics for ${top}:\n${log}`);
   return { target, ...countCells(target, cellsOf(JSON.parse(stat) as YosysStat, top)) };
 }
 

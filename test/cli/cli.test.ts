@@ -715,6 +715,28 @@ describe("pwlgen sweep: bad lists and directories exit 2 and write nothing", () 
     expect(listing(parent)).toEqual(["afile"]);
   });
 
+  it("--select-by yosys with a method that does not choose among designs is refused, naming it", async () => {
+    const dir = tempDir();
+    const line = expectUserError(
+      await run([
+        ...["gen", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--max-error", "2^-5"],
+        ...["--method", "uniform", "--select-by", "yosys", "--out-dir", join(dir, "u")],
+      ]),
+    );
+    expect(line).toBe(
+      'pwlgen: error: --select-by: "yosys" applies only to --method auto or optimal, which choose among designs, not uniform',
+    );
+    expect(readdirSync(dir)).toEqual([]);
+    const unknown = expectUserError(
+      await run([
+        ...["gen", "--function", "sigmoid", "--in", "s3.5", "--out", "u1.7", "--max-error", "2^-5"],
+        ...["--select-by", "synth", "--out-dir", join(dir, "u")],
+      ]),
+    );
+    expect(unknown).toMatch(/^pwlgen: error: --select-by: "synth" /);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("sweep merge takes none of sweep's options", async () => {
     const line = expectUserError(await run(["sweep", "merge", "a", "--function", "tanh"]));
     expect(line).toContain("function");
@@ -801,8 +823,12 @@ describe("what a new user tripped over (issue 12)", () => {
     expect(folders.some((name) => name.includes("_2pow-4_"))).toBe(true);
     // "2e-4" would read as 2x10^-4.
     expect(folders.some((name) => /\d+e-4/.test(name))).toBe(false);
-    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 2^-4,"))).toBe(true);
-    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 1e-1,"))).toBe(true);
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 2^-4,"))).toBe(
+      true,
+    );
+    expect(result.stdout.some((line) => line.includes("sigmoid optimal (ice40) s3.5->u1.7 1e-1,"))).toBe(
+      true,
+    );
   });
 
   it("max error and bound print with the same precision, so a bound met never reads as exceeded", async () => {

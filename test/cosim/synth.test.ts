@@ -227,3 +227,43 @@ describe("synth --fmax times every register-to-register path", () => {
     expect(readFileSync(join(dir, "manifest.json"), "utf8")).toBe(before);
   });
 });
+
+describe("--select-by yosys: auto ranks its finalists by what Yosys builds", () => {
+  it.each(["ice40", "xc7"])(
+    "on %s the unit is the finalist with the fewest LUTs measured, the classic optimal and uniform designs among them, and synth agrees",
+    async (target) => {
+      const dir = await unit(`select-${target}`, { ...SMALL_UNIT, target, "select-by": "yosys" });
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+        choice: {
+          reason: string;
+          candidates: {
+            method: string;
+            architecture: string;
+            screened: boolean;
+            measured?: { lut: number; dsp: number; bram: number };
+          }[];
+        };
+      };
+      const candidates = manifest.choice.candidates;
+      const finalists = candidates.filter((c) => c.measured);
+      const score = (c: (typeof finalists)[number]): number =>
+        c.measured!.lut + 16 * (c.measured!.dsp + c.measured!.bram);
+      // The winner is first, measured, and no finalist measures cheaper.
+      expect(candidates[0]!.measured).toBeDefined();
+      for (const f of finalists) expect(score(candidates[0]!)).toBeLessThanOrEqual(score(f));
+      // The classic designs were synthesized: the classic comparator tree (optimal with
+      // nothing dropped) and uniform segmentation with two's complement folding.
+      expect(
+        finalists.some((c) => c.method === "optimal" && c.architecture === "comparator tree, folded point"),
+      ).toBe(true);
+      expect(
+        finalists.some((c) => /^uniform \d+$/.test(c.method) && c.architecture === "uniform, folded point"),
+      ).toBe(true);
+      expect(manifest.choice.reason).toContain("measured by Yosys");
+      // What synth measures on the written unit is what the search measured.
+      const synth = await runCli(["synth", dir, "--target", target, "--json"]);
+      expect(synth.code).toBe(0);
+      expect((JSON.parse(synth.stdout.join("\n")) as { lut: number }).lut).toBe(candidates[0]!.measured!.lut);
+    },
+  );
+});
