@@ -477,8 +477,16 @@ class Search {
       )
       .map((r) => (measure ? { key: r.key, b: this.measured(r.b, measure) } : r))
       .sort((x, y) => compare(x.b, y.b));
-    const winnerKey = (rebuilt[0] ?? ranked[0]!).key;
-    const winner = rebuilt[0]?.b ?? ranked[0]!.b;
+    // Every finalist may be too deep for the pipeline (or fail on some code): then the
+    // classic optimal table, built on every code first, is the unit. A screened candidate
+    // (built on a sample) never is.
+    const fallback = this.classicTree !== undefined ? this.built.get(`${this.classicTree}|exact`) : undefined;
+    if (rebuilt.length === 0 && fallback) rebuilt.push({ key: this.classicTree!, b: fallback });
+    if (rebuilt.length === 0 || rebuilt[0]!.b.candidate.screened) {
+      throw new Error("internal: no candidate built on every code to choose");
+    }
+    const winnerKey = rebuilt[0]!.key;
+    const winner = rebuilt[0]!.b;
     const exactKeys = new Set(rebuilt.map((r) => r.key));
     const candidates = [
       ...rebuilt.map((r) => r.b.candidate),
