@@ -61,6 +61,14 @@ export function supervise(entry: URL, argv: readonly string[]): Promise<number> 
     }
   };
 
+  // A reader that goes away (`pwlgen gen ... | head -1`) closes the pipe: the rest of the
+  // output is dropped and the command finishes as it would have, instead of this thread
+  // dying on EPIPE with a stack trace (possibly in the middle of a commit).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   const terminal: Terminal = { isTTY: process.stdout.isTTY === true, columns: process.stdout.columns };
   const worker = new Worker(entry, { workerData: { argv: [...argv], control, terminal } });
 

@@ -770,6 +770,16 @@ describe("the real binary (node bin/pwlgen.js)", () => {
   const binary = (args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
 
+  it("a reader that closes the pipe early (pwlgen gen | head -1) drops the rest: exit 0, no stack trace, the unit written", () => {
+    const dir = join(tempDir(), "piped");
+    // The shell's head reads one line and exits; pwlgen's later lines meet a closed pipe.
+    const script = `"${process.execPath}" "${BIN}" gen --function sigmoid --in s4.10 --out u1.12 --max-error 2^-8 --method optimal --out-dir "${dir}" | head -1; echo "status \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(result.stdout).toBe("pwl_sigmoid_s4_10_u1_12: sigmoid s4.10 -> u1.12\n");
+    expect(result.stderr).toBe("status 0\n");
+    expect(readdirSync(dir)).toContain("manifest.json");
+  });
+
   it("gen exits 0 and writes the unit", () => {
     const out = join(tempDir(), "unit");
     const result = binary(["gen", ...SMALL, "--out-dir", out]);
