@@ -12,7 +12,7 @@ import {
   tableInput,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
-import { cutPoints, headerLines } from "../rtl/view.js";
+import { cutPoints, foldSigns, headerLines } from "../rtl/view.js";
 import { counted } from "../text.js";
 import { renderExport } from "./templates.js";
 
@@ -133,11 +133,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
   if (cuts.input) cut("input register", [x], "q0");
 
   // Folding: a magnitude of x for symmetric tables, and the sign for unfolding the outputs.
-  const folds: Fold[] = [...tables.map((t) => t.fold), ...(tap ? [tap.fold] : [])];
-  const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
-  // As in the Verilog view: the sign is carried past the fold only to unfold odd and point outputs.
-  const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
-  const needsSign = styles.has("ones") || unfoldsWithSign;
+  const { styles, needsSign, unfoldsWithSign } = foldSigns(design);
   const sign: Signal = { name: "x_neg", type: "std_logic" };
   const magnitudes: Record<FoldStyle, Signal> = {
     twos: { name: "x_mag", type: num(w, false) },

@@ -98,6 +98,31 @@ export function decimate(problem: FitProblem, proxyCodes = PROXY_CODES): FitProb
 }
 
 /**
+ * Where both format searches start: the ample formats, the count they reach (undefined
+ * when no format reaches every code), and whether a narrower slope and intercept keep it.
+ */
+function countAtAmple(
+  problem: FitProblem,
+  count: CountFn,
+  fixed: FixedFormats,
+):
+  | {
+      ample: ReturnType<typeof ampleFormats>;
+      target: number;
+      fits: (slope: FixFormat, intercept: FixFormat) => boolean;
+    }
+  | undefined {
+  const ample = ampleFormats(problem, fixed);
+  const target = count(problem, ample);
+  if (target === Infinity) return undefined;
+  const fits = (slope: FixFormat, intercept: FixFormat): boolean => {
+    const formats = { ...ample, slope, intercept };
+    return datapathProblem(formats) === undefined && count(problem, formats, target) <= target;
+  };
+  return { ample, target, fits };
+}
+
+/**
  * Chooses the narrowest slope and intercept formats that keep the segment count of the
  * generous ("ample") formats. Every step is a binary search on a monotone property:
  *
@@ -114,13 +139,9 @@ export function decimate(problem: FitProblem, proxyCodes = PROXY_CODES): FitProb
  * formats carry several bits more than the input range needs (see ampleFormats).
  */
 export function searchFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
-  const ample = ampleFormats(problem, fixed);
-  const target = count(problem, ample);
-  if (target === Infinity) return { ok: false };
-  const fits = (slope: FixFormat, intercept: FixFormat): boolean => {
-    const formats = { ...ample, slope, intercept };
-    return datapathProblem(formats) === undefined && count(problem, formats, target) <= target;
-  };
+  const start = countAtAmple(problem, count, fixed);
+  if (!start) return { ok: false };
+  const { ample, target, fits } = start;
   const inputFrac = problem.input.fracBits;
   const ampleIntercept = (slopeFrac: number): FixFormat =>
     fixed.intercept ?? {
@@ -185,13 +206,9 @@ export function searchFormats(problem: FitProblem, count: CountFn, fixed: FixedF
  * coefficients it ends up storing). About a third of searchFormats' segmentation passes.
  */
 export function screenFormats(problem: FitProblem, count: CountFn, fixed: FixedFormats = {}): FormatOutcome {
-  const ample = ampleFormats(problem, fixed);
-  const target = count(problem, ample);
-  if (target === Infinity) return { ok: false };
-  const fits = (slope: FixFormat, intercept: FixFormat): boolean => {
-    const formats = { ...ample, slope, intercept };
-    return datapathProblem(formats) === undefined && count(problem, formats, target) <= target;
-  };
+  const start = countAtAmple(problem, count, fixed);
+  if (!start) return { ok: false };
+  const { ample, target, fits } = start;
   const inputFrac = problem.input.fracBits;
   const intercept = (fracBits: number): FixFormat =>
     fixed.intercept ?? { signed: true, intBits: ample.intercept.intBits, fracBits };

@@ -155,12 +155,7 @@ export function moduleView(design: PwlDesign): ModuleView {
   const inputCut = cuts.input ? cut("input register", carry([x], "q0")) : false;
 
   // Folding: a magnitude of x for symmetric tables, and the sign for unfolding the outputs.
-  const folds = [...tables.map((t) => t.fold), ...(tap ? [tap.fold] : [])];
-  const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
-  // The sign unfolds odd and point-symmetric outputs; the one's complement fold reads it too
-  // (at the input only: an even table's outputs need no unfolding).
-  const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
-  const needsSign = styles.has("ones") || unfoldsWithSign;
+  const { styles, needsSign, unfoldsWithSign } = foldSigns(design);
   const sign: Signal = { name: "x_neg", decl: "" };
   const magnitudes: Record<FoldStyle, Signal> = {
     twos: { name: "x_mag", decl: range(xWidth, false) },
@@ -343,6 +338,24 @@ export function moduleView(design: PwlDesign): ModuleView {
     outputs: outputs.map((o) => ({ port: o.port, expr: o.signal.name })),
     valid: pipelined ? validView(design.pipeline) : false,
   };
+}
+
+/**
+ * How a design folds, for the HDL views (Verilog here, VHDL in gen/export/vhdl.ts): the
+ * fold styles its tables use, whether the sign of x is read at all (the one's complement
+ * fold reads it, and so does unfolding) and whether it is carried past the fold (only odd
+ * and point-symmetric outputs unfold with it; an even table's outputs need no unfolding).
+ */
+export function foldSigns(design: PwlDesign): {
+  styles: ReadonlySet<FoldStyle>;
+  needsSign: boolean;
+  unfoldsWithSign: boolean;
+} {
+  const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];
+  const folds = [...tables.map((t) => t.fold), ...(design.dy?.kind === "slope" ? [design.dy.fold] : [])];
+  const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
+  const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
+  return { styles, needsSign: styles.has("ones") || unfoldsWithSign, unfoldsWithSign };
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */

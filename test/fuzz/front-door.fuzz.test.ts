@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../gen/cli.js";
 import type * as Generate from "../../gen/generate.js";
 import { parseOptions } from "../../gen/spec/load.js";
 import { designSchema } from "../../gen/spec/schema.js";
 import { UserError } from "../../gen/spec/errors.js";
-import { MESSAGE, argvArbitrary, mutatedArbitrary, specArbitrary } from "../support/fuzz.js";
+import { MESSAGE, argvArbitrary, mutatedArbitrary, runQuietly, specArbitrary } from "../support/fuzz.js";
 
 /**
  * The front door alone, at volume: 10,000 spec objects through the spec parser and 10,000
@@ -69,18 +68,7 @@ describe("the command line, 3,000 argument lists", () => {
       fc.asyncProperty(argvArbitrary, async (groups) => {
         const out = join(dir, `cli-${count++}`);
         const args = ["gen", ...groups.flat(), "--out-dir", out];
-        const stderr: string[] = [];
-        const log = console.log;
-        const error = console.error;
-        console.log = () => undefined;
-        console.error = (line: string) => stderr.push(String(line));
-        let code: number;
-        try {
-          code = await main(args);
-        } finally {
-          console.log = log;
-          console.error = error;
-        }
+        const { code, stderr } = await runQuietly(args);
         const context = `${args.join(" ")}\n${stderr.join("\n")}`;
         expect(code, context).toBe(2);
         expect(stderr, context).toHaveLength(1);

@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../gen/cli.js";
 import { maxCode, minCode, toReal, ulp } from "../../gen/fixed/format.js";
 import { generate } from "../../gen/generate.js";
 import { evaluate } from "../../gen/model/golden.js";
 import { UserError } from "../../gen/spec/errors.js";
-import { MESSAGE, argvArbitrary, mutatedArbitrary, specArbitrary } from "../support/fuzz.js";
+import { MESSAGE, argvArbitrary, mutatedArbitrary, runQuietly, specArbitrary } from "../support/fuzz.js";
 
 /**
  * Fuzzing the front door. Thousands of random and mutated specs (library) and argument
@@ -77,18 +76,7 @@ describe("fuzzing the command line", () => {
       fc.asyncProperty(argvArbitrary, async (groups) => {
         const out = join(dir, `cli-${count++}`);
         const args = ["gen", ...groups.flat(), "--out-dir", out];
-        const stderr: string[] = [];
-        const log = console.log;
-        const error = console.error;
-        console.log = () => undefined;
-        console.error = (line: string) => stderr.push(String(line));
-        let code: number;
-        try {
-          code = await main(args);
-        } finally {
-          console.log = log;
-          console.error = error;
-        }
+        const { code, stderr } = await runQuietly(args);
         expect([0, 2], `${args.join(" ")}\n${stderr.join("\n")}`).toContain(code);
         codes[code as 0 | 2]++;
         if (code === 2) {

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { main } from "../../gen/cli.js";
 
 /**
  * What the fuzz tests (test/fuzz/) draw: spec objects (random, and valid ones with one field
@@ -229,3 +230,18 @@ export const argvArbitrary = fc
     ...BASE_ARGS.flatMap(([flag, value], i) => (drop[i] && i > 0 ? [] : [[flag!, replace[i] ?? value!]])),
     ...junk,
   ]);
+
+/** Runs the CLI in-process with its output silenced: the exit code and the error lines. */
+export async function runQuietly(args: readonly string[]): Promise<{ code: number; stderr: string[] }> {
+  const stderr: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = () => undefined;
+  console.error = (line: string) => stderr.push(String(line));
+  try {
+    return { code: await main(args), stderr };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
