@@ -17,7 +17,7 @@ import type { Symmetry } from "./functions/types.js";
 import { type ErrorStats, measure } from "./model/accuracy.js";
 import { channelFunction, evaluateDerivative, segmentAt } from "./model/golden.js";
 import { TOOL_VERSION } from "./paths.js";
-import { type Fold, NO_FOLD, derivativeFold } from "./segment/fold.js";
+import { type Fold, NO_FOLD, derivativeFold, isRampConstant } from "./segment/fold.js";
 import type { BoundSpec } from "./spec/bound.js";
 import { preparedMeasure } from "./synth/measure.js";
 import { UserError } from "./spec/errors.js";
@@ -83,8 +83,8 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     pipeline: spec.pipeline,
     ...(spec.selectBy === "yosys" ? { measure: preparedMeasure() } : {}),
   };
-  const yFold = chooseFold(spec, fn.symmetry, spec.out);
-  if (spec.foldStyle !== undefined && yFold.kind === "none") {
+  const yFolds = chooseFold(spec, fn.symmetry, spec.out);
+  if (spec.foldStyle !== undefined && yFolds.fold.kind === "none" && !yFolds.searchFold) {
     throw new UserError(
       "--fold-style",
       spec.foldStyle,
@@ -103,7 +103,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
         spec.segments !== undefined
           ? { kind: "budget", segments: spec.segments }
           : { kind: "bound", bound: spec.maxError! },
-      fold: yFold,
+      ...yFolds,
       exactZero: spec.exactZero,
       fixed: { slope: spec.slopeFormat, intercept: spec.interceptFormat },
       labels: {
@@ -138,7 +138,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
           f: fn.derivative.f,
           output: dout,
           target: { kind: "bound", bound: derivativeBound(spec) },
-          fold: chooseFold(spec, fn.derivative.symmetry, dout),
+          ...chooseFold(spec, fn.derivative.symmetry, dout),
           exactZero: spec.exactZero,
           fixed: {},
           labels: {
@@ -278,8 +278,10 @@ export function resolveFunction(spec: DesignSpec): FunctionInfo {
 }
 
 function derivativeSymmetry(symmetry: Symmetry): Symmetry {
+  // f(x) = f(-x) + x gives f'(-x) = 1 - f'(x).
+  if (symmetry.kind === "ramp") return { kind: "point", value: 1 };
   const kind = derivativeFold(symmetry.kind);
-  return kind === "none" || kind === "point" ? { kind: "none" } : { kind };
+  return kind === "none" || kind === "point" || kind === "ramp" ? { kind: "none" } : { kind };
 }
 
 /**
@@ -298,17 +300,42 @@ function detectSymmetry(f: (x: number) => number, input: FixFormat): Symmetry {
   if (holds((x) => f(-x) - f(x))) return { kind: "even" };
   const value = 2 * f(0);
   if (holds((x) => f(-x) + f(x) - value)) return { kind: "point", value };
+  if (holds((x) => f(x) - f(-x) - x)) return { kind: "ramp" };
   return { kind: "none" };
 }
 
-/** The fold a table gets: its function's symmetry, if --symmetry auto and the input is signed. */
-function chooseFold(spec: DesignSpec, symmetry: Symmetry, output: FixFormat): Fold {
-  if (spec.symmetry === "off" || !spec.in.signed || symmetry.kind === "none") return NO_FOLD;
-  if (symmetry.kind !== "point") return { kind: symmetry.kind, constant: 0, style: "twos" };
+/**
+ * The fold a table gets: its function's symmetry, if --symmetry is not off and the input
+ * is signed. A ramp symmetry (f(x) = f(-x) + x) costs an adder to unfold, so it folds every
+ * method's table only with --symmetry ramp; with auto it is a `searchFold`, weighed by cost
+ * against the unfolded designs, and the classic designs (optimal's count) stay unfolded.
+ */
+function chooseFold(
+  spec: DesignSpec,
+  symmetry: Symmetry,
+  output: FixFormat,
+): { fold: Fold; searchFold?: Fold } {
+  if (spec.symmetry === "off" || !spec.in.signed || symmetry.kind === "none") return { fold: NO_FOLD };
+  if (symmetry.kind === "ramp") {
+    // y(x) = y(-x) + c x in output codes: c = 2^(output - input fraction bits), an integer.
+    const constant = 2 ** (output.fracBits - spec.in.fracBits);
+    if (!isRampConstant(constant)) {
+      if (spec.symmetry !== "ramp") return { fold: NO_FOLD };
+      throw new UserError(
+        "--symmetry",
+        spec.symmetry,
+        `folds f(x) = f(-x) + x by adding x to the table's output, which needs an output with at least the input's ${spec.in.fracBits} fraction bits (${formatName(output)} has ${output.fracBits})`,
+      );
+    }
+    const ramp: Fold = { kind: "ramp", constant, style: "twos" };
+    if (spec.symmetry === "ramp") return { fold: ramp };
+    return spec.method === "auto" && spec.derivative !== "slope" ? { fold: NO_FOLD, searchFold: ramp } : { fold: NO_FOLD };
+  }
+  if (symmetry.kind !== "point") return { fold: { kind: symmetry.kind, constant: 0, style: "twos" } };
   const constant = symmetry.value * 2 ** output.fracBits;
   // The constant must be an exact integer the unfolding subtractor can hold.
-  if (!Number.isInteger(constant) || Math.abs(constant) >= 2 ** (width(output) + 1)) return NO_FOLD;
-  return { kind: "point", constant, style: "twos" };
+  if (!Number.isInteger(constant) || Math.abs(constant) >= 2 ** (width(output) + 1)) return { fold: NO_FOLD };
+  return { fold: { kind: "point", constant, style: "twos" } };
 }
 
 /** The spec's architecture options (they shape port y's table; dy's follows its method). */
@@ -334,13 +361,22 @@ function derivativeBound(spec: DesignSpec): BoundSpec {
 function slopeTap(y: PwlChannel, output: FixFormat, spec: DesignSpec): SlopeTap {
   const values = y.slopes.map((m) => quantize(toReal(m, y.slopeFormat), output, spec.rounding, "saturate"));
   const kind = derivativeFold(y.fold.kind);
+  // A ramp-folded y's slope for negative x is 1 - the table's slope: a point fold, C = 1.0.
+  const constant = kind === "point" ? 2 ** output.fracBits : 0;
+  if (kind === "point" && values.some((v) => constant - v < minCode(output) || constant - v > maxCode(output))) {
+    throw new UserError(
+      "--dout",
+      formatName(output),
+      "cannot hold 1 - slope, dy for negative x of the table folded as f(x) = f(-x) + x (--symmetry ramp); widen --dout or use --symmetry auto",
+    );
+  }
   return {
     kind: "slope",
     port: "dy",
     output,
     rounding: spec.rounding,
     values,
-    fold: { kind, constant: 0, style: "twos" },
+    fold: { kind, constant, style: "twos" },
   };
 }
 

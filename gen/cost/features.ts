@@ -11,7 +11,7 @@ import {
 } from "../design/ir.js";
 import { cutPoints } from "../rtl/view.js";
 import { bitRuns } from "../segment/comparator.js";
-import { unfoldBase } from "../segment/fold.js";
+import { rampShift, unfoldBase } from "../segment/fold.js";
 import type { Target, TargetName } from "../synth/targets.js";
 
 /**
@@ -55,6 +55,8 @@ export interface Features {
   readonly unfoldAdderBits: number;
   /** Bits of a one's complement unfold (~y, or C - 1 - y as an XOR when C is a power of two). */
   readonly unfoldXorBits: number;
+  /** Bits of a ramp fold's unfolding adder y + (x_neg ? c * x : 0), above both terms' zero low bits (with its gates). */
+  readonly rampAdderBits: number;
   /** Flip-flops of the pipeline: the view's register cuts and the valid shift register, less the bits Yosys removes or a DSP or block RAM absorbs. */
   readonly registerBits: number;
   /** Block RAMs the coefficient ROMs go to (then they cost no LUTs). */
@@ -78,6 +80,7 @@ export const LUT_FEATURES: readonly (keyof Features)[] = [
   "saturateMuxBits",
   "unfoldAdderBits",
   "unfoldXorBits",
+  "rampAdderBits",
   "registerBits",
 ];
 
@@ -142,6 +145,7 @@ function channelFeatures(
     saturateMuxBits: (Number(channel.saturateLow) + Number(channel.saturateHigh)) * gridWidth,
     unfoldAdderBits: unfold.kind === "adder" ? unfold.bits : 0,
     unfoldXorBits: unfold.kind === "xor" ? unfold.bits : 0,
+    rampAdderBits: rampBits(channel).adder,
     registerBits: 0,
     bram,
   };
@@ -407,6 +411,18 @@ function knownQuotientWidth(input: FixFormat, channel: PwlChannel): number {
   return accumulator - channel.productShift;
 }
 
+/**
+ * A ramp fold's unfolding (view.ts): y + ramp, where ramp = c * x = {x, r zeros} gated by
+ * the sign. The sum's bits below both terms' zero low bits need no adder; `live` are the
+ * ramp term's bits that are not always zero (what a pipeline register keeps).
+ */
+function rampBits(channel: PwlChannel): { adder: number; live: number; zeros: number } {
+  const outWidth = width(channel.output);
+  const r = rampShift(channel.fold, outWidth);
+  if (r === undefined) return { adder: 0, live: 0, zeros: channel.outputShift };
+  return { adder: outWidth - Math.max(r, channel.outputShift), live: outWidth - r, zeros: Math.min(r, channel.outputShift) };
+}
+
 /** How a channel unfolds for negative x (view.ts unfoldExpr): nothing, an XOR or a subtractor, and on how many bits. */
 function unfoldShape(channel: PwlChannel): { kind: "none" | "xor" | "adder"; bits: number } {
   if (unfoldBase(channel.fold) === undefined) return { kind: "none", bits: 0 };
@@ -462,8 +478,10 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
   if (design.pipeline === 0) return 0;
   const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];
   const tap = design.dy?.kind === "slope" ? design.dy : undefined;
+  // A ramp fold gates its term with the sign before the ROM; the term, not the sign, is carried.
   const needsSign = tables.some(
-    (t) => isFolded(t) && (t.fold.style === "ones" || unfoldBase(t.fold) !== undefined),
+    (t) =>
+      isFolded(t) && t.fold.kind !== "ramp" && (t.fold.style === "ones" || unfoldBase(t.fold) !== undefined),
   );
   let bits = design.pipeline + (cuts.input ? width(design.input) : 0);
   const operands = new Set<string>();
@@ -494,7 +512,9 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
       channel.shiftRounding === "truncate" ? Math.min(channel.interceptShift, channel.productShift) : 0;
     if (cuts.product) bits += (dsp ? 0 : product - unused) + intercept + tapBits;
     const unfolds = unfoldBase(channel.fold) !== undefined && channel.fold.style === "ones";
-    bits += width(channel.output) - (unfolds ? 0 : channel.outputShift);
+    const ramp = rampBits(channel);
+    bits += (Number(cuts.rom) + Number(cuts.product)) * ramp.live;
+    bits += width(channel.output) - (unfolds ? 0 : ramp.zeros);
   });
   if (tap) bits += unfoldBase(tap.fold) === undefined ? liveBits(tap.values, tap.output) : width(tap.output);
   if (needsSign) bits += (cuts.rom ? 1 : 0) + (cuts.product ? 1 : 0);

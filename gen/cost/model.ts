@@ -68,14 +68,14 @@ function carryCells(f: Features, target: TargetName): number {
   if (target === "xc7") {
     // CARRY4s: an adder's 4 bits each (chains of 2 bits or fewer are a LUT); a comparison
     // with a constant (cmp2lcu) 12 bits each.
-    const adders = [f.foldAdderBits, f.unfoldAdderBits, f.adderBits, f.roundBits];
+    const adders = [f.foldAdderBits, f.unfoldAdderBits, f.rampAdderBits, f.adderBits, f.roundBits];
     return (
       adders.reduce((sum, bits) => sum + (bits <= 2 ? 0 : Math.ceil(bits / 4)), 0) +
       Math.floor(f.saturateCompareBits / 12)
     );
   }
   // An adder's lowest bit needs no carry cell; a negation's or a comparison's lowest two.
-  const adders = [f.adderBits, f.roundBits].reduce((sum, bits) => sum + Math.max(0, bits - 1), 0);
+  const adders = [f.adderBits, f.roundBits, f.rampAdderBits].reduce((sum, bits) => sum + Math.max(0, bits - 1), 0);
   const others = [f.foldAdderBits, f.unfoldAdderBits, f.saturateCompareBits];
   return adders + others.reduce((sum, bits) => sum + Math.max(0, bits - 2), 0);
 }
@@ -110,7 +110,11 @@ function channelDepth(design: PwlDesign, channel: PwlChannel, features: Features
   const add = features.adderBits > 0 ? chain(channel.accumulatorWidth) : 0;
   const tail = 1 + (channel.saturateLow || channel.saturateHigh ? 1 : 0);
   const unfold =
-    features.unfoldAdderBits > 0 ? 1 + chain(width(channel.output)) : features.unfoldXorBits > 0 ? 1 : 0;
+    features.unfoldAdderBits > 0 || features.rampAdderBits > 0
+      ? 1 + chain(width(channel.output))
+      : features.unfoldXorBits > 0
+        ? 1
+        : 0;
   // Stages between the cuts --pipeline adds (input register, after the ROM, after the multiplier, output).
   const stages = [fold + select + rom, multiply, add + tail + unfold];
   if (design.pipeline >= 3) return Math.max(...stages);

@@ -1,6 +1,6 @@
 import { width } from "../fixed/format.js";
 import { type CostEstimate, SCARCE, estimateCost } from "../cost/model.js";
-import type { FoldStyle } from "../segment/fold.js";
+import { type Fold, type FoldStyle, NO_FOLD } from "../segment/fold.js";
 import { segmenter } from "../segment/methods.js";
 import type { MethodName, SegmentationMethod } from "../segment/problem.js";
 import { UserError } from "../spec/errors.js";
@@ -144,8 +144,9 @@ export function buildChosenTable(
   }
   // The classic datapath's optimal: its count is the paper's measure, and optimal keeps it.
   // Built first and on its own, so that a bound no design can meet is refused as usual.
+  const classicFolded = request.fold.kind !== "none";
   const classicDesign: Design = {
-    folded: true,
+    folded: classicFolded,
     architecture: { ...pinned, offset: false },
     select: { kind: "tree" },
   };
@@ -168,6 +169,10 @@ class Search {
   private readonly workspaces = new Map<boolean, TableWorkspace>();
   private readonly built = new Map<string, Built | undefined>();
   private readonly classicKeys = new Set<string>();
+  /** The fold the search may use: the function's symmetry, or a ramp fold only auto weighs. */
+  private readonly fold: Fold;
+  /** Whether the classic designs (optimal, uniform) are folded. */
+  private readonly classicFolded: boolean;
 
   constructor(
     private readonly request: Base,
@@ -175,15 +180,17 @@ class Search {
     private readonly context: TableContext,
     /** The classic table without folding, for the report's comparison. */
     private readonly unfolded: TableProvenance["unfolded"],
-  ) {}
+  ) {
+    this.classicFolded = request.fold.kind !== "none";
+    this.fold = this.classicFolded ? request.fold : (request.searchFold ?? NO_FOLD);
+  }
 
   /** The workspace of the folded table (as the function's symmetry asks) or of the unfolded one. */
   private workspace(folded: boolean): TableWorkspace {
-    const kind = folded ? this.request.fold.kind : "none";
-    const key = kind !== "none";
+    const key = folded && this.fold.kind !== "none";
     let workspace = this.workspaces.get(key);
     if (!workspace) {
-      workspace = new TableWorkspace({ ...this.request, fold: { ...this.request.fold, kind } });
+      workspace = new TableWorkspace({ ...this.request, fold: key ? this.fold : NO_FOLD });
       this.workspaces.set(key, workspace);
     }
     return workspace;
@@ -195,7 +202,7 @@ class Search {
 
   private key(design: Design): string {
     const a = design.architecture;
-    const folded = design.folded && this.request.fold.kind !== "none";
+    const folded = design.folded && this.fold.kind !== "none";
     const s = design.select;
     return [
       folded ? a.foldStyle : "none",
@@ -303,7 +310,7 @@ class Search {
   }
 
   private styles(folded: boolean): FoldStyle[] {
-    if (!folded || this.request.fold.kind === "none") return ["twos"];
+    if (!folded || this.fold.kind === "none") return ["twos"];
     if (this.spec.foldStyle !== undefined) return [this.spec.foldStyle];
     // --exact-zero promises an exactly odd or point-symmetric unit, which x ^ sign is not.
     return this.request.exactZero ? ["twos"] : ["ones", "twos"];
@@ -312,8 +319,8 @@ class Search {
   /** optimal: the architectures that keep the classic count, the cheapest of them. */
   optimal(pinned: TableArchitecture, count: number): void {
     const optimal = segmenter("optimal");
-    for (const style of this.styles(true)) {
-      const reach = this.reach(true, style);
+    for (const style of this.styles(this.classicFolded)) {
+      const reach = this.reach(this.classicFolded, style);
       const ins = this.spec.dropInputBits !== undefined ? [this.spec.dropInputBits] : range(reach.input);
       const outs = this.spec.dropOutputBits !== undefined ? [this.spec.dropOutputBits] : range(reach.output);
       // For each number of dropped input bits, the coarsest output grid that keeps the
@@ -322,12 +329,12 @@ class Search {
         let best: TableArchitecture | undefined;
         for (const outputShift of outs) {
           const architecture = { ...pinned, foldStyle: style, inputShift, outputShift, offset: false };
-          if (this.workspace(true).quickCount(architecture, optimal) !== count) break;
+          if (this.workspace(this.classicFolded).quickCount(architecture, optimal) !== count) break;
           best = architecture;
         }
         if (!best) break;
         // Generous formats reach the count, so the narrowest formats that keep it do too.
-        this.evaluate({ folded: true, architecture: best, select: { kind: "tree" } });
+        this.evaluate({ folded: this.classicFolded, architecture: best, select: { kind: "tree" } });
       }
     }
   }
@@ -338,7 +345,7 @@ class Search {
    */
   classic(pinned: TableArchitecture): void {
     const uniform: Design = {
-      folded: true,
+      folded: this.classicFolded,
       architecture: { ...pinned, offset: false },
       select: { kind: "uniform", indexBits: this.spec.indexBits },
     };
@@ -349,7 +356,7 @@ class Search {
   auto(pinned: TableArchitecture): void {
     const spec = this.spec;
     const classicUniform: Design = {
-      folded: true,
+      folded: this.classicFolded,
       architecture: { ...pinned, offset: false },
       select: { kind: "uniform", indexBits: spec.indexBits },
     };
@@ -408,7 +415,7 @@ class Search {
       push({ outputShift: a.outputShift + 1 });
       if (a.outputShift > 0) push({ outputShift: a.outputShift - 1 });
     }
-    if (this.request.fold.kind !== "none" && spec.foldStyle === undefined) {
+    if (this.fold.kind !== "none" && spec.foldStyle === undefined) {
       if (design.folded && !this.request.exactZero)
         push({ foldStyle: a.foldStyle === "ones" ? "twos" : "ones" });
       push({}, design.select, !design.folded);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type FixFormat, OVERFLOW_MODES, ROUNDING_MODES, maxCode, minCode, width } from "../fixed/format.js";
 import { datapathProblem, datapathShape } from "../segment/datapath.js";
-import { coarseFormat, tableDomain } from "../segment/fold.js";
+import { coarseFormat, isRampConstant, tableDomain } from "../segment/fold.js";
 import { moduleNameProblem } from "../spec/identifiers.js";
 import { MAX_INPUT_BITS, MAX_OUTPUT_BITS, MAX_PIPELINE } from "../spec/schema.js";
 import type { PwlChannel, PwlDesign, SlopeTap } from "./ir.js";
@@ -43,7 +43,7 @@ const widthAtMost = (bits: number) =>
 
 const fold = z
   .object({
-    kind: z.enum(["none", "odd", "even", "point"]),
+    kind: z.enum(["none", "odd", "even", "point", "ramp"]),
     constant: int.min(-(2 ** 33)).max(2 ** 33),
     style: z.enum(["twos", "ones"]),
   })
@@ -130,6 +130,8 @@ function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.
   };
   const folded = channel.fold.kind !== "none";
   if (folded && !input.signed) return issue(["fold", "kind"], "folds a table of an unsigned input");
+  if (channel.fold.kind === "ramp" && !isRampConstant(channel.fold.constant))
+    return issue(["fold", "constant"], "is not a ramp fold's power of two >= 1");
   if (channel.inputShift >= width(input) - (folded ? 1 : 0))
     return issue(["inputShift"], "drops every bit of the table's input");
   if (channel.outputShift >= width(channel.output))

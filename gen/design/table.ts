@@ -57,6 +57,11 @@ export interface TableRequest {
     | { readonly kind: "budget"; readonly segments: number };
   /** The function's symmetry as a fold (its style is the architecture's). */
   readonly fold: Fold;
+  /**
+   * A fold that only --method auto weighs (a ramp fold, f(x) = f(-x) + x: its unfolding
+   * costs an adder): the classic designs, and optimal's count, stay unfolded.
+   */
+  readonly searchFold?: Fold;
   /** Whether the output at x = 0 must be f(0) rounded to the nearest code (--exact-zero). */
   readonly exactZero: boolean;
   readonly method: SegmentationMethod;
@@ -621,9 +626,11 @@ function unreachable(request: TableRequest, bound: number, floor: number): UserE
 }
 
 function notSymmetric(request: Pick<TableRequest, "functionName" | "fold">, bound: number): UserError {
+  const ramp = request.fold.kind === "ramp";
+  const ones = request.fold.style === "ones";
   return new UserError(
     "--symmetry",
-    "auto",
-    `folds ${request.functionName} as ${request.fold.kind}-symmetric, but at the bound ${showReal(bound)} the two halves do not agree; use --symmetry off`,
+    ramp ? "ramp" : "auto",
+    `folds ${request.functionName} as ${request.fold.kind}-symmetric${ones ? " with x ^ sign" : ""}, but at the bound ${showReal(bound)} the two halves do not agree; use ${ones ? "--fold-style twos or " : ""}--symmetry ${ramp ? "auto" : "off"}`,
   );
 }

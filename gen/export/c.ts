@@ -345,6 +345,11 @@ function channelStatics(
       `if (x < 0) y = ${plus(`${fm}(${minus(`${cInt(channel.unfoldBase)} - y`, out.min)}, ${cInt(2n ** BigInt(out.width))})`, out.min)}; /* unfold, wrapped to ${out.width} bits */`,
     );
   }
+  if (channel.ramp !== undefined) {
+    body.push(
+      `if (x < 0) y = ${plus(`${fm}(${minus(`y + ${cInt(channel.ramp)} * x`, out.min)}, ${cInt(2n ** BigInt(out.width))})`, out.min)}; /* unfold: + ${channel.ramp} * x, wrapped to ${out.width} bits */`,
+    );
+  }
   body.push("return y;");
   return [
     {
@@ -361,7 +366,7 @@ function channelStatics(
       lines: entry,
     },
     {
-      comment: `${p}: ${architecture}; multiply-add, rounding, saturation${channel.unfoldBase === undefined ? "" : ", unfolding"}`,
+      comment: `${p}: ${architecture}; multiply-add, rounding, saturation${channel.unfoldBase === undefined && channel.ramp === undefined ? "" : ", unfolding"}`,
       signature: `static int64_t ${m}_${p}(int64_t x)`,
       lines: body,
     },

@@ -231,6 +231,12 @@ function channelFunctions(channel: ChannelPlan, architecture: string): FunctionV
     const wrapped = `(${minus(`${channel.unfoldBase} - y`, out.min)}) % ${2n ** BigInt(out.width)}`;
     body.push(`y = np.where(x < 0, ${minus(wrapped, -out.min)}, y)  # unfold, wrapped to ${out.width} bits`);
   }
+  if (channel.ramp !== undefined) {
+    const wrapped = `(${minus(`y + ${channel.ramp} * x`, out.min)}) % ${2n ** BigInt(out.width)}`;
+    body.push(
+      `y = np.where(x < 0, ${minus(wrapped, -out.min)}, y)  # unfold: + ${channel.ramp} * x, wrapped to ${out.width} bits`,
+    );
+  }
   body.push("return y");
   return [
     {
@@ -248,7 +254,7 @@ function channelFunctions(channel: ChannelPlan, architecture: string): FunctionV
     },
     {
       signature: `_${p}(x)`,
-      doc: `${p}: ${architecture}; multiply-add, rounding, saturation${channel.unfoldBase === undefined ? "" : ", unfolding"}.`,
+      doc: `${p}: ${architecture}; multiply-add, rounding, saturation${channel.unfoldBase === undefined && channel.ramp === undefined ? "" : ", unfolding"}.`,
       lines: body,
     },
   ];

@@ -7,7 +7,7 @@ import {
   romEntries,
   segmentOf,
 } from "../design/ir.js";
-import { unfoldBase } from "../segment/fold.js";
+import { rampShift, unfoldBase } from "../segment/fold.js";
 import { UserError } from "../spec/errors.js";
 
 /**
@@ -23,7 +23,8 @@ import { UserError } from "../spec/errors.js";
  *     q = floor(acc / 2^s), rounded half to even when the IR says so
  *     q clamped to [gridMin, gridMax] where the IR has clamp logic
  *     y = (q mod 2^(w - d)) * 2^d read as a w-bit code (the hardware keeps the low bits)
- *     y = base - y for x < 0 with an odd or point fold, wrapped to w bits
+ *     y = base - y for x < 0 with an odd or point fold, y + c * x with a ramp fold,
+ *         wrapped to w bits
  *
  * The ROM has an entry per segment (tree) or per cell (index select, holding the words of
  * the segment the cell's first code is in), as the hardware's ROM does; a slope tap (dy =
@@ -52,6 +53,8 @@ export interface ChannelPlan {
   readonly output: CodeRange;
   /** u = base - y for negative x (odd and point folds), else undefined. */
   readonly unfoldBase: number | undefined;
+  /** u = y + ramp * x for negative x (a ramp fold whose term is not 0 modulo 2^w), else undefined. */
+  readonly ramp: number | undefined;
 }
 
 /** A slope tap: dy = the tap column of y's ROM entry, unfolded for negative x. */
@@ -155,6 +158,7 @@ function channelPlan(
     outputShift: channel.outputShift,
     output,
     unfoldBase: unfoldBase(channel.fold),
+    ramp: rampShift(channel.fold, width(channel.output)) === undefined ? undefined : channel.fold.constant,
   };
 }
 

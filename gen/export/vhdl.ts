@@ -11,7 +11,7 @@ import {
   segmentOf,
   tableInput,
 } from "../design/ir.js";
-import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
+import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
 import { cutPoints, foldSigns, headerLines } from "../rtl/view.js";
 import { counted } from "../text.js";
 import { renderExport } from "./templates.js";
@@ -159,6 +159,21 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
       `${magnitudes.ones.name} <= unsigned(${x.name}(${w - 2} downto 0) xor (${w - 2} downto 0 => ${sign.name}));`,
     );
   }
+  // Ramp folds add c * x = x & r zeros to y for negative x: gated here, added after the table.
+  const ramps = tables.map((channel): Signal | undefined => {
+    const outWidth = width(channel.output);
+    const r = rampShift(channel.fold, outWidth);
+    if (r === undefined) return undefined;
+    const ramp: Signal = { name: `${channel.port}_ramp`, type: slv(outWidth) };
+    const body = outWidth - r;
+    const xBits =
+      body <= w ? `${x.name}(${body - 1} downto 0)` : `std_logic_vector(resize(signed(${x.name}), ${body}))`;
+    foldSignals.push(ramp);
+    foldAssigns.push(
+      `${ramp.name} <= ${r > 0 ? `${xBits} & ${bits(0, r)}` : xBits} when ${sign.name} = '1' else ${bits(0, outWidth)};`,
+    );
+    return ramp;
+  });
   if (tables.some((t) => !isFolded(t))) {
     foldSignals.push(code);
     foldAssigns.push(`${code.name} <= ${design.input.signed ? "signed" : "unsigned"}(${x.name});`);
@@ -169,6 +184,9 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
         styles.size > 0 ? "Fold by symmetry:" : "The input code.",
         styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
         styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
+        ...tables.flatMap((channel, i) =>
+          ramps[i] ? [`${ramps[i]!.name} = ${channel.fold.constant} * x for negative x, else 0;`] : [],
+        ),
         styles.size > 0 ? "outputs unfold below." : "",
       ]
         .filter(Boolean)
@@ -203,6 +221,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
   };
   parts.forEach((part) => addLive(part.operand));
   if (unfoldsWithSign) addLive(sign);
+  for (const ramp of ramps) if (ramp) addLive(ramp);
   const coefficients = parts.map((part) => ({ slope: part.columns[0]!, intercept: part.columns[1]! }));
   const tapSignal = tap ? parts[0]!.columns[2]! : undefined;
   if (cuts.rom) {
@@ -238,6 +257,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
       "registers after the multipliers",
       [
         ...(unfoldsWithSign ? [sign] : []),
+        ...ramps.filter((r): r is Signal => r !== undefined),
         ...products.map((p) => p.signal),
         ...coefficients.map((c) => c.intercept),
         ...(tapSignal ? [tapSignal] : []),
@@ -253,6 +273,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
       products[i]!.productWidth,
       coefficients[i]!.intercept.name,
       sign.name,
+      ramps[i]?.name,
     );
     datapathSections.forEach((s) => section(s.comment, s));
     return { port: part.channel.port, signal: final };
@@ -467,6 +488,7 @@ function datapath(
   productWidth: number,
   intercept: string,
   sign: string,
+  ramp: string | undefined,
 ): { sections: DatapathSection[]; final: Signal } {
   const p = channel.port;
   const accWidth = channel.accumulatorWidth;
@@ -567,11 +589,15 @@ function datapath(
     signals: grid ? [grid, result] : [result],
     assigns,
   });
-  const unfolded = unfoldExpr(channel.fold, result.name, sign, outWidth, channel.tableRange);
+  const unfolded = ramp
+    ? `std_logic_vector(unsigned(${result.name}) + unsigned(${ramp}))`
+    : unfoldExpr(channel.fold, result.name, sign, outWidth, channel.tableRange);
   if (!unfolded) return { sections, final: result };
   const final: Signal = { name: `${p}_unfolded`, type: slv(outWidth) };
   sections.push({
-    comment: `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("xor") ? ", an XOR" : ""} (in range by construction).`,
+    comment: ramp
+      ? `Unfold for negative x: ${p}(x) = ${p}(t) + ${channel.fold.constant} * x (in range by construction).`
+      : `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("xor") ? ", an XOR" : ""} (in range by construction).`,
     signals: [final],
     assigns: [`${final.name} <= ${unfolded};`],
   });

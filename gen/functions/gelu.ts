@@ -40,7 +40,7 @@ export const geluFunction: ActivationFunction = {
   name: "gelu",
   formula: "x * (1 + erf(x / sqrt(2))) / 2",
   params: [],
-  symmetry: { kind: "none" },
+  symmetry: { kind: "ramp" },
   derivative: "dgelu",
   make: () => gelu,
 };
@@ -57,7 +57,7 @@ export const geluTanhFunction: ActivationFunction = {
   name: "gelu_tanh",
   formula: "x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) / 2",
   params: [],
-  symmetry: { kind: "none" },
+  symmetry: { kind: "ramp" },
   derivative: "dgelu_tanh",
   make: () => geluTanh,
 };

@@ -29,5 +29,6 @@ function symmetryText(symmetry: Symmetry): string {
   if (symmetry.kind === "point") return `f(-x) = ${symmetry.value} - f(x)`;
   if (symmetry.kind === "odd") return "odd";
   if (symmetry.kind === "even") return "even";
+  if (symmetry.kind === "ramp") return "f(-x) = f(x) - x";
   return "none";
 }

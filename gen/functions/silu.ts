@@ -14,7 +14,7 @@ export const siluFunction: ActivationFunction = {
   name: "silu",
   formula: "x * sigmoid(beta * x)  (swish)",
   params: [BETA],
-  symmetry: { kind: "none" },
+  symmetry: { kind: "ramp" },
   derivative: "dsilu",
   make: (params) => {
     const beta = param(params, BETA);

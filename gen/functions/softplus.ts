@@ -10,7 +10,7 @@ export const softplusFunction: ActivationFunction = {
   name: "softplus",
   formula: "log(1 + exp(x))",
   params: [],
-  symmetry: { kind: "none" },
+  symmetry: { kind: "ramp" },
   derivative: "dsoftplus",
   make: () => softplus,
 };

@@ -11,7 +11,9 @@ export type Symmetry =
   /** f(-x) = f(x) (sigmoid', tanh') */
   | { readonly kind: "even" }
   /** f(-x) = value - f(x) (sigmoid, with value 1) */
-  | { readonly kind: "point"; readonly value: number };
+  | { readonly kind: "point"; readonly value: number }
+  /** f(-x) = f(x) - x: x/2 plus an even function (gelu, silu, softplus) */
+  | { readonly kind: "ramp" };
 
 export const NO_SYMMETRY: Symmetry = { kind: "none" };
 

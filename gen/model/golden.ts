@@ -39,7 +39,8 @@ const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
  *     t = the table code (x folded, low input bits dropped);  s = the segment t selects
  *     o = t, or t's offset in its cell;  acc = slopes[s] * o + intercepts[s] * 2^k
  *     q = acc / 2^shift, rounded as the IR says; clamp where the IR has clamp logic
- *     y = q * 2^outputShift in the output's low bits; unfold for negative x
+ *     y = q * 2^outputShift in the output's low bits; unfold for negative x (-y, C - y,
+ *         or y + c * x for a ramp fold), wrapped to the output's width
  */
 function channelEvaluator(channel: PwlChannel): (x: number) => number {
   const step = 2 ** channel.interceptShift;
@@ -65,7 +66,7 @@ function channelEvaluator(channel: PwlChannel): (x: number) => number {
     const wide = q * grid;
     const y = wide >= yMin && wide <= yMax ? wide : overflowCode(wide, output, "wrap");
     if (fold.kind === "none" || x >= 0) return y;
-    const u = unfold(fold, y);
+    const u = unfold(fold, y, x);
     return u >= yMin && u <= yMax ? u : overflowCode(u, output, "wrap");
   };
 }
@@ -88,7 +89,7 @@ function operandFunction(channel: PwlChannel): (t: number) => number {
 function evaluateTap(y: PwlChannel, tap: SlopeTap, x: number): number {
   const value = tap.values[segmentAt(y, x)]!;
   const negative = tap.fold.kind !== "none" && x < 0;
-  return negative ? overflowCode(unfold(tap.fold, value), tap.output, "wrap") : value;
+  return negative ? overflowCode(unfold(tap.fold, value, x), tap.output, "wrap") : value;
 }
 
 /** The segment the hardware selects for input code x. */

@@ -232,10 +232,12 @@ function tableSummary(
         ? "y(-x) = -y(x)"
         : channel.fold.kind === "even"
           ? "y(-x) = y(x)"
-          : `y(-x) = ${channel.fold.constant} - y(x) (codes)`;
+          : channel.fold.kind === "ramp"
+            ? `y(x) = y(t) + ${channel.fold.constant} * x for negative x (codes): f(x) = f(-x) + x, an adder`
+            : `y(-x) = ${channel.fold.constant} - y(x) (codes)`;
     const covers =
       channel.fold.style === "ones"
-        ? "x ^ sign (-x - 1 for negative x, an XOR per bit), unfolded with an XOR"
+        ? `x ^ sign (-x - 1 for negative x, an XOR per bit)${channel.fold.kind === "ramp" ? "" : ", unfolded with an XOR"}`
         : "|x|";
     rows.push(row("symmetry", `folded ${channel.fold.kind}: the table covers ${covers}, ${how}${saving}`));
   }

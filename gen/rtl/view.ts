@@ -12,7 +12,7 @@ import {
   segmentOf,
   tableInput,
 } from "../design/ir.js";
-import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
+import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
 import { counted } from "../text.js";
@@ -176,6 +176,23 @@ export function moduleView(design: PwlDesign): ModuleView {
       expr: `${x.name}[${xWidth - 2}:0] ^ {${xWidth - 1}{${sign.name}}}`,
     });
   }
+  // Ramp folds add c * x = {x, r zeros} to y for negative x: gated here, added after the table.
+  const ramps = tables.map((channel): Signal | undefined => {
+    const r = rampShift(channel.fold, width(channel.output));
+    if (r === undefined) return undefined;
+    const outWidth = width(channel.output);
+    const ramp: Signal = { name: `${channel.port}_ramp`, decl: range(outWidth, channel.output.signed) };
+    const body = outWidth - r;
+    const bits =
+      body <= xWidth
+        ? `${x.name}[${body - 1}:0]`
+        : `{{${body - xWidth}{${x.name}[${xWidth - 1}]}}, ${x.name}}`;
+    foldWires.push({
+      ...ramp,
+      expr: `${sign.name} ? ${r > 0 ? `{${bits}, ${r}'b0}` : bits} : ${literal(0, outWidth, channel.output.signed)}`,
+    });
+    return ramp;
+  });
   const fold: FoldView | false =
     foldWires.length > 0
       ? {
@@ -183,6 +200,9 @@ export function moduleView(design: PwlDesign): ModuleView {
             "Fold by symmetry:",
             styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
             styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
+            ...tables.flatMap((channel, i) =>
+              ramps[i] ? [`${ramps[i]!.name} = ${channel.fold.constant} * x for negative x, else 0;`] : [],
+            ),
             "outputs unfold below.",
           ]
             .filter(Boolean)
@@ -213,6 +233,7 @@ export function moduleView(design: PwlDesign): ModuleView {
   };
   channelParts.forEach((part) => addLive(part.operand));
   if (unfoldsWithSign) addLive(sign);
+  for (const ramp of ramps) if (ramp) addLive(ramp);
   const coefficients = channelParts.map((part) => ({
     slope: { name: part.rom.columns[0]!.name, decl: part.rom.columns[0]!.decl },
     intercept: { name: part.rom.columns[1]!.name, decl: part.rom.columns[1]!.decl },
@@ -259,6 +280,7 @@ export function moduleView(design: PwlDesign): ModuleView {
         carry(
           [
             ...(unfoldsWithSign ? [sign] : []),
+            ...ramps.filter((r): r is Signal => r !== undefined),
             ...products.map((p) => p.signal),
             ...coefficients.map((c) => c.intercept),
             ...(tapSignal ? [tapSignal] : []),
@@ -275,6 +297,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       products[i]!.productWidth,
       coefficients[i]!.intercept.name,
       sign.name,
+      ramps[i]?.name,
       unused[i]!,
     ),
   );
@@ -355,7 +378,9 @@ export function foldSigns(design: PwlDesign): {
   const folds = [...tables.map((t) => t.fold), ...(design.dy?.kind === "slope" ? [design.dy.fold] : [])];
   const styles = new Set(tables.filter(isFolded).map((t) => t.fold.style));
   const unfoldsWithSign = folds.some((fold) => fold.kind === "odd" || fold.kind === "point");
-  return { styles, needsSign: styles.has("ones") || unfoldsWithSign, unfoldsWithSign };
+  // A ramp fold's term is gated with the sign before the ROM (the sign itself goes no further).
+  const ramps = tables.some((t) => rampShift(t.fold, width(t.output)) !== undefined);
+  return { styles, needsSign: styles.has("ones") || unfoldsWithSign || ramps, unfoldsWithSign };
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */
@@ -510,6 +535,7 @@ function datapathView(
   productWidth: number,
   intercept: string,
   sign: string,
+  ramp: string | undefined,
   unused: string[],
 ): { view: Omit<DatapathView, "unused">; final: string } {
   const p = channel.port;
@@ -585,10 +611,14 @@ function datapathView(
     name: `${p}_result`,
     expr: coarse ? `{${coarse.name}, ${d}'b0}` : resultExpr,
   };
-  const unfolded = unfoldExpr(channel.fold, result.name, sign, outWidth, out.signed, channel.tableRange);
+  const unfolded = ramp
+    ? `${result.name} + ${ramp}`
+    : unfoldExpr(channel.fold, result.name, sign, outWidth, out.signed, channel.tableRange);
   const unfold = unfolded
     ? {
-        comment: `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("^") ? ", an XOR" : ""} (in range by construction).`,
+        comment: ramp
+          ? `Unfold for negative x: ${p}(x) = ${p}(t) + ${channel.fold.constant} * x (in range by construction).`
+          : `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("^") ? ", an XOR" : ""} (in range by construction).`,
         wire: { decl: result.decl, name: `${p}_unfolded`, expr: unfolded },
       }
     : false;

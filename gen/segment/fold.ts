@@ -4,7 +4,9 @@ import type { Targets } from "./targets.js";
 /**
  * Folding by symmetry: the hardware evaluates its table at a magnitude of x and unfolds
  * the result for negative x: odd y = -y(t), even y = y(t), point y = C - y(t) (C the
- * output code of the symmetry's value, e.g. 1.0 for sigmoid).
+ * output code of the symmetry's value, e.g. 1.0 for sigmoid), ramp y = y(t) + c * x for
+ * functions with f(x) = f(-x) + x (x/2 plus an even function: gelu, silu, softplus; c the
+ * output codes of one input code, 2^(output fraction bits - input fraction bits)).
  *
  * Two styles. `twos` folds with the two's complement magnitude t = |x| (a negation: an
  * adder) and unfolds with -y or C - y (another adder); its table covers t = 0 .. 2^(w-1),
@@ -15,13 +17,16 @@ import type { Targets } from "./targets.js";
  * intersection of what the codes it serves accept (see tableTargets), so the bound holds
  * on every code by construction.
  */
-export type FoldKind = "none" | "odd" | "even" | "point";
+export type FoldKind = "none" | "odd" | "even" | "point" | "ramp";
 export const FOLD_STYLES = ["twos", "ones"] as const;
 export type FoldStyle = (typeof FOLD_STYLES)[number];
 
 export interface Fold {
   readonly kind: FoldKind;
-  /** For point folds: the output code C in y(-x) = C - y(x). */
+  /**
+   * For point folds: the output code C in y(-x) = C - y(x). For ramp folds: c, the output
+   * codes per input code (a power of two >= 1) in y(x) = y(-x) + c * x.
+   */
   readonly constant: number;
   readonly style: FoldStyle;
 }
@@ -37,16 +42,44 @@ export function unfoldBase(fold: Fold): number | undefined {
   return (fold.kind === "point" ? fold.constant : 0) - (fold.style === "ones" ? 1 : 0);
 }
 
-/** The unfolded output for a negative input, from the table's output y (exact integers). */
-export function unfold(fold: Fold, y: number): number {
+/** A ramp fold's c: a power of two >= 1 (the output grid is at least as fine as the input's). */
+export function isRampConstant(c: number): boolean {
+  return Number.isInteger(c) && c >= 1 && Number.isInteger(Math.log2(c));
+}
+
+/**
+ * A ramp fold's shift r (c = 2^r) when its term c * x is not 0 modulo 2^outWidth (the
+ * hardware adds {x, r zeros} to y for negative x), else undefined (nothing to add).
+ */
+export function rampShift(fold: Fold, outWidth: number): number | undefined {
+  if (fold.kind !== "ramp") return undefined;
+  const r = Math.log2(fold.constant);
+  return r < outWidth ? r : undefined;
+}
+
+/** What a ramp fold adds to the table's output for a negative input code x: c * x (else 0). */
+export function rampTerm(fold: Fold, x: number): number {
+  return fold.kind === "ramp" && x < 0 ? fold.constant * x : 0;
+}
+
+/**
+ * The unfolded output for a negative input code x, from the table's output y (exact
+ * integers, before wrapping to the output's width).
+ */
+export function unfold(fold: Fold, y: number, x: number): number {
+  if (fold.kind === "ramp") return y + rampTerm(fold, x);
   const base = unfoldBase(fold);
   return base === undefined ? y : base - y;
 }
 
-/** The fold a derivative inherits: odd and point functions have even derivatives, even ones odd. */
+/**
+ * The fold a derivative inherits: odd and point functions have even derivatives, even ones
+ * odd, and ramp ones (f(x) = f(-x) + x) point-symmetric ones (f'(-x) = 1 - f'(x)).
+ */
 export function derivativeFold(kind: FoldKind): FoldKind {
   if (kind === "odd" || kind === "point") return "even";
   if (kind === "even") return "odd";
+  if (kind === "ramp") return "point";
   return "none";
 }
 
@@ -100,29 +133,10 @@ export function tableTargets(
   outputShift: number,
   overflow: Overflow,
 ): { ok: true; targets: Targets; first: number } | { ok: false; index: number } {
-  const { first, last } = tableDomain(mapping, input);
-  const n = last - first + 1;
+  const { lo, hi, first } = intersection(full, input, output, mapping);
+  const n = lo.length;
   const yMin = minCode(output);
   const yMax = maxCode(output);
-  const lo = new Float64Array(n).fill(yMin);
-  const hi = new Float64Array(n).fill(yMax);
-  const base = unfoldBase(mapping.fold);
-  const xMin = minCode(input);
-  const count = full.low.length;
-  for (let i = 0; i < count; i++) {
-    const x = xMin + i;
-    const t = tableCodeOf(mapping, x) - first;
-    // Open ends mean "the saturated value is fine": as exact codes, the range's limits.
-    const low = Math.max(full.low[i]!, yMin);
-    const high = Math.min(full.high[i]!, yMax);
-    if (x < 0 && base !== undefined) {
-      lo[t] = Math.max(lo[t]!, base - high);
-      hi[t] = Math.min(hi[t]!, base - low);
-    } else {
-      lo[t] = Math.max(lo[t]!, low);
-      hi[t] = Math.min(hi[t]!, high);
-    }
-  }
   // The coarse grid: y = q * 2^d, with q clamped (when saturating) to the coarse range.
   const scale = 2 ** outputShift;
   const qMin = Math.ceil(yMin / scale);
@@ -138,6 +152,76 @@ export function tableTargets(
     high[t] = saturate && qHi >= qMax ? Infinity : qHi;
   }
   return { ok: true, targets: { low, high }, first };
+}
+
+/** The intersections of a few recent mappings per full-range targets (a search asks for the same ones again). */
+const intersections = new WeakMap<Targets, Map<string, Intersection>>();
+const KEPT_INTERSECTIONS = 8;
+
+interface Intersection {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly first: number;
+}
+
+/**
+ * The exact intersection, per table code, of what the input codes it serves accept (in
+ * output codes, before any coarser grid): directly for x >= 0 (or without folding), after
+ * unfolding for x < 0. Ends open because saturation is acceptable are the range's limits.
+ */
+function intersection(full: Targets, input: FixFormat, output: FixFormat, mapping: TableMapping): Intersection {
+  const fold = mapping.fold;
+  const key = [formatKey(input), formatKey(output), fold.kind, fold.constant, fold.style, mapping.shift].join("|");
+  let cache = intersections.get(full);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const { first, last } = tableDomain(mapping, input);
+  const n = last - first + 1;
+  const yMin = minCode(output);
+  const yMax = maxCode(output);
+  const lo = new Float64Array(n).fill(yMin);
+  const hi = new Float64Array(n).fill(yMax);
+  const base = unfoldBase(fold);
+  const folded = fold.kind !== "none";
+  const ones = fold.style === "ones";
+  const ramp = fold.kind === "ramp" ? fold.constant : 0;
+  const divisor = 2 ** mapping.shift;
+  const xMin = minCode(input);
+  const count = full.low.length;
+  const fullLow = full.low;
+  const fullHigh = full.high;
+  for (let i = 0; i < count; i++) {
+    const x = xMin + i;
+    const negative = folded && x < 0;
+    const u = negative ? (ones ? -x - 1 : -x) : x;
+    const t = Math.floor(u / divisor) - first;
+    // Open ends mean "the saturated value is fine": as exact codes, the range's limits.
+    const low = Math.max(fullLow[i]!, yMin);
+    const high = Math.min(fullHigh[i]!, yMax);
+    if (negative && base !== undefined) {
+      lo[t] = Math.max(lo[t]!, base - high);
+      hi[t] = Math.min(hi[t]!, base - low);
+    } else if (negative && ramp !== 0) {
+      // y(x) = y(t) + c * x: the table's y(t) must land c * x below the code's target.
+      lo[t] = Math.max(lo[t]!, low - ramp * x);
+      hi[t] = Math.min(hi[t]!, high - ramp * x);
+    } else {
+      lo[t] = Math.max(lo[t]!, low);
+      hi[t] = Math.min(hi[t]!, high);
+    }
+  }
+  const result = { lo, hi, first };
+  if (!cache) {
+    cache = new Map();
+    intersections.set(full, cache);
+  }
+  if (cache.size >= KEPT_INTERSECTIONS) cache.delete(cache.keys().next().value!);
+  cache.set(key, result);
+  return result;
+}
+
+function formatKey(format: FixFormat): string {
+  return `${format.signed ? "s" : "u"}${format.intBits}.${format.fracBits}`;
 }
 
 /** The output format of a table whose results are multiples of 2^shift (its coarse codes). */

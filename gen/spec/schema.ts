@@ -163,9 +163,11 @@ export const designShape = {
       "uniform only (a grid cell may hold part of a segment): multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
     ),
   symmetry: z
-    .enum(["auto", "off"])
+    .enum(["auto", "off", "ramp"])
     .default("auto")
-    .describe("auto: segment odd, even and point-symmetric functions on one half and fold the input"),
+    .describe(
+      "auto: segment odd, even and point-symmetric functions on one half and fold the input; for f(x) = f(-x) + x (gelu, silu, softplus: unfolding adds x) only --method auto folds, where it pays; ramp: fold those for every method too; off: never fold",
+    ),
   exactZero: z
     .boolean()
     .default(false)

@@ -5,7 +5,8 @@ import { cosimulate } from "../support/cosim.js";
 /**
  * Every table architecture, bit-exact against the golden model on every input code in
  * both simulators (lint clean): one's complement folds (odd, point, even), dropped input
- * bits, output grids, grid and uniform index selects, local offsets, with pipelines,
+ * bits, output grids, ramp folds (f(x) = f(-x) + x), grid and uniform index selects,
+ * local offsets, with pipelines,
  * rounding and overflow modes, a PWL derivative, and --method auto for every target.
  */
 const cases: [string, DesignSpecInput][] = [
@@ -165,6 +166,52 @@ const cases: [string, DesignSpecInput][] = [
       foldStyle: "ones",
       derivative: "slope",
       dout: "s1.10",
+    },
+  ],
+  [
+    "ramp fold (f(x) = f(-x) + x), tree, two's complement",
+    { function: "gelu", in: "s3.9", out: "s3.9", maxError: "2^-8", method: "optimal", symmetry: "ramp" },
+  ],
+  [
+    "ramp fold, uniform with local offsets, one's complement, dropped bits, c = 4, pipeline 4",
+    {
+      function: "silu",
+      in: "s4.8",
+      out: "s4.10",
+      maxError: "2^-7",
+      method: "uniform",
+      localOffset: true,
+      symmetry: "ramp",
+      foldStyle: "ones",
+      dropInputBits: 1,
+      dropOutputBits: 1,
+      pipeline: 4,
+    },
+  ],
+  [
+    "ramp fold, unsigned output, grid, pipeline 2",
+    {
+      function: "softplus",
+      in: "s4.8",
+      out: "u4.8",
+      maxError: "2^-6",
+      method: "grid",
+      symmetry: "ramp",
+      pipeline: 2,
+    },
+  ],
+  [
+    "ramp fold, dy as the slope (1 - slope for negative x), half-even",
+    {
+      function: "gelu_tanh",
+      in: "s3.8",
+      out: "s3.9",
+      maxError: "2^-7",
+      method: "optimal",
+      symmetry: "ramp",
+      rounding: "half-even",
+      derivative: "slope",
+      dout: "s2.9",
     },
   ],
 ];

@@ -38,6 +38,31 @@ const README_UNITS: Record<string, DesignSpecInput> = {
   },
 };
 
+/** Ramp folds (y + c * x for negative x): c = 4, an unsigned output, a slope tap. */
+const RAMP_UNITS: Record<string, DesignSpecInput> = {
+  gelu_ramp: {
+    function: "gelu",
+    in: "s4.8",
+    out: "s4.10",
+    maxError: "2^-8",
+    method: "uniform",
+    symmetry: "ramp",
+    foldStyle: "ones",
+    pipeline: 3,
+  },
+  softplus_ramp: { function: "softplus", in: "s4.8", out: "u4.8", maxError: "2^-6", symmetry: "ramp" },
+  silu_ramp_tap: {
+    function: "silu",
+    in: "s3.7",
+    out: "s3.9",
+    maxError: "2^-7",
+    method: "optimal",
+    symmetry: "ramp",
+    derivative: "slope",
+    dout: "s2.9",
+  },
+};
+
 /**
  * 20 feasible random designs from the property generator, small enough that every code is
  * cheap (inputs of at most 10 bits), each pipeline depth 0..4 four times.
@@ -79,7 +104,7 @@ describe("the random designs cover the architectures", () => {
   });
 });
 
-describe.each(Object.entries({ ...README_UNITS, ...random }))("%s", (name, spec) => {
+describe.each(Object.entries({ ...README_UNITS, ...RAMP_UNITS, ...random }))("%s", (name, spec) => {
   it("GHDL, the C model and the NumPy model agree with the golden vectors on every code", async () => {
     const generation = generate(spec);
     const { design } = generation;

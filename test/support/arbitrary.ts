@@ -14,7 +14,7 @@ import { FUNCTIONS } from "../../gen/functions/registry.js";
  * Random but sensible designs for property tests: any registered function, inputs of 6 to
  * 14 bits and outputs of 6 to 16 bits (signed or unsigned), the output's integer bits sized
  * to the function's range (so most are feasible), a bound from half an ulp up, and every
- * method, symmetry, rounding, overflow and pipeline depth, with or without --exact-zero;
+ * method, symmetry (ramp folds too), rounding, overflow and pipeline depth, with or without --exact-zero;
  * and the table architectures: fold styles, dropped input and output bits, local offsets,
  * index bits, and --method auto for every target.
  */
@@ -29,7 +29,7 @@ export interface RandomSpec {
   dropInputBits?: number;
   dropOutputBits?: number;
   localOffset?: boolean;
-  symmetry: "auto" | "off";
+  symmetry: "auto" | "off" | "ramp";
   rounding: "half-up" | "half-even" | "truncate";
   overflow: "saturate" | "wrap";
   pipeline: number;
@@ -53,7 +53,7 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     dropInputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     dropOutputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     localOffset: fc.constantFrom(undefined, true, false),
-    symmetry: fc.constantFrom("auto", "off") as fc.Arbitrary<RandomSpec["symmetry"]>,
+    symmetry: fc.constantFrom("auto", "off", "ramp") as fc.Arbitrary<RandomSpec["symmetry"]>,
     rounding: fc.constantFrom("half-up", "half-even", "truncate") as fc.Arbitrary<RandomSpec["rounding"]>,
     overflow: fc.constantFrom("saturate", "wrap") as fc.Arbitrary<RandomSpec["overflow"]>,
     pipeline: fc.integer({ min: 0, max: 4 }),
@@ -88,10 +88,10 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
       // Options that apply: a fold style only to a symmetric function (and not with
       // --exact-zero for ones), offsets only to uniform segments.
       ...(r.foldStyle !== undefined &&
-      r.symmetry === "auto" &&
+      r.symmetry !== "off" &&
       input.signed &&
       !(r.exactZero && r.foldStyle === "ones")
-        ? folds(r.fn)
+        ? folds(r.fn, r.symmetry, r.method, input, output)
           ? { foldStyle: r.foldStyle }
           : {}
         : {}),
@@ -112,7 +112,13 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     };
   });
 
-/** Whether pwlgen folds a registered function (it has a symmetry). */
-function folds(name: string): boolean {
-  return FUNCTIONS.find((fn) => fn.name === name)!.symmetry.kind !== "none";
+/**
+ * Whether pwlgen may fold a registered function's table: it has a symmetry, and for a ramp
+ * symmetry (f(x) = f(-x) + x) --symmetry ramp or --method auto asks for it, with an output
+ * grid at least as fine as the input's.
+ */
+function folds(name: string, symmetry: string, method: string, input: FixFormat, output: FixFormat): boolean {
+  const kind = FUNCTIONS.find((fn) => fn.name === name)!.symmetry.kind;
+  if (kind !== "ramp") return kind !== "none";
+  return (symmetry === "ramp" || method === "auto") && output.fracBits >= input.fracBits;
 }

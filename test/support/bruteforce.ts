@@ -120,7 +120,7 @@ export function acceptor(
     if (!folding) return withinBound(y, problem.reference[b]!, output, bound);
     const t = xMin + b;
     const plus = t > inputMax || withinBound(y, folding.reference[t - inputMin]!, output, bound);
-    const u = unfold(folding.fold, y);
+    const u = unfold(folding.fold, y, -t);
     const minus =
       t === 0 || (inOutput(u) && withinBound(u, folding.reference[-t - inputMin]!, output, bound));
     return plus && minus;

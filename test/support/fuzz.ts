@@ -86,7 +86,7 @@ const field = {
   dropOutputBits: fc.constantFrom(...INTEGERS),
   indexBits: fc.constantFrom(...INTEGERS),
   localOffset: fc.constantFrom(true, false, "yes"),
-  symmetry: fc.constantFrom("auto", "off", "on"),
+  symmetry: fc.constantFrom("auto", "off", "ramp", "on"),
   exactZero: fc.constantFrom(true, false, "yes", 1),
   rounding: fc.constantFrom("half-up", "half-even", "truncate", "nearest"),
   overflow: fc.constantFrom("saturate", "wrap", "clip"),
