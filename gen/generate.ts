@@ -20,6 +20,7 @@ import { TOOL_VERSION } from "./paths.js";
 import { type Fold, NO_FOLD, derivativeFold, isRampConstant } from "./segment/fold.js";
 import type { BoundSpec } from "./spec/bound.js";
 import { preparedMeasure } from "./synth/measure.js";
+import { TARGETS } from "./synth/targets.js";
 import { UserError } from "./spec/errors.js";
 import { parseOptions } from "./spec/load.js";
 import { specHash } from "./spec/normalize.js";
@@ -88,7 +89,13 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     throw new UserError(
       "--fold-style",
       spec.foldStyle,
-      `applies only to a table folded by symmetry; ${fn.name} ${spec.symmetry === "off" ? "is not folded (--symmetry off)" : "has no symmetry pwlgen folds"} here`,
+      `applies only to a table folded by symmetry; ${fn.name} ${
+        spec.symmetry === "off"
+          ? "is not folded (--symmetry off)"
+          : fn.symmetry.kind === "ramp" && spec.in.signed
+            ? `(f(x) = f(-x) + x) folds only with --method auto or --symmetry ramp${spec.out.fracBits < spec.in.fracBits ? ", and an output with at least the input's fraction bits" : ""}`
+            : "has no symmetry pwlgen folds"
+      } here`,
     );
   }
 
@@ -329,7 +336,9 @@ function chooseFold(
     }
     const ramp: Fold = { kind: "ramp", constant, style: "twos" };
     if (spec.symmetry === "ramp") return { fold: ramp };
-    return spec.method === "auto" && spec.derivative !== "slope" ? { fold: NO_FOLD, searchFold: ramp } : { fold: NO_FOLD };
+    const weighed =
+      spec.method === "auto" && spec.derivative !== "slope" && TARGETS[spec.target].searchesRampFold;
+    return weighed ? { fold: NO_FOLD, searchFold: ramp } : { fold: NO_FOLD };
   }
   if (symmetry.kind !== "point") return { fold: { kind: symmetry.kind, constant: 0, style: "twos" } };
   const constant = symmetry.value * 2 ** output.fracBits;
@@ -363,7 +372,10 @@ function slopeTap(y: PwlChannel, output: FixFormat, spec: DesignSpec): SlopeTap 
   const kind = derivativeFold(y.fold.kind);
   // A ramp-folded y's slope for negative x is 1 - the table's slope: a point fold, C = 1.0.
   const constant = kind === "point" ? 2 ** output.fracBits : 0;
-  if (kind === "point" && values.some((v) => constant - v < minCode(output) || constant - v > maxCode(output))) {
+  if (
+    kind === "point" &&
+    values.some((v) => constant - v < minCode(output) || constant - v > maxCode(output))
+  ) {
     throw new UserError(
       "--dout",
       formatName(output),

@@ -420,7 +420,11 @@ function rampBits(channel: PwlChannel): { adder: number; live: number; zeros: nu
   const outWidth = width(channel.output);
   const r = rampShift(channel.fold, outWidth);
   if (r === undefined) return { adder: 0, live: 0, zeros: channel.outputShift };
-  return { adder: outWidth - Math.max(r, channel.outputShift), live: outWidth - r, zeros: Math.min(r, channel.outputShift) };
+  return {
+    adder: outWidth - Math.max(r, channel.outputShift),
+    live: outWidth - r,
+    zeros: Math.min(r, channel.outputShift),
+  };
 }
 
 /** How a channel unfolds for negative x (view.ts unfoldExpr): nothing, an XOR or a subtractor, and on how many bits. */

@@ -75,7 +75,10 @@ function carryCells(f: Features, target: TargetName): number {
     );
   }
   // An adder's lowest bit needs no carry cell; a negation's or a comparison's lowest two.
-  const adders = [f.adderBits, f.roundBits, f.rampAdderBits].reduce((sum, bits) => sum + Math.max(0, bits - 1), 0);
+  const adders = [f.adderBits, f.roundBits, f.rampAdderBits].reduce(
+    (sum, bits) => sum + Math.max(0, bits - 1),
+    0,
+  );
   const others = [f.foldAdderBits, f.unfoldAdderBits, f.saturateCompareBits];
   return adders + others.reduce((sum, bits) => sum + Math.max(0, bits - 2), 0);
 }

@@ -115,9 +115,17 @@ function countAtAmple(
   const ample = ampleFormats(problem, fixed);
   const target = count(problem, ample);
   if (target === Infinity) return undefined;
+  // The binary searches ask some pairs twice (a bound of one search is a probe of the next).
+  const known = new Map<string, boolean>();
   const fits = (slope: FixFormat, intercept: FixFormat): boolean => {
-    const formats = { ...ample, slope, intercept };
-    return datapathProblem(formats) === undefined && count(problem, formats, target) <= target;
+    const key = `${slope.signed}${slope.intBits}.${slope.fracBits} ${intercept.signed}${intercept.intBits}.${intercept.fracBits}`;
+    let fit = known.get(key);
+    if (fit === undefined) {
+      const formats = { ...ample, slope, intercept };
+      fit = datapathProblem(formats) === undefined && count(problem, formats, target) <= target;
+      known.set(key, fit);
+    }
+    return fit;
   };
   return { ample, target, fits };
 }

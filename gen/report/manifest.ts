@@ -219,7 +219,9 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       segmentBudget: provenance.segmentBudget,
       symmetry: {
         fold: channel.fold.kind,
-        ...(channel.fold.kind === "point" || channel.fold.kind === "ramp" ? { constant: channel.fold.constant } : {}),
+        ...(channel.fold.kind === "point" || channel.fold.kind === "ramp"
+          ? { constant: channel.fold.constant }
+          : {}),
         style: channel.fold.kind === "none" ? undefined : channel.fold.style,
         tableCodes:
           channel.fold.kind === "none"

@@ -169,9 +169,16 @@ interface Intersection {
  * output codes, before any coarser grid): directly for x >= 0 (or without folding), after
  * unfolding for x < 0. Ends open because saturation is acceptable are the range's limits.
  */
-function intersection(full: Targets, input: FixFormat, output: FixFormat, mapping: TableMapping): Intersection {
+function intersection(
+  full: Targets,
+  input: FixFormat,
+  output: FixFormat,
+  mapping: TableMapping,
+): Intersection {
   const fold = mapping.fold;
-  const key = [formatKey(input), formatKey(output), fold.kind, fold.constant, fold.style, mapping.shift].join("|");
+  const key = [formatKey(input), formatKey(output), fold.kind, fold.constant, fold.style, mapping.shift].join(
+    "|",
+  );
   let cache = intersections.get(full);
   const hit = cache?.get(key);
   if (hit) return hit;

@@ -288,3 +288,62 @@ describe("huge sweeps", () => {
     expect(sweepPoints(options(true)).total).toBe(10_200);
   });
 });
+
+describe("ramp folds that cannot be built are refused (exit 2, one line, nothing written)", () => {
+  const GELU = ["--function", "gelu", "--in", "s4.10", "--max-error", "2^-6"];
+
+  it("--symmetry ramp with an output grid coarser than the input's names --symmetry and the fraction bits", async () => {
+    const dir = tempDir();
+    const line = await refused(
+      ["gen", ...GELU, "--out", "s4.8", "--symmetry", "ramp", "--out-dir", join(dir, "out")],
+      dir,
+    );
+    expect(line).toContain('--symmetry: "ramp"');
+    expect(line).toContain("the input's 10 fraction bits (s4.8 has 8)");
+  });
+
+  it("--derivative slope with a --dout that cannot hold 1 - slope names --dout", async () => {
+    const dir = tempDir();
+    const line = await refused(
+      [
+        "gen",
+        ...GELU,
+        "--out",
+        "s4.12",
+        "--symmetry",
+        "ramp",
+        "--method",
+        "optimal",
+        "--derivative",
+        "slope",
+        "--dout",
+        "s0.8",
+        "--out-dir",
+        join(dir, "out"),
+      ],
+      dir,
+    );
+    expect(line).toContain('--dout: "s0.8"');
+    expect(line).toContain("1 - slope");
+  });
+
+  it("--fold-style on gelu with a classic method says how to fold it", async () => {
+    const dir = tempDir();
+    const line = await refused(
+      [
+        "gen",
+        ...GELU,
+        "--out",
+        "s4.12",
+        "--method",
+        "optimal",
+        "--fold-style",
+        "ones",
+        "--out-dir",
+        join(dir, "out"),
+      ],
+      dir,
+    );
+    expect(line).toContain("folds only with --method auto or --symmetry ramp");
+  });
+});

@@ -76,3 +76,59 @@ describe("symmetric functions fold and need about half the segments", () => {
     expect(fold("x + x^2", "s4.8")).toBe("none");
   });
 });
+
+/**
+ * Ramp folds, f(x) = f(-x) + x (x/2 plus an even function): the table covers |x| and a
+ * negative x adds c * x to its output. Only auto weighs them by default (the classic
+ * methods keep their counts); --symmetry ramp folds every method's table.
+ */
+describe("ramp folds (gelu, silu, softplus)", () => {
+  const spec = { in: "s4.10", out: "s4.12", maxError: "2^-8", method: "optimal" } as const;
+
+  it("fold gelu, gelu_tanh, silu and softplus with --symmetry ramp in about half the segments, the bound held on every code", () => {
+    for (const name of ["gelu", "gelu_tanh", "silu", "softplus"]) {
+      const folded = generate({ ...spec, function: name, symmetry: "ramp" });
+      const plain = generate({ ...spec, function: name });
+      const y = folded.design.y;
+      expect(y.fold).toEqual({ kind: "ramp", constant: 4, style: expect.any(String) });
+      expect(plain.design.y.fold.kind).toBe("none");
+      const ratio = y.breakpoints.length / plain.design.y.breakpoints.length;
+      expect(ratio, name).toBeGreaterThan(0.35);
+      expect(ratio, name).toBeLessThanOrEqual(0.7);
+      // The golden model's output for a negative x is the table's at |x| plus 4x.
+      const f = folded.function.f;
+      for (let x = minCode(folded.design.input); x <= maxCode(folded.design.input); x += 7) {
+        const error = Math.abs(
+          evaluate(folded.design, x) * ulp(y.output) - f(toReal(x, folded.design.input)),
+        );
+        expect(error).toBeLessThanOrEqual(y.bound);
+      }
+      expect(folded.y.accuracy.max).toBeLessThanOrEqual(y.bound);
+    }
+  });
+
+  it("are weighed by auto only: optimal's segment count is the classic one", () => {
+    const optimal = generate({ ...spec, function: "gelu" });
+    const auto = generate({ ...spec, function: "gelu", method: "auto" });
+    expect(auto.y.choice?.optimalSegments).toBe(optimal.design.y.breakpoints.length);
+    const architectures = auto.y.choice!.candidates.map((c) => c.architecture);
+    expect(architectures.some((a) => a.includes("folded ramp"))).toBe(true);
+    expect(architectures.some((a) => !a.includes("folded"))).toBe(true);
+  });
+
+  it("are detected in an expression: x * sigmoid(1.702 x) is x/2 plus an even function", () => {
+    const y = generate({ expr: "x*sigmoid(1.702*x)", ...spec, symmetry: "ramp" }).design.y;
+    expect(y.fold.kind).toBe("ramp");
+  });
+
+  it("a slope tap of a ramp-folded table is 1 - slope for negative x (a point fold with C = 1.0)", () => {
+    const unit = generate({
+      ...spec,
+      function: "silu",
+      symmetry: "ramp",
+      derivative: "slope",
+      dout: "s2.9",
+    }).design;
+    expect(unit.dy).toMatchObject({ kind: "slope", fold: { kind: "point", constant: 2 ** 9 } });
+  });
+});
