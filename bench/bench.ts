@@ -302,8 +302,8 @@ async function sweepRate(
       method: "optimal,lsq-greedy,uniform,auto",
       in: "s4.12",
       out: "s4.12",
-      verify,
-      simulator: "verilator",
+      // --simulator applies only with --verify (the schema refuses it otherwise).
+      ...(verify ? { verify, simulator: "verilator" } : {}),
       outDir: dir,
     });
     const started = performance.now();
