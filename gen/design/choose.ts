@@ -464,6 +464,11 @@ class Search {
     const finalists = ranked.slice(0, FINALISTS);
     const tree = ranked.find((r) => r.b.channel.select.kind === "tree");
     if (tree && !finalists.includes(tree)) finalists.push(tree);
+    // The classic optimal table is built on every code already (no rebuild): it competes
+    // too, so that screened candidates, whose estimates on a sample run low, cannot crowd
+    // out a design whose exact estimate beats theirs once they are rebuilt.
+    const classicTree = ranked.find((r) => r.key === this.classicTree);
+    if (classicTree && !finalists.includes(classicTree)) finalists.push(classicTree);
     // --select-by yosys: the classic designs are finalists too, so that the unit is never
     // dearer, as Yosys measures, than the classic optimal or uniform design.
     const measure = spec.selectBy === "yosys" ? this.context.measure : undefined;
