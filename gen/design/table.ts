@@ -153,7 +153,7 @@ export function buildTable(
     // f leaves the output range by more than any bound searched (elu with --alpha 1e308).
     if (!(floor <= LARGEST_BOUND)) throw unreachable(request, LARGEST_BOUND, floor);
     const anyProblem = problemAt(Math.max(floor, ulp(output)));
-    if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)));
+    if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)), request.architecture?.foldStyle);
     const budget = request.target.segments;
     bound = reachable(request, () =>
       boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, budget, floor),
@@ -247,7 +247,7 @@ function finishTable(
 ): { channel: PwlChannel; provenance: TableProvenance } {
   const { fixed, labels, output } = request;
   const problem = problemAt(bound);
-  if (!problem) throw notSymmetric(request, bound);
+  if (!problem) throw notSymmetric(request, bound, architecture.foldStyle);
   const floor = tableFloor(request, architecture);
   const choice = screen
     ? chooseFormats(problem, method.count, fixed, screen.proxyCodes, screenFormats)
@@ -464,7 +464,7 @@ export class TableWorkspace {
     screen?: { readonly codes: number },
   ): { channel: PwlChannel; provenance: TableProvenance } {
     const problem = this.problem(architecture, method.indexed);
-    if (!problem) throw notSymmetric(this.request, this.bound);
+    if (!problem) throw notSymmetric(this.request, this.bound, architecture.foldStyle);
     const used = screen ? sampleProblem(problem, screen.codes) : problem;
     return finishTable(
       { ...this.request, method },
@@ -625,9 +625,14 @@ function unreachable(request: TableRequest, bound: number, floor: number): UserE
   );
 }
 
-function notSymmetric(request: Pick<TableRequest, "functionName" | "fold">, bound: number): UserError {
+function notSymmetric(
+  request: Pick<TableRequest, "functionName" | "fold">,
+  bound: number,
+  style: FoldStyle | undefined,
+): UserError {
   const ramp = request.fold.kind === "ramp";
-  const ones = request.fold.style === "ones";
+  // The fold's style is the architecture's (the request's fold carries the symmetry only).
+  const ones = (style ?? request.fold.style) === "ones";
   return new UserError(
     "--symmetry",
     ramp ? "ramp" : "auto",

@@ -62,7 +62,11 @@ function tableIndex(design: PwlDesign): (z: number) => number {
 function segmentSlope(design: PwlDesign, x: number): number {
   const channel = design.y;
   const slope = channel.slopes[segmentAt(channel, x)]! * 2 ** -channel.slopeFormat.fracBits;
-  return channel.fold.kind === "even" && x < 0 ? -slope : slope;
+  if (x >= 0) return slope;
+  // y(x) = y(t) at t = -x for an even fold, y(t) + x for a ramp fold (f(x) = f(-x) + x).
+  if (channel.fold.kind === "even") return -slope;
+  if (channel.fold.kind === "ramp") return 1 - slope;
+  return slope;
 }
 
 const MAX_TABLE_BITS = 22;

@@ -327,6 +327,29 @@ describe("ramp folds that cannot be built are refused (exit 2, one line, nothing
     expect(line).toContain("1 - slope");
   });
 
+  it("a one's complement ramp fold whose halves cannot agree suggests --fold-style twos", async () => {
+    const dir = tempDir();
+    const line = await refused(
+      [
+        "gen",
+        ...["--function", "gelu", "--in", "s2.6", "--out", "s6.10", "--max-error", "2^-8"],
+        ...[
+          "--symmetry",
+          "ramp",
+          "--method",
+          "optimal",
+          "--fold-style",
+          "ones",
+          "--out-dir",
+          join(dir, "out"),
+        ],
+      ],
+      dir,
+    );
+    expect(line).toContain("with x ^ sign");
+    expect(line).toContain("use --fold-style twos or --symmetry auto");
+  });
+
   it("--fold-style on gelu with a classic method says how to fold it", async () => {
     const dir = tempDir();
     const line = await refused(

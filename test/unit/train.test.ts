@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../gen/cli.js";
+import { generate } from "../../gen/generate.js";
+import { pwlActivation } from "../../gen/train/activations.js";
 import { trainJson } from "../../gen/train/report.js";
 import { type TrainResult, train, trainSchema } from "../../gen/train/train.js";
 
@@ -484,5 +486,32 @@ describe("pwlgen train on the command line", () => {
     const table = (text: string): string => text.replace(/\| [\d.]+ \|$/gm, "| |");
     expect(table(read(a, "train.md"))).toBe(table(read(b, "train.md")));
     expect(read(a, "train.svg")).toBe(read(b, "train.svg"));
+  });
+});
+
+describe("segment-slope gradients of folded units (pwlgen train --design without a dy port)", () => {
+  it("follow the unit's slope on both sides: -slope for even folds, 1 - slope for ramp folds, and agree with f' in sign and size", () => {
+    const z = new Float64Array([-3, -1, 1, 3]);
+    for (const [fn, symmetry] of [
+      ["silu", "ramp"],
+      ["gelu", "ramp"],
+      ["dsigmoid", "auto"],
+      ["sigmoid", "auto"],
+    ] as const) {
+      const { design, function: info } = generate({
+        function: fn,
+        in: "s4.8",
+        out: fn === "dsigmoid" || fn === "sigmoid" ? "u1.10" : "s4.10",
+        maxError: "2^-8",
+        method: "optimal",
+        symmetry,
+      });
+      expect(design.y.fold.kind).not.toBe("none");
+      const d = new Float64Array(z.length);
+      pwlActivation(design, "segment-slope").derivative(z, d);
+      z.forEach((x, i) => {
+        expect(Math.abs(d[i]! - info.derivative.f(x)), `${fn}'(${x})`).toBeLessThan(0.15);
+      });
+    }
   });
 });
