@@ -153,7 +153,8 @@ export function buildTable(
     // f leaves the output range by more than any bound searched (elu with --alpha 1e308).
     if (!(floor <= LARGEST_BOUND)) throw unreachable(request, LARGEST_BOUND, floor);
     const anyProblem = problemAt(Math.max(floor, ulp(output)));
-    if (!anyProblem) throw notSymmetric(request, Math.max(floor, ulp(output)), request.architecture?.foldStyle);
+    if (!anyProblem)
+      throw notSymmetric(request, Math.max(floor, ulp(output)), request.architecture?.foldStyle);
     const budget = request.target.segments;
     bound = reachable(request, () =>
       boundForBudget(problemAt, ampleFormats(anyProblem, fixed), method.count, budget, floor),
