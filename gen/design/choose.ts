@@ -469,14 +469,11 @@ class Search {
     // out a design whose exact estimate beats theirs once they are rebuilt.
     const classicTree = ranked.find((r) => r.key === this.classicTree);
     if (classicTree && !finalists.includes(classicTree)) finalists.push(classicTree);
-    // --select-by yosys: the classic designs are finalists too, so that the unit is never
-    // dearer, as Yosys measures, than the classic optimal or uniform design.
+    // --select-by yosys: the classic uniform design is a finalist too, so that the unit is
+    // never dearer, as Yosys measures, than the classic optimal or uniform design.
     const measure = spec.selectBy === "yosys" ? this.context.measure : undefined;
     if (measure) {
-      for (const r of ranked) {
-        const classic = this.classicKeys.has(r.key) || r.key === this.classicTree;
-        if (classic && !finalists.includes(r)) finalists.push(r);
-      }
+      for (const r of ranked) if (this.classicKeys.has(r.key) && !finalists.includes(r)) finalists.push(r);
     }
     const rebuilt = finalists
       .map((r) => ({ key: r.key, b: this.exact(this.designOf(r.key)) }))

@@ -11,8 +11,8 @@ import {
   segmentOf,
   tableInput,
 } from "../design/ir.js";
-import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
-import { cutPoints, foldSigns, headerLines } from "../rtl/view.js";
+import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
+import { cutPoints, foldSigns, headerLines, rampLayouts } from "../rtl/view.js";
 import { counted } from "../text.js";
 import { renderExport } from "./templates.js";
 
@@ -160,18 +160,17 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
     );
   }
   // Ramp folds add c * x = x & r zeros to y for negative x: gated here, added after the table.
-  const ramps = tables.map((channel): Signal | undefined => {
-    const outWidth = width(channel.output);
-    const r = rampShift(channel.fold, outWidth);
-    if (r === undefined) return undefined;
-    const ramp: Signal = { name: `${channel.port}_ramp`, type: slv(outWidth) };
-    const body = outWidth - r;
+  const rampTerms = rampLayouts(design);
+  const ramps = rampTerms.map((term): Signal | undefined => {
+    if (!term) return undefined;
+    const ramp: Signal = { name: term.name, type: slv(term.outWidth) };
     const xBits =
-      body <= w ? `${x.name}(${body - 1} downto 0)` : `std_logic_vector(resize(signed(${x.name}), ${body}))`;
+      term.extend > 0
+        ? `std_logic_vector(resize(signed(${x.name}), ${term.body}))`
+        : `${x.name}(${term.body - 1} downto 0)`;
+    const shifted = term.shift > 0 ? `${xBits} & ${bits(0, term.shift)}` : xBits;
     foldSignals.push(ramp);
-    foldAssigns.push(
-      `${ramp.name} <= ${r > 0 ? `${xBits} & ${bits(0, r)}` : xBits} when ${sign.name} = '1' else ${bits(0, outWidth)};`,
-    );
+    foldAssigns.push(`${ramp.name} <= ${shifted} when ${sign.name} = '1' else ${bits(0, term.outWidth)};`);
     return ramp;
   });
   if (tables.some((t) => !isFolded(t))) {
@@ -184,9 +183,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
         styles.size > 0 ? "Fold by symmetry:" : "The input code.",
         styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
         styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
-        ...tables.flatMap((channel, i) =>
-          ramps[i] ? [`${ramps[i]!.name} = ${channel.fold.constant} * x for negative x, else 0;`] : [],
-        ),
+        ...rampTerms.flatMap((term) => (term ? [term.comment] : [])),
         styles.size > 0 ? "outputs unfold below." : "",
       ]
         .filter(Boolean)

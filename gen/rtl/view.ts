@@ -177,20 +177,17 @@ export function moduleView(design: PwlDesign): ModuleView {
     });
   }
   // Ramp folds add c * x = {x, r zeros} to y for negative x: gated here, added after the table.
-  const ramps = tables.map((channel): Signal | undefined => {
-    const r = rampShift(channel.fold, width(channel.output));
-    if (r === undefined) return undefined;
-    const outWidth = width(channel.output);
-    const ramp: Signal = { name: `${channel.port}_ramp`, decl: range(outWidth, channel.output.signed) };
-    const body = outWidth - r;
+  const rampTerms = rampLayouts(design);
+  const ramps = rampTerms.map((term, i): Signal | undefined => {
+    if (!term) return undefined;
+    const signed = tables[i]!.output.signed;
+    const ramp: Signal = { name: term.name, decl: range(term.outWidth, signed) };
     const bits =
-      body <= xWidth
-        ? `${x.name}[${body - 1}:0]`
-        : `{{${body - xWidth}{${x.name}[${xWidth - 1}]}}, ${x.name}}`;
-    foldWires.push({
-      ...ramp,
-      expr: `${sign.name} ? ${r > 0 ? `{${bits}, ${r}'b0}` : bits} : ${literal(0, outWidth, channel.output.signed)}`,
-    });
+      term.extend > 0
+        ? `{{${term.extend}{${x.name}[${xWidth - 1}]}}, ${x.name}}`
+        : `${x.name}[${term.body - 1}:0]`;
+    const shifted = term.shift > 0 ? `{${bits}, ${term.shift}'b0}` : bits;
+    foldWires.push({ ...ramp, expr: `${sign.name} ? ${shifted} : ${literal(0, term.outWidth, signed)}` });
     return ramp;
   });
   const fold: FoldView | false =
@@ -200,9 +197,7 @@ export function moduleView(design: PwlDesign): ModuleView {
             "Fold by symmetry:",
             styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
             styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
-            ...tables.flatMap((channel, i) =>
-              ramps[i] ? [`${ramps[i]!.name} = ${channel.fold.constant} * x for negative x, else 0;`] : [],
-            ),
+            ...rampTerms.flatMap((term) => (term ? [term.comment] : [])),
             "outputs unfold below.",
           ]
             .filter(Boolean)
@@ -381,6 +376,39 @@ export function foldSigns(design: PwlDesign): {
   // A ramp fold's term is gated with the sign before the ROM (the sign itself goes no further).
   const ramps = tables.some((t) => rampShift(t.fold, width(t.output)) !== undefined);
   return { styles, needsSign: styles.has("ones") || unfoldsWithSign || ramps, unfoldsWithSign };
+}
+
+/**
+ * A ramp fold's term as both HDL views lay it out, per table (y, then dy's own table):
+ * c * x = {x, shift zeros} in outWidth bits, gated by the sign, where x is cut to its low
+ * `body` bits or sign-extended by `extend` bits. Undefined for a table without one.
+ */
+export interface RampLayout {
+  readonly name: string;
+  readonly outWidth: number;
+  readonly shift: number;
+  readonly body: number;
+  readonly extend: number;
+  readonly comment: string;
+}
+
+export function rampLayouts(design: PwlDesign): (RampLayout | undefined)[] {
+  const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];
+  return tables.map((channel) => {
+    const outWidth = width(channel.output);
+    const shift = rampShift(channel.fold, outWidth);
+    if (shift === undefined) return undefined;
+    const name = `${channel.port}_ramp`;
+    const body = outWidth - shift;
+    return {
+      name,
+      outWidth,
+      shift,
+      body,
+      extend: Math.max(0, body - width(design.input)),
+      comment: `${name} = ${channel.fold.constant} * x for negative x, else 0;`,
+    };
+  });
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */

@@ -67,9 +67,8 @@ export function rampTerm(fold: Fold, x: number): number {
  * integers, before wrapping to the output's width).
  */
 export function unfold(fold: Fold, y: number, x: number): number {
-  if (fold.kind === "ramp") return y + rampTerm(fold, x);
   const base = unfoldBase(fold);
-  return base === undefined ? y : base - y;
+  return base === undefined ? y + rampTerm(fold, x) : base - y;
 }
 
 /**
@@ -188,33 +187,26 @@ function intersection(
   const yMax = maxCode(output);
   const lo = new Float64Array(n).fill(yMin);
   const hi = new Float64Array(n).fill(yMax);
+  // For a negative x the output is unfold(y) = base - y (odd, point) or y + c * x (ramp, and
+  // even with c * x = 0): the table's y must be the code's target mapped back through it.
   const base = unfoldBase(fold);
   const folded = fold.kind !== "none";
-  const ones = fold.style === "ones";
-  const ramp = fold.kind === "ramp" ? fold.constant : 0;
   const divisor = 2 ** mapping.shift;
   const xMin = minCode(input);
   const count = full.low.length;
-  const fullLow = full.low;
-  const fullHigh = full.high;
   for (let i = 0; i < count; i++) {
     const x = xMin + i;
-    const negative = folded && x < 0;
-    const u = negative ? (ones ? -x - 1 : -x) : x;
-    const t = Math.floor(u / divisor) - first;
+    const t = Math.floor(foldInput(fold, x) / divisor) - first;
     // Open ends mean "the saturated value is fine": as exact codes, the range's limits.
-    const low = Math.max(fullLow[i]!, yMin);
-    const high = Math.min(fullHigh[i]!, yMax);
-    if (negative && base !== undefined) {
+    const low = Math.max(full.low[i]!, yMin);
+    const high = Math.min(full.high[i]!, yMax);
+    if (folded && x < 0 && base !== undefined) {
       lo[t] = Math.max(lo[t]!, base - high);
       hi[t] = Math.min(hi[t]!, base - low);
-    } else if (negative && ramp !== 0) {
-      // y(x) = y(t) + c * x: the table's y(t) must land c * x below the code's target.
-      lo[t] = Math.max(lo[t]!, low - ramp * x);
-      hi[t] = Math.min(hi[t]!, high - ramp * x);
     } else {
-      lo[t] = Math.max(lo[t]!, low);
-      hi[t] = Math.min(hi[t]!, high);
+      const offset = folded ? rampTerm(fold, x) : 0;
+      lo[t] = Math.max(lo[t]!, low - offset);
+      hi[t] = Math.min(hi[t]!, high - offset);
     }
   }
   const result = { lo, hi, first };

@@ -290,83 +290,38 @@ describe("huge sweeps", () => {
 });
 
 describe("ramp folds that cannot be built are refused (exit 2, one line, nothing written)", () => {
-  const GELU = ["--function", "gelu", "--in", "s4.10", "--max-error", "2^-6"];
+  /** `pwlgen gen` for gelu (`base`: its input and bound) with these options, refused. */
+  async function refusedGen(options: string, base = "--in s4.10 --max-error 2^-6"): Promise<string> {
+    const dir = tempDir();
+    const args = `--function gelu ${base} ${options}`.split(" ");
+    return refused(["gen", ...args, "--out-dir", join(dir, "out")], dir);
+  }
 
   it("--symmetry ramp with an output grid coarser than the input's names --symmetry and the fraction bits", async () => {
-    const dir = tempDir();
-    const line = await refused(
-      ["gen", ...GELU, "--out", "s4.8", "--symmetry", "ramp", "--out-dir", join(dir, "out")],
-      dir,
-    );
+    const line = await refusedGen("--out s4.8 --symmetry ramp");
     expect(line).toContain('--symmetry: "ramp"');
     expect(line).toContain("the input's 10 fraction bits (s4.8 has 8)");
   });
 
   it("--derivative slope with a --dout that cannot hold 1 - slope names --dout", async () => {
-    const dir = tempDir();
-    const line = await refused(
-      [
-        "gen",
-        ...GELU,
-        "--out",
-        "s4.12",
-        "--symmetry",
-        "ramp",
-        "--method",
-        "optimal",
-        "--derivative",
-        "slope",
-        "--dout",
-        "s0.8",
-        "--out-dir",
-        join(dir, "out"),
-      ],
-      dir,
+    const line = await refusedGen(
+      "--out s4.12 --symmetry ramp --method optimal --derivative slope --dout s0.8",
     );
     expect(line).toContain('--dout: "s0.8"');
     expect(line).toContain("1 - slope");
   });
 
   it("a one's complement ramp fold whose halves cannot agree suggests --fold-style twos", async () => {
-    const dir = tempDir();
-    const line = await refused(
-      [
-        "gen",
-        ...["--function", "gelu", "--in", "s2.6", "--out", "s6.10", "--max-error", "2^-8"],
-        ...[
-          "--symmetry",
-          "ramp",
-          "--method",
-          "optimal",
-          "--fold-style",
-          "ones",
-          "--out-dir",
-          join(dir, "out"),
-        ],
-      ],
-      dir,
+    const line = await refusedGen(
+      "--out s6.10 --symmetry ramp --method optimal --fold-style ones",
+      "--in s2.6 --max-error 2^-8",
     );
     expect(line).toContain("with x ^ sign");
     expect(line).toContain("use --fold-style twos or --symmetry auto");
   });
 
   it("--fold-style on gelu with a classic method says how to fold it", async () => {
-    const dir = tempDir();
-    const line = await refused(
-      [
-        "gen",
-        ...GELU,
-        "--out",
-        "s4.12",
-        "--method",
-        "optimal",
-        "--fold-style",
-        "ones",
-        "--out-dir",
-        join(dir, "out"),
-      ],
-      dir,
-    );
+    const line = await refusedGen("--out s4.12 --method optimal --fold-style ones");
     expect(line).toContain("folds only with --method auto or --symmetry ramp");
   });
 });
