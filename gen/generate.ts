@@ -357,6 +357,7 @@ function architectureSpec(spec: DesignSpec): ArchitectureSpec {
     dropOutputBits: spec.dropOutputBits,
     indexBits: spec.indexBits,
     localOffset: spec.localOffset,
+    slopeDigits: spec.slopeDigits,
     selectBy: spec.selectBy,
   };
 }

@@ -2,6 +2,7 @@ import { type FixFormat, bitsFor, maxCode, minCode, roundShift, width } from "..
 import { type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
 import type { FitProblem, Segment, Select } from "../segment/problem.js";
+import { digitsValue, slopeDigits } from "../segment/digits.js";
 import type { PwlChannel } from "./ir.js";
 
 /** What a channel's hardware is besides its segments and formats. */
@@ -80,6 +81,9 @@ export function buildChannel(
     intercepts: segments.map((segment) => segment.intercept),
     slopeFormat: formats.slope,
     interceptFormat: formats.intercept,
+    ...(formats.slopeDigits !== undefined
+      ? { shiftAdd: shiftAddOf(segments, formats.slopeDigits) }
+      : {}),
     productShift: s,
     interceptShift: datapath.interceptShift,
     shiftRounding: datapath.shiftRounding,
@@ -95,4 +99,15 @@ export function buildChannel(
       s + width(grid),
     ),
   };
+}
+
+/** Each segment's slope as its digits (the segmenter searched only slopes that have at most D). */
+function shiftAddOf(segments: readonly Segment[], digits: number): PwlChannel["shiftAdd"] & object {
+  const terms = segments.map((segment) => {
+    const t = slopeDigits(segment.slope);
+    if (t.length > digits || digitsValue(t) !== segment.slope)
+      throw new Error(`internal: slope ${segment.slope} has more than ${digits} digits`);
+    return t;
+  });
+  return { digits, terms };
 }

@@ -5,7 +5,7 @@ import { segmenter } from "../segment/methods.js";
 import type { MethodName, SegmentationMethod } from "../segment/problem.js";
 import { UserError } from "../spec/errors.js";
 import { counted } from "../text.js";
-import type { TargetName } from "../synth/targets.js";
+import { TARGETS, type TargetName } from "../synth/targets.js";
 import { type PwlChannel, type PwlDesign, architectureText, hardwareSummary, romEntries } from "./ir.js";
 import {
   PLAIN_ARCHITECTURE,
@@ -46,6 +46,7 @@ export interface ArchitectureSpec {
   readonly dropOutputBits?: number | undefined;
   readonly indexBits?: number | undefined;
   readonly localOffset?: boolean | undefined;
+  readonly slopeDigits?: number | undefined;
   /** How the finalists are ranked: the cost model, or Yosys through TableContext.measure. */
   readonly selectBy?: "estimate" | "yosys" | undefined;
 }
@@ -122,6 +123,9 @@ const SCREEN_CODES = 1025;
  */
 export const WIDE_INPUT_BITS = 20;
 
+/** The most slope digits auto tries (shift-add), on targets whose multipliers are LUTs. */
+const SEARCHED_DIGITS = 3;
+
 /** How many of the cheapest screened candidates are rebuilt exactly before the choice. */
 const FINALISTS = 3;
 /** At most this many candidates are built in one search. */
@@ -137,6 +141,7 @@ export function buildChosenTable(
     inputShift: spec.dropInputBits ?? 0,
     outputShift: spec.dropOutputBits ?? 0,
     offset: spec.localOffset ?? false,
+    slopeDigits: spec.slopeDigits,
   };
   const classicMethod = spec.method === "auto" || spec.method === "optimal" ? "optimal" : spec.method;
   if (classicMethod !== "optimal" || request.target.kind === "budget") {
@@ -209,6 +214,7 @@ class Search {
       a.inputShift,
       a.outputShift,
       s.kind === "tree" ? "tree" : `${s.kind}${s.indexBits ?? ""}${a.offset ? "o" : ""}`,
+      a.slopeDigits ?? "mul",
     ].join("|");
   }
 
@@ -371,6 +377,7 @@ class Search {
         inputShift: spec.dropInputBits ?? Math.max(0, reach.input - 1),
         outputShift: spec.dropOutputBits ?? Math.max(0, reach.output - 1),
         offset: spec.localOffset ?? false,
+        slopeDigits: spec.slopeDigits,
       },
       select: { kind: "uniform", indexBits: spec.indexBits },
     };
@@ -432,6 +439,16 @@ class Search {
     }
     for (const select of selects) push({}, select);
     if (spec.localOffset === undefined && design.select.kind === "uniform") push({ offset: !a.offset });
+    // Shift-add slopes where multipliers are built from LUTs: one digit more or fewer.
+    if (spec.slopeDigits === undefined && !TARGETS[spec.target].dsp) {
+      const d = a.slopeDigits;
+      if (d === undefined) push({ slopeDigits: SEARCHED_DIGITS });
+      else {
+        push({ slopeDigits: undefined });
+        if (d > 1) push({ slopeDigits: d - 1 });
+        if (d < SEARCHED_DIGITS) push({ slopeDigits: d + 1 });
+      }
+    }
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { type FixFormat, type Overflow, type Rounding, width } from "../fixed/format.js";
 import type { ShiftRounding } from "../segment/datapath.js";
+import type { SlopeDigit } from "../segment/digits.js";
 import type { Fold } from "../segment/fold.js";
 import type { Select } from "../segment/problem.js";
 
@@ -63,6 +64,12 @@ export interface PwlChannel {
   readonly intercepts: readonly number[];
   readonly slopeFormat: FixFormat;
   readonly interceptFormat: FixFormat;
+  /**
+   * Multiplier-less slopes (--slope-digits): slope[s] * o is computed as the sum of
+   * +-(o << shift) over terms[s], at most `digits` of them (the slope's non-adjacent form,
+   * highest first); the ROM stores the digits instead of the slope. Absent: a multiplier.
+   */
+  readonly shiftAdd?: ShiftAdd;
   readonly productShift: number;
   readonly interceptShift: number;
   readonly shiftRounding: ShiftRounding;
@@ -73,6 +80,24 @@ export interface PwlChannel {
   readonly tableRange: readonly [number, number];
   /** Signed width that holds every accumulator value, every rounded value, and the output. */
   readonly accumulatorWidth: number;
+}
+
+export interface ShiftAdd {
+  readonly digits: number;
+  readonly terms: readonly (readonly SlopeDigit[])[];
+}
+
+/** Bits of a shift-add digit's shift field: enough for the largest shift of any slope. */
+export function shiftFieldBits(shiftAdd: ShiftAdd): number {
+  let largest = 0;
+  for (const terms of shiftAdd.terms) for (const t of terms) largest = Math.max(largest, t.shift);
+  return Math.max(1, Math.ceil(Math.log2(largest + 1)));
+}
+
+/** Bits of a ROM entry's slope field: the slope, or per digit an enable, a sign and a shift. */
+export function slopeFieldBits(channel: PwlChannel): number {
+  const shiftAdd = channel.shiftAdd;
+  return shiftAdd ? shiftAdd.digits * (2 + shiftFieldBits(shiftAdd)) : width(channel.slopeFormat);
 }
 
 /**
@@ -139,7 +164,7 @@ export function hardwareSummary(input: FixFormat, channel: PwlChannel, extraRomB
     romEntries: entries,
     comparators: tree ? n - 1 : 0,
     treeDepth: tree && n > 1 ? Math.ceil(Math.log2(n)) : 0,
-    romBits: entries * (width(channel.slopeFormat) + width(channel.interceptFormat)) + extraRomBits,
+    romBits: entries * (slopeFieldBits(channel) + width(channel.interceptFormat)) + extraRomBits,
     multiplier: [multiplierOperand(input, channel).width, width(channel.slopeFormat)],
     accumulatorWidth: channel.accumulatorWidth,
   };
@@ -184,5 +209,6 @@ export function architectureText(channel: PwlChannel): string {
   if (channel.inputShift > 0) parts.push(`input >> ${channel.inputShift}`);
   if (channel.outputShift > 0) parts.push(`output grid 2^${channel.outputShift} ulps`);
   if (select.kind === "index" && select.offset) parts.push("local offsets");
+  if (channel.shiftAdd) parts.push(`shift-add slopes (${channel.shiftAdd.digits} digits)`);
   return parts.join(", ");
 }

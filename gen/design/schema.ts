@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type FixFormat, OVERFLOW_MODES, ROUNDING_MODES, maxCode, minCode, width } from "../fixed/format.js";
 import { datapathProblem, datapathShape } from "../segment/datapath.js";
+import { MAX_SLOPE_DIGITS, digitsValue } from "../segment/digits.js";
 import { coarseFormat, isRampConstant, tableDomain } from "../segment/fold.js";
 import { moduleNameProblem } from "../spec/identifiers.js";
 import { MAX_INPUT_BITS, MAX_OUTPUT_BITS, MAX_PIPELINE } from "../spec/schema.js";
@@ -78,6 +79,15 @@ const channelShape = {
   intercepts: z.array(int),
   slopeFormat: coefficientFormat,
   interceptFormat: coefficientFormat,
+  shiftAdd: z
+    .object({
+      digits: int.min(1).max(MAX_SLOPE_DIGITS),
+      terms: z.array(
+        z.array(z.object({ shift: int.min(0).max(52), negative: z.boolean() }).strict()).max(MAX_SLOPE_DIGITS),
+      ),
+    })
+    .strict()
+    .optional(),
   productShift: int,
   interceptShift: int,
   shiftRounding: z.enum(["truncate", "half-even"]),
@@ -180,6 +190,13 @@ function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.
   };
   perSegment("slopes", slopes, channel.slopeFormat);
   perSegment("intercepts", intercepts, channel.interceptFormat);
+  const shiftAdd = channel.shiftAdd;
+  if (shiftAdd) {
+    if (shiftAdd.terms.length !== slopes.length)
+      return issue(["shiftAdd", "terms"], `has ${shiftAdd.terms.length} entries for ${slopes.length} segments`);
+    const i = shiftAdd.terms.findIndex((t, s) => t.length > shiftAdd.digits || digitsValue(t) !== slopes[s]);
+    if (i >= 0) issue(["shiftAdd", "terms", i], `is not slope ${slopes[i]} in at most ${shiftAdd.digits} digits`);
+  }
 }
 
 function checkTap(y: PwlChannel, tap: SlopeTap, path: Path, ctx: z.RefinementCtx): void {

@@ -83,6 +83,8 @@ export interface TableArchitecture {
   readonly inputShift: number;
   readonly outputShift: number;
   readonly offset: boolean;
+  /** Multiplier-less slopes with at most this many digits (shift-add); undefined: a multiplier. */
+  readonly slopeDigits?: number | undefined;
 }
 
 export const PLAIN_ARCHITECTURE: TableArchitecture = {
@@ -234,6 +236,7 @@ function tableProblem(
     reference: reference ?? tableReference(request.f, input, mapping),
     targets: targets.targets,
     ...(architecture.offset && indexed ? { offsetBits: 0 } : {}),
+    ...(architecture.slopeDigits !== undefined ? { slopeDigits: architecture.slopeDigits } : {}),
   };
 }
 
@@ -288,6 +291,7 @@ function finishTable(
     overflow: problem.overflow,
     slope: choice.slope,
     intercept: choice.intercept,
+    ...(problem.slopeDigits !== undefined ? { slopeDigits: problem.slopeDigits } : {}),
   };
   const outcome = method.segment(problem, formats);
   if (!outcome.ok) throw new Error(`internal: ${method.name} cannot segment with the formats it chose`);
@@ -370,7 +374,7 @@ export class TableWorkspace {
   /** The problem of an architecture (undefined: its targets are empty or its grid too coarse). */
   problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
     if (!this.feasible(architecture)) return undefined;
-    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed}`;
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed} ${architecture.slopeDigits}`;
     const cached = this.problems.get(key);
     if (cached !== undefined || this.problems.has(key)) {
       // Most recently used last: the oldest problems are dropped first.
@@ -442,7 +446,7 @@ export class TableWorkspace {
    * none), on every code or on a sample of about `sample` codes (a few bits fewer, at most).
    */
   indexBits(architecture: TableArchitecture, sample = Infinity): number | undefined {
-    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset} ${sample}`;
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset} ${architecture.slopeDigits} ${sample}`;
     if (!this.kmin.has(key)) {
       const full = this.problem(architecture, true);
       const problem = full && sampleProblem(full, sample);
@@ -536,6 +540,7 @@ function unfoldedCost(
     reference: tableReference(request.f, request.input, mapping),
     targets: targets.targets,
     ...(architecture.offset && request.method.indexed ? { offsetBits: 0 } : {}),
+    ...(architecture.slopeDigits !== undefined ? { slopeDigits: architecture.slopeDigits } : {}),
   };
   const choice = chooseFormats(problem, request.method.count, request.fixed);
   if (!choice.ok) return { segments: Infinity, romBits: Infinity };

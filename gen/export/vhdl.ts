@@ -12,7 +12,7 @@ import {
   tableInput,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, unfoldBase } from "../segment/fold.js";
-import { cutPoints, foldSigns, headerLines, rampLayouts } from "../rtl/view.js";
+import { cutPoints, foldSigns, headerLines, rampLayouts, shiftAddLayout } from "../rtl/view.js";
 import { counted } from "../text.js";
 import { renderExport } from "./templates.js";
 
@@ -245,9 +245,49 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
       productWidth,
     };
   });
-  section("Multipliers: signed operands (unsigned ones gain a zero sign bit).", {
-    signals: products.map((p) => p.signal),
-    assigns: products.map((p) => `${p.signal.name} <= ${p.left} * ${p.right};`),
+  const multipliers = products.filter((_, i) => !shiftAddLayout(parts[i]!.channel));
+  if (multipliers.length > 0) {
+    section("Multipliers: signed operands (unsigned ones gain a zero sign bit).", {
+      signals: multipliers.map((p) => p.signal),
+      assigns: multipliers.map((p) => `${p.signal.name} <= ${p.left} * ${p.right};`),
+    });
+  }
+  parts.forEach((part, i) => {
+    const layout = shiftAddLayout(part.channel);
+    if (!layout) return;
+    // Shift-add: each digit's term is the operand, zeroed unless the digit is enabled,
+    // shifted left, and inverted when negative (the +1 of each negation joins the sum);
+    // modulo 2^productWidth the sum is slope * operand exactly.
+    const port = part.channel.port;
+    const P = products[i]!.productWidth;
+    const operandType = multiplierOperand(design.input, part.channel);
+    const slope = coefficients[i]!.slope.name;
+    const extended = `${port}_shift_operand`;
+    const operandValue = operandType.signed
+      ? `unsigned(resize(${part.operand.name}, ${P}))`
+      : `resize(${part.operand.name}, ${P})`;
+    const signals: Signal[] = [{ name: extended, type: num(P, false) }];
+    const assigns = [`${extended} <= ${operandValue};`];
+    const terms: string[] = [];
+    for (let d = 0; d < layout.digits; d++) {
+      const f = layout.field(d);
+      const name = `${port}_term${d}`;
+      signals.push({ name, type: num(P, false) });
+      assigns.push(
+        `${name} <= shift_left(${extended} and (${P - 1} downto 0 => ${slope}(${f.enable})), to_integer(${slope}(${f.shiftHi} downto ${f.shiftLo})));`,
+      );
+      terms.push(`(${name} xor (${P - 1} downto 0 => ${slope}(${f.negative})))`);
+    }
+    const carries = Array.from({ length: layout.digits }, (_, d) => {
+      const f = layout.field(d);
+      return `resize(${slope}(${f.negative} downto ${f.negative}), ${P})`;
+    });
+    signals.push(products[i]!.signal);
+    assigns.push(`${products[i]!.signal.name} <= signed(${[...terms, ...carries].join(" + ")});`);
+    section(
+      `${port}: shift-add, slope * ${part.operand.name} as ${counted(layout.digits, "signed power-of-two digit")} (per digit in ${slope}: enable, sign, ${layout.shiftBits}-bit shift).`,
+      { signals, assigns },
+    );
   });
   if (cuts.product) {
     cut(
@@ -423,13 +463,16 @@ function selectAndRom(
     selectComment = `${p}: segment select, a balanced comparator tree: ${counted(hw.comparators, "comparator")}, depth ${hw.treeDepth}.`;
   }
 
+  const shiftAdd = shiftAddLayout(channel);
   const columns: Signal[] = [
-    { name: `${p}_slope`, type: num(width(channel.slopeFormat), channel.slopeFormat.signed) },
+    shiftAdd
+      ? { name: `${p}_slope`, type: num(shiftAdd.width, false) }
+      : { name: `${p}_slope`, type: num(width(channel.slopeFormat), channel.slopeFormat.signed) },
     { name: `${p}_intercept`, type: num(width(channel.interceptFormat), channel.interceptFormat.signed) },
     ...(tap ? [{ name: "dy_value", type: slv(width(tap.output)) }] : []),
   ];
   const row = (s: number): string[] => [
-    bits(channel.slopes[s]!, width(channel.slopeFormat)),
+    shiftAdd ? bits(shiftAdd.words[s]!, shiftAdd.width) : bits(channel.slopes[s]!, width(channel.slopeFormat)),
     bits(channel.intercepts[s]!, width(channel.interceptFormat)),
     ...(tap ? [bits(tap.values[s]!, width(tap.output))] : []),
   ];

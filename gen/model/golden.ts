@@ -1,6 +1,7 @@
 import { maxCode, minCode, overflowCode, roundShift } from "../fixed/format.js";
 import { type PwlChannel, type PwlDesign, type SlopeTap, segmentOf } from "../design/ir.js";
 import { tableCodeOf, unfold } from "../segment/fold.js";
+import type { SlopeDigit } from "../segment/digits.js";
 
 /**
  * The golden model: what the hardware computes, bit for bit, read from the IR alone.
@@ -37,7 +38,8 @@ const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
  * A channel's datapath as a function of the input code, with the IR's constants read once:
  *
  *     t = the table code (x folded, low input bits dropped);  s = the segment t selects
- *     o = t, or t's offset in its cell;  acc = slopes[s] * o + intercepts[s] * 2^k
+ *     o = t, or t's offset in its cell;  acc = slopes[s] * o + intercepts[s] * 2^k (the
+ *         product as shift-add terms when the slopes are digits)
  *     q = acc / 2^shift, rounded as the IR says; clamp where the IR has clamp logic
  *     y = q * 2^outputShift in the output's low bits; unfold for negative x (-y, C - y,
  *         or y + c * x for a ramp fold), wrapped to the output's width
@@ -53,12 +55,15 @@ function channelEvaluator(channel: PwlChannel): (x: number) => number {
   const code = tableCodeFunction(channel);
   const segmentOfCode = segmentFunction(channel);
   const operand = operandFunction(channel);
+  const terms = channel.shiftAdd?.terms;
   const yMin = minCode(output);
   const yMax = maxCode(output);
   return (x) => {
     const t = code(x);
     const segment = segmentOfCode(t);
-    const acc = slopes[segment]! * operand(t) + intercepts[segment]! * step;
+    const o = operand(t);
+    const product = terms ? shiftAdd(terms[segment]!, o) : slopes[segment]! * o;
+    const acc = product + intercepts[segment]! * step;
     let q = roundShift(acc, s, rounding);
     if (saturateLow && q < lo) q = lo;
     if (saturateHigh && q > hi) q = hi;
@@ -69,6 +74,13 @@ function channelEvaluator(channel: PwlChannel): (x: number) => number {
     const u = unfold(fold, y, x);
     return u >= yMin && u <= yMax ? u : overflowCode(u, output, "wrap");
   };
+}
+
+/** slope * o as shift-add hardware computes it: the sum of +-(o << shift) over the slope's digits. */
+function shiftAdd(terms: readonly SlopeDigit[], o: number): number {
+  let sum = 0;
+  for (const t of terms) sum += (t.negative ? -o : o) * 2 ** t.shift;
+  return sum;
 }
 
 /** The table code the hardware computes for input code x: x folded, low bits dropped. */

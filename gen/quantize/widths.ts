@@ -274,7 +274,13 @@ export function ampleFormats(problem: FitProblem, fixed: FixedFormats = {}): Dat
     fixed.intercept ? fixed.intercept.fracBits - input.fracBits : 0,
   );
   let slopeFrac = Math.max(lowest, output.fracBits + Math.max(0, Math.ceil(Math.log2(inputSpan))) + 6);
-  const base = { input, output, rounding: problem.rounding, overflow: problem.overflow };
+  const base = {
+    input,
+    output,
+    rounding: problem.rounding,
+    overflow: problem.overflow,
+    ...(problem.slopeDigits !== undefined ? { slopeDigits: problem.slopeDigits } : {}),
+  };
   const make = (f: number): DatapathFormats => ({
     ...base,
     slope: fixed.slope ?? { signed: true, intBits: slopeInt, fracBits: f },

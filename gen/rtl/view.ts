@@ -10,6 +10,7 @@ import {
   romEntries,
   segmentCount,
   segmentOf,
+  shiftFieldBits,
   tableInput,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
@@ -82,7 +83,10 @@ export interface ChannelView {
   /** Wires that compute the segment index (tree nodes, or the top-bit slice), last = the index. */
   readonly select: readonly SelectWire[];
   readonly rom: RomView;
-  readonly multiply: Declared;
+  /** Shift-add slopes: what the wires below compute. */
+  readonly multiplyComment: string | false;
+  /** The product's wires: one multiply, or the shift-add terms and their sum (last). */
+  readonly multiply: readonly Declared[];
   readonly datapath: DatapathView;
 }
 
@@ -262,13 +266,38 @@ export function moduleView(design: PwlDesign): ModuleView {
       : `$signed({1'b0, ${coefficients[i]!.slope.name}})`;
     const productWidth =
       operandType.width + (operandType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
-    return {
-      signal: { name: `${channel.port}_product`, decl: range(productWidth, true) } as Signal,
-      expr: `${left} * ${right}`,
-      productWidth,
-    };
+    const signal: Signal = { name: `${channel.port}_product`, decl: range(productWidth, true) };
+    const layout = shiftAddLayout(channel);
+    if (!layout) {
+      return { signal, wires: [{ ...signal, expr: `${left} * ${right}` }], comment: false as const, productWidth };
+    }
+    // Shift-add: each digit's term is the operand, zeroed unless the digit is enabled,
+    // shifted left, and inverted when negative (the +1 of each negation joins the sum);
+    // modulo 2^productWidth the sum is slope * operand exactly.
+    const P = productWidth;
+    const slope = coefficients[i]!.slope.name;
+    const extended = `${channel.port}_shift_operand`;
+    const pad = P - operandType.width;
+    const fill = operandType.signed ? `{${pad}{${operand.name}[${operandType.width - 1}]}}` : `${pad}'d0`;
+    const wires: Declared[] = [{ decl: range(P, false), name: extended, expr: `{${fill}, ${operand.name}}` }];
+    const terms: string[] = [];
+    const carries: string[] = [];
+    for (let d = 0; d < layout.digits; d++) {
+      const f = layout.field(d);
+      const name = `${channel.port}_term${d}`;
+      wires.push({
+        decl: range(P, false),
+        name,
+        expr: `({${P}{${slope}[${f.enable}]}} & ${extended}) << ${slope}[${f.shiftHi}:${f.shiftLo}]`,
+      });
+      terms.push(`(${name} ^ {${P}{${slope}[${f.negative}]}})`);
+      carries.push(`{${P - 1}'d0, ${slope}[${f.negative}]}`);
+    }
+    wires.push({ ...signal, expr: `$signed(${[...terms, ...carries].join(" + ")})` });
+    const comment = `${channel.port}: shift-add, slope * ${operand.name} as ${counted(layout.digits, "signed power-of-two digit")} (per digit in ${slope}: enable, sign, ${layout.shiftBits}-bit shift).`;
+    return { signal, wires, comment, productWidth };
   });
-  const multiplies = products.map((p) => ({ decl: p.signal.decl, name: p.signal.name, expr: p.expr }));
+  const multiplies = products.map((p) => p.wires);
   const productCut = cuts.product
     ? cut(
         "registers after the multipliers",
@@ -340,6 +369,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       selectComment: part.selectComment,
       select: part.select,
       rom: part.rom,
+      multiplyComment: products[i]!.comment,
       multiply: multiplies[i]!,
       datapath: {
         ...datapaths[i]!.view,
@@ -409,6 +439,40 @@ export function rampLayouts(design: PwlDesign): (RampLayout | undefined)[] {
       comment: `${name} = ${channel.fold.constant} * x for negative x, else 0;`,
     };
   });
+}
+
+/**
+ * How both HDL views store shift-add slopes: per segment a word of `digits` fields, the
+ * slope's first (highest) digit in the top field; a field is an enable bit, a sign bit
+ * (1: subtract) and the shift, top down. Unused fields are 0. Undefined for a multiplier.
+ */
+export interface ShiftAddLayout {
+  readonly digits: number;
+  readonly shiftBits: number;
+  readonly width: number;
+  /** The ROM word of each segment. */
+  readonly words: readonly number[];
+  /** Bit positions of field d (0 = the top field) in the word. */
+  field(d: number): { enable: number; negative: number; shiftHi: number; shiftLo: number };
+}
+
+export function shiftAddLayout(channel: PwlChannel): ShiftAddLayout | undefined {
+  const shiftAdd = channel.shiftAdd;
+  if (!shiftAdd) return undefined;
+  const shiftBits = shiftFieldBits(shiftAdd);
+  const fieldBits = 2 + shiftBits;
+  const digits = shiftAdd.digits;
+  const field = (d: number): { enable: number; negative: number; shiftHi: number; shiftLo: number } => {
+    const lo = (digits - 1 - d) * fieldBits;
+    return { enable: lo + fieldBits - 1, negative: lo + fieldBits - 2, shiftHi: lo + shiftBits - 1, shiftLo: lo };
+  };
+  const words = shiftAdd.terms.map((terms) =>
+    terms.reduce((word, t, d) => {
+      const f = field(d);
+      return word + 2 ** f.enable + (t.negative ? 2 ** f.negative : 0) + t.shift * 2 ** f.shiftLo;
+    }, 0),
+  );
+  return { digits, shiftBits, width: digits * fieldBits, words, field };
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */
@@ -505,13 +569,18 @@ function selectAndRom(
     selectComment = `${p}: segment select, a balanced comparator tree: ${counted(hw.comparators, "comparator")}, depth ${hw.treeDepth}.`;
   }
 
+  const shiftAdd = shiftAddLayout(channel);
   const columns = [
-    { decl: range(width(channel.slopeFormat), channel.slopeFormat.signed), name: `${p}_slope` },
+    shiftAdd
+      ? { decl: range(shiftAdd.width, false), name: `${p}_slope` }
+      : { decl: range(width(channel.slopeFormat), channel.slopeFormat.signed), name: `${p}_slope` },
     { decl: range(width(channel.interceptFormat), channel.interceptFormat.signed), name: `${p}_intercept` },
     ...(tap ? [{ decl: range(width(tap.output), tap.output.signed), name: "dy_value" }] : []),
   ];
   const row = (s: number): string[] => [
-    literal(channel.slopes[s]!, width(channel.slopeFormat), channel.slopeFormat.signed),
+    shiftAdd
+      ? literal(shiftAdd.words[s]!, shiftAdd.width, false)
+      : literal(channel.slopes[s]!, width(channel.slopeFormat), channel.slopeFormat.signed),
     literal(channel.intercepts[s]!, width(channel.interceptFormat), channel.interceptFormat.signed),
     ...(tap ? [literal(tap.values[s]!, width(tap.output), tap.output.signed)] : []),
   ];
@@ -527,7 +596,7 @@ function selectAndRom(
   // An index select's ROM has an entry per cell, holding its segment's words.
   const cellSegment = (cell: number): number =>
     indexed ? segmentOf(channel.breakpoints, channel.first + cell * 2 ** indexed.shift) : cell;
-  const formats = `slope ${formatName(channel.slopeFormat)}, intercept ${formatName(channel.interceptFormat)}${tap ? `, dy ${formatName(tap.output)}` : ""}`;
+  const formats = `slope ${formatName(channel.slopeFormat)}${shiftAdd ? ` as ${shiftAdd.digits} digits` : ""}, intercept ${formatName(channel.interceptFormat)}${tap ? `, dy ${formatName(tap.output)}` : ""}`;
   return {
     selectComment,
     select,

@@ -27,6 +27,8 @@ export interface DatapathFormats {
   readonly intercept: FixFormat;
   readonly rounding: Rounding;
   readonly overflow: Overflow;
+  /** --slope-digits: slopes have at most this many signed power-of-two digits (shift-add). */
+  readonly slopeDigits?: number | undefined;
 }
 
 export type ShiftRounding = "truncate" | "half-even";
@@ -44,6 +46,7 @@ export interface DatapathShape {
   readonly interceptMax: number;
   readonly output: FixFormat;
   readonly overflow: Overflow;
+  readonly slopeDigits?: number | undefined;
 }
 
 /** Largest magnitude any intermediate value may reach: keeps every double exact. */
@@ -61,6 +64,7 @@ export function datapathShape(formats: DatapathFormats): DatapathShape {
     interceptMax: maxCode(formats.intercept),
     output: formats.output,
     overflow: formats.overflow,
+    ...(formats.slopeDigits !== undefined ? { slopeDigits: formats.slopeDigits } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import { allowedSlopes, lowerBound } from "./digits.js";
+
 /**
  * Exact feasibility of one segment, grown one input code at a time.
  *
@@ -33,6 +35,8 @@ export interface FitLimits {
   readonly interceptMax: number;
   /** k: stored intercepts are multiplied by 2^k. */
   readonly interceptShift: number;
+  /** --slope-digits: only slopes with at most this many signed power-of-two digits (digits.ts). */
+  readonly slopeDigits?: number | undefined;
 }
 
 /** A code's constraint on the line, in accumulator units: lo <= m*x + C*2^k <= hi. */
@@ -55,6 +59,8 @@ export class LineFitter {
   /** A pair that satisfies every code added so far (C a multiple of 2^k). */
   private witnessM = 0;
   private witnessC = 0;
+  /** The slopes allowed (--slope-digits), ascending; undefined: every integer in range. */
+  private allowed: Float64Array | undefined;
   /** Number of codes in the current segment. */
   size = 0;
 
@@ -66,6 +72,10 @@ export class LineFitter {
     this.cMaxAcc = limits.interceptMax * this.step;
     this.slopeMin = limits.slopeMin;
     this.slopeMax = limits.slopeMax;
+    this.allowed =
+      limits.slopeDigits === undefined
+        ? undefined
+        : allowedSlopes(limits.slopeDigits, limits.slopeMin, limits.slopeMax);
     this.witnessM = Math.max(limits.slopeMin, Math.min(0, limits.slopeMax));
     this.witnessC = limits.interceptMin;
     this.size = 0;
@@ -80,6 +90,7 @@ export class LineFitter {
     this.cMaxAcc = other.cMaxAcc;
     this.slopeMin = other.slopeMin;
     this.slopeMax = other.slopeMax;
+    this.allowed = other.allowed;
     this.witnessM = other.witnessM;
     this.witnessC = other.witnessC;
     this.size = other.size;
@@ -107,6 +118,11 @@ export class LineFitter {
     const m = this.witnessM;
     const feasible = (v: number): boolean => this.slack(v, 0, -Infinity, Infinity) >= 0;
     return [this.edge(m, -1, this.slopeMin, feasible), this.edge(m, 1, this.slopeMax, feasible)];
+  }
+
+  /** The slopes --slope-digits allows (ascending), or undefined when every integer slope is. */
+  allowedSlopes(): Float64Array | undefined {
+    return this.allowed;
   }
 
   /** The stored intercepts that work with slope m for every code added so far. */
@@ -152,10 +168,11 @@ export class LineFitter {
   private findWitness(x: number, lo: number, hi: number): boolean {
     const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi));
     if (this.slack(best, x, lo, hi) < 0) return false;
-    if (this.step === 1) return this.tryWitness(best, x, lo, hi);
+    if (this.step === 1 && !this.allowed) return this.tryWitness(best, x, lo, hi);
     const feasible = (m: number): boolean => this.slack(m, x, lo, hi) >= 0;
     const mLo = this.edge(best, -1, this.slopeMin, feasible);
     const mHi = this.edge(best, 1, this.slopeMax, feasible);
+    if (this.allowed) return this.allowedWitness(this.allowed, best, mLo, mHi, x, lo, hi);
     const step = this.step;
     const gMin = this.low(
       this.argMin(mLo, mHi, (m) => this.low(m, x, lo)),
@@ -190,6 +207,31 @@ export class LineFitter {
     for (let d = 0; best - d >= mLo || best + d <= mHi; d++) {
       if (best - d >= mLo && this.tryWitness(best - d, x, lo, hi)) return true;
       if (d > 0 && best + d <= mHi && this.tryWitness(best + d, x, lo, hi)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * With --slope-digits: the allowed slopes in the feasible interval [mLo, mHi], outward
+   * from the best slope, until one has an intercept (with k = 0 the first one does).
+   * Exhaustive over the interval, so the test stays exact.
+   */
+  private allowedWitness(
+    allowed: Float64Array,
+    best: number,
+    mLo: number,
+    mHi: number,
+    x: number,
+    lo: number,
+    hi: number,
+  ): boolean {
+    const first = lowerBound(allowed, mLo);
+    const last = lowerBound(allowed, mHi + 1) - 1;
+    if (first > last) return false;
+    const start = Math.min(last, Math.max(first, lowerBound(allowed, best)));
+    for (let d = 0; start - d >= first || start + d <= last; d++) {
+      if (start - d >= first && this.tryWitness(allowed[start - d]!, x, lo, hi)) return true;
+      if (d > 0 && start + d <= last && this.tryWitness(allowed[start + d]!, x, lo, hi)) return true;
     }
     return false;
   }

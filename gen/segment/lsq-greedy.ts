@@ -1,4 +1,5 @@
 import { AccBounds, type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
+import { allowedSlopes, nearestAllowed } from "./digits.js";
 import { leastSquaresLine } from "./lsq.js";
 import {
   type FitProblem,
@@ -84,7 +85,12 @@ function fit(
 ): { slope: number; intercept: number } | undefined {
   const line = leastSquaresLine(problem, shape, start, end);
   const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-  const slope = clamp(Math.round(line.slope), shape.slopeMin, shape.slopeMax);
+  const rounded = clamp(Math.round(line.slope), shape.slopeMin, shape.slopeMax);
+  // Shift-add slopes (--slope-digits): the allowed slope nearest the least-squares one.
+  const slope =
+    shape.slopeDigits === undefined
+      ? rounded
+      : (nearestAllowed(allowedSlopes(shape.slopeDigits, shape.slopeMin, shape.slopeMax), line.slope) ?? 0);
   const intercept = clamp(
     Math.round((line.tMean - slope * line.xMean) / 2 ** shape.interceptShift),
     shape.interceptMin,

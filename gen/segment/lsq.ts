@@ -1,5 +1,6 @@
 import { ulp } from "../fixed/format.js";
 import { type DatapathShape, lineEvaluator } from "./datapath.js";
+import { lowerBound } from "./digits.js";
 import type { LineFitter } from "./fitter.js";
 import { type FitProblem, operandAt } from "./problem.js";
 
@@ -45,10 +46,19 @@ export function chooseCoefficients(
   };
 
   const [mLo, mHi] = fitter.slopeRange();
-  const mNear = Math.max(mLo, Math.min(mHi, Math.round(mStar)));
-  for (let d = -2; d <= 2; d++) {
-    const m = mNear + d;
-    if (m >= mLo && m <= mHi) consider(m);
+  const allowed = fitter.allowedSlopes();
+  if (allowed) {
+    // Shift-add slopes: the allowed slopes next to m* in the feasible range.
+    const first = lowerBound(allowed, mLo);
+    const last = lowerBound(allowed, mHi + 1) - 1;
+    const near = Math.max(first, Math.min(last, lowerBound(allowed, mStar)));
+    for (let i = Math.max(first, near - 2); i <= Math.min(last, near + 1); i++) consider(allowed[i]!);
+  } else {
+    const mNear = Math.max(mLo, Math.min(mHi, Math.round(mStar)));
+    for (let d = -2; d <= 2; d++) {
+      const m = mNear + d;
+      if (m >= mLo && m <= mHi) consider(m);
+    }
   }
   // With a coarse intercept (k > 0) the slopes near m* may all lack a valid intercept;
   // the fitter's witness always has one.

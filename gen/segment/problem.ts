@@ -24,6 +24,8 @@ export interface FitProblem {
    * (its offset within an aligned cell of 2^offsetBits codes), not the code itself.
    */
   readonly offsetBits?: number;
+  /** --slope-digits: slopes with at most this many signed power-of-two digits (shift-add). */
+  readonly slopeDigits?: number;
   /**
    * A sample of a larger problem (to screen an architecture quickly): index i stands for
    * table code first + i * stride, and offsetBits counts samples. Absent: every code.

@@ -9,6 +9,7 @@ import {
 } from "../fixed/format.js";
 import { MAX_EXPRESSION_LENGTH } from "../functions/expression.js";
 import { FUNCTION_NAMES, findFunction } from "../functions/registry.js";
+import { MAX_SLOPE_DIGITS } from "../segment/digits.js";
 import { FOLD_STYLES } from "../segment/fold.js";
 import { METHOD_NAMES } from "../segment/problem.js";
 import { DEFAULT_TARGET, TARGET_NAMES } from "../synth/targets.js";
@@ -161,6 +162,11 @@ export const designShape = {
     .optional()
     .describe(
       "uniform only (a grid cell may hold part of a segment): multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
+    ),
+  slopeDigits: integer(1, MAX_SLOPE_DIGITS)
+    .optional()
+    .describe(
+      `multiplier-less slopes: each slope has at most D signed power-of-two digits (1 to ${MAX_SLOPE_DIGITS}), so slope * x is D shifted copies of x added (shift-add) instead of a multiplier; the segmenter searches only such slopes, so the bound still holds on every code; default: a multiplier (auto also tries 1 to 3 digits on targets without DSPs)`,
     ),
   symmetry: z
     .enum(["auto", "off", "ramp"])
