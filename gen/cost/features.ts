@@ -9,7 +9,7 @@ import {
   segmentOf,
   tableInput,
 } from "../design/ir.js";
-import { cutPoints } from "../rtl/view.js";
+import { cutPoints, shiftAddLayout } from "../rtl/view.js";
 import { bitRuns } from "../segment/comparator.js";
 import { rampShift, unfoldBase } from "../segment/fold.js";
 import type { Target, TargetName } from "../synth/targets.js";
@@ -45,6 +45,10 @@ export interface Features {
   readonly softFullAdders: number;
   /** Bits of the multiply-add's carry-propagate adder outside a DSP block. */
   readonly adderBits: number;
+  /** Shift-add slopes: barrel-shifter multiplexers, product bits times the shift bits that vary (per live digit). */
+  readonly shiftMuxBits: number;
+  /** Shift-add slopes: bits of the adders that add the second and later live digits' terms. */
+  readonly shiftAdderBits: number;
   /** Bits of the half-even rounding increment (the quotient's width). */
   readonly roundBits: number;
   /** Quotient bits of clamp comparisons that are not a sign test (each a carry chain on iCE40). */
@@ -75,6 +79,8 @@ export const LUT_FEATURES: readonly (keyof Features)[] = [
   "romNodes",
   "softFullAdders",
   "adderBits",
+  "shiftMuxBits",
+  "shiftAdderBits",
   "roundBits",
   "saturateCompareBits",
   "saturateMuxBits",
@@ -122,7 +128,10 @@ function channelFeatures(
   const gridWidth = width(channel.output) - channel.outputShift;
   const quotientWidth = channel.accumulatorWidth - channel.productShift;
   const bram = blockRams(design, channel, target.name, tap);
-  const multiply = multiplyAdd(input, channel, target, bram > 0);
+  const shift = shiftAddFeatures(input, channel);
+  const multiply = shift
+    ? { dsp: 0, fullAdders: 0, adderBits: shift.firstAdderBits }
+    : multiplyAdd(input, channel, target, bram > 0);
   const rom = bram > 0 ? { romLeaves: 0, romNodes: 0 } : romFeatures(channel, tap, target.lutInputs);
   const unfold = unfoldShape(channel);
   // q < 0 is a sign test, and so is q > 2^n - 1 when Yosys can tell that q has at most
@@ -140,6 +149,8 @@ function channelFeatures(
     dsp: multiply.dsp,
     softFullAdders: multiply.fullAdders,
     adderBits: multiply.adderBits,
+    shiftMuxBits: shift?.muxBits ?? 0,
+    shiftAdderBits: shift?.adderBits ?? 0,
     roundBits: channel.shiftRounding === "half-even" && channel.productShift > 0 ? quotientWidth : 0,
     saturateCompareBits: compares * quotientWidth,
     saturateMuxBits: (Number(channel.saturateLow) + Number(channel.saturateHigh)) * gridWidth,
@@ -219,7 +230,7 @@ function romFeatures(
   };
   const segmentAt = Array.from({ length: 2 ** k }, (_, entry) => segmentOfEntry(entry));
   const columns: { values: readonly number[]; width: number }[] = [
-    { values: channel.slopes, width: width(channel.slopeFormat) },
+    slopeColumn(channel),
     { values: channel.intercepts, width: width(channel.interceptFormat) },
     ...(tap ? [{ values: tap.values, width: width(tap.format) }] : []),
   ];
@@ -353,6 +364,41 @@ function multiplyAdd(
   return { dsp: split.dsp, fullAdders: 0, adderBits: absorbed ? 0 : Math.max(0, limit - k) };
 }
 
+/**
+ * Shift-add slopes as the views build them: per digit a barrel shifter of the product's
+ * width (a multiplier level per shift bit that is not the same in every segment; a digit
+ * enabled in no segment is a constant zero Yosys removes), then one adder per live digit
+ * (the terms and the intercept summed, each negation's +1 riding on a carry). Undefined for
+ * a multiplier.
+ */
+function shiftAddFeatures(
+  input: FixFormat,
+  channel: PwlChannel,
+): { muxBits: number; adderBits: number; firstAdderBits: number } | undefined {
+  const shiftAdd = channel.shiftAdd;
+  if (!shiftAdd) return undefined;
+  const operand = multiplierOperand(input, channel);
+  const productWidth =
+    operand.width + (operand.signed ? 0 : 1) + width(channel.slopeFormat) + (channel.slopeFormat.signed ? 0 : 1);
+  const limit = Math.min(productWidth, channel.accumulatorWidth);
+  let muxBits = 0;
+  let live = 0;
+  for (let d = 0; d < shiftAdd.digits; d++) {
+    const shifts = shiftAdd.terms.map((terms) => terms[d]?.shift);
+    if (shifts.every((v) => v === undefined)) continue;
+    live++;
+    const largest = Math.max(...shifts.map((v) => v ?? 0));
+    let varying = 0;
+    for (let bit = 0; 2 ** bit <= largest; bit++) {
+      const values = new Set(shifts.map((v) => (v === undefined ? 0 : Math.floor(v / 2 ** bit) & 1)));
+      if (values.size > 1) varying++;
+    }
+    muxBits += Math.min(limit, operand.width + largest) * varying;
+  }
+  // The first term's add is the multiply-add's own (adderBits); each further digit adds one.
+  return { muxBits, adderBits: Math.max(0, live - 1) * limit, firstAdderBits: live > 0 ? limit : 0 };
+}
+
 /** mul2dsp.v's split of an a x b multiply (a >= b): DSP blocks, and the width of A left to logic. */
 function mul2dsp(a: number, b: number, shape: DspShape): { dsp: number; soft: number } {
   const headroom = shape.signedOnly ? 1 : 0;
@@ -461,7 +507,7 @@ function unfoldShape(channel: PwlChannel): { kind: "none" | "xor" | "adder"; bit
 function blockRams(design: PwlDesign, channel: PwlChannel, target: TargetName, tap: Tap | undefined): number {
   if (!cutPoints(design.pipeline).rom || (target !== "ice40" && target !== "ice40-hx")) return 0;
   const entries = 2 ** Math.max(1, Math.ceil(Math.log2(romEntries(channel))));
-  const bits = width(channel.slopeFormat) + width(channel.interceptFormat) + (tap ? width(tap.format) : 0);
+  const bits = slopeColumn(channel).width + width(channel.interceptFormat) + (tap ? width(tap.format) : 0);
   if (romEntries(channel) < 32 || entries * bits < 2048) return 0;
   return Math.ceil(entries / 256) * Math.ceil(bits / 16);
 }
@@ -493,9 +539,10 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
     const part = parts[i]!;
     const dsp = part.dsp > 0 && part.softFullAdders === 0;
     const inBram = part.bram > 0;
-    const slope = liveBits(channel.slopes, channel.slopeFormat);
-    const intercept = liveBits(channel.intercepts, channel.interceptFormat);
-    const tapBits = i === 0 && tap ? liveBits(tap.values, tap.output) : 0;
+    const column = slopeColumn(channel);
+    const slope = liveBits(column.values, column.width);
+    const intercept = liveBits(channel.intercepts, width(channel.interceptFormat));
+    const tapBits = i === 0 && tap ? liveBits(tap.values, width(tap.output)) : 0;
     const operand = multiplierOperand(design.input, channel);
     const select = channel.select;
     const operandKey = `${channel.fold.kind === "none" ? "x" : channel.fold.style}|${channel.inputShift}|${select.kind === "index" && select.offset ? select.shift : "t"}`;
@@ -520,15 +567,23 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
     bits += (Number(cuts.rom) + Number(cuts.product)) * ramp.live;
     bits += width(channel.output) - (unfolds ? 0 : ramp.zeros);
   });
-  if (tap) bits += unfoldBase(tap.fold) === undefined ? liveBits(tap.values, tap.output) : width(tap.output);
+  if (tap) bits += unfoldBase(tap.fold) === undefined ? liveBits(tap.values, width(tap.output)) : width(tap.output);
   if (needsSign) bits += (cuts.rom ? 1 : 0) + (cuts.product ? 1 : 0);
   return bits;
 }
 
 /** Bits of a ROM column's values that are not the same in every segment. */
-function liveBits(values: readonly number[], format: FixFormat): number {
+function liveBits(values: readonly number[], bits: number): number {
   const bit = (v: number, b: number): number => Math.floor(v / 2 ** b) & 1;
-  return Array.from({ length: width(format) }, (_, b) => b).filter((b) =>
+  return Array.from({ length: bits }, (_, b) => b).filter((b) =>
     values.some((v) => bit(v, b) !== bit(values[0]!, b)),
   ).length;
+}
+
+/** The ROM's slope column as stored: the slopes, or the shift-add digit words (view.ts). */
+function slopeColumn(channel: PwlChannel): { values: readonly number[]; width: number } {
+  const layout = shiftAddLayout(channel);
+  return layout
+    ? { values: layout.words, width: layout.width }
+    : { values: channel.slopes, width: width(channel.slopeFormat) };
 }

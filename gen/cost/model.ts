@@ -1,5 +1,5 @@
 import { width } from "../fixed/format.js";
-import type { PwlChannel, PwlDesign } from "../design/ir.js";
+import { type PwlChannel, type PwlDesign, shiftFieldBits } from "../design/ir.js";
 import { TARGETS, type TargetName } from "../synth/targets.js";
 import { COEFFICIENTS, type Coefficients } from "./coefficients.js";
 import { type Features, designFeatures } from "./features.js";
@@ -69,13 +69,15 @@ function carryCells(f: Features, target: TargetName): number {
     // CARRY4s: an adder's 4 bits each (chains of 2 bits or fewer are a LUT); a comparison
     // with a constant (cmp2lcu) 12 bits each.
     const adders = [f.foldAdderBits, f.unfoldAdderBits, f.rampAdderBits, f.adderBits, f.roundBits];
+    const shiftAdders = f.shiftAdderBits > 0 ? Math.ceil(f.shiftAdderBits / 4) : 0;
     return (
       adders.reduce((sum, bits) => sum + (bits <= 2 ? 0 : Math.ceil(bits / 4)), 0) +
+      shiftAdders +
       Math.floor(f.saturateCompareBits / 12)
     );
   }
   // An adder's lowest bit needs no carry cell; a negation's or a comparison's lowest two.
-  const adders = [f.adderBits, f.roundBits, f.rampAdderBits].reduce(
+  const adders = [f.adderBits, f.roundBits, f.rampAdderBits, f.shiftAdderBits].reduce(
     (sum, bits) => sum + Math.max(0, bits - 1),
     0,
   );
@@ -108,8 +110,11 @@ function channelDepth(design: PwlDesign, channel: PwlChannel, features: Features
       : 0;
   const rom = log(k) + 1;
   const soft = features.softFullAdders > 0;
-  const multiply =
-    features.dsp > 0 && !soft ? 4 : width(channel.slopeFormat) + chain(channel.accumulatorWidth);
+  const multiply = channel.shiftAdd
+    ? shiftFieldBits(channel.shiftAdd) + channel.shiftAdd.digits * chain(channel.accumulatorWidth)
+    : features.dsp > 0 && !soft
+      ? 4
+      : width(channel.slopeFormat) + chain(channel.accumulatorWidth);
   const add = features.adderBits > 0 ? chain(channel.accumulatorWidth) : 0;
   const tail = 1 + (channel.saturateLow || channel.saturateHigh ? 1 : 0);
   const unfold =

@@ -125,6 +125,8 @@ export const WIDE_INPUT_BITS = 20;
 
 /** The most slope digits auto tries (shift-add), on targets whose multipliers are LUTs. */
 const SEARCHED_DIGITS = 3;
+/** How many more candidates the shift-add phase may build. */
+const DIGITS_LIMIT = 40;
 
 /** How many of the cheapest screened candidates are rebuilt exactly before the choice. */
 const FINALISTS = 3;
@@ -218,6 +220,11 @@ class Search {
     ].join("|");
   }
 
+  /** How many candidates the search may build (screened); the shift-add phase raises it. */
+  private limit = SEARCH_LIMIT;
+  /** Whether neighbours include a digit more or fewer (the shift-add phase). */
+  private digits = false;
+
   /** The classic optimal design's key (the table add() records). */
   private classicTree: string | undefined;
 
@@ -257,7 +264,7 @@ class Search {
     if (!design) return undefined;
     const key = `${this.key(design)}${exact ? "|exact" : ""}`;
     if (this.built.has(key)) return this.built.get(key);
-    if (!exact && this.built.size >= SEARCH_LIMIT) return undefined;
+    if (!exact && this.built.size >= this.limit) return undefined;
     let result: Built | undefined;
     try {
       const method = this.method(design.select);
@@ -383,6 +390,18 @@ class Search {
     };
     const seeds = [classicUniform, { ...classicUniform, select: { kind: "tree" } } as Design, seed];
     for (const start of seeds) this.climb(start);
+    // Where multipliers are LUTs: shift-add slopes, climbing again from the cheapest design
+    // found (a phase of its own, so that the search above is the same with or without it).
+    if (spec.slopeDigits === undefined && !TARGETS[spec.target].dsp) {
+      const best = [...this.built.entries()]
+        .filter((entry): entry is [string, Built] => entry[1] !== undefined && !entry[0].endsWith("|exact"))
+        .sort((x, y) => compare(x[1], y[1]))[0];
+      if (best) {
+        this.digits = true;
+        this.limit += DIGITS_LIMIT;
+        this.climb(this.designOf(best[0]));
+      }
+    }
   }
 
   private climb(start: Design): void {
@@ -439,8 +458,8 @@ class Search {
     }
     for (const select of selects) push({}, select);
     if (spec.localOffset === undefined && design.select.kind === "uniform") push({ offset: !a.offset });
-    // Shift-add slopes where multipliers are built from LUTs: one digit more or fewer.
-    if (spec.slopeDigits === undefined && !TARGETS[spec.target].dsp) {
+    // Shift-add slopes (the search's second phase): one digit more or fewer.
+    if (this.digits) {
       const d = a.slopeDigits;
       if (d === undefined) push({ slopeDigits: SEARCHED_DIGITS });
       else {
@@ -579,7 +598,13 @@ class Search {
 
   /** The design a key names (keys are built by key()). */
   private designOf(key: string): Design {
-    const [fold, inputShift, outputShift, select] = key.split("|") as [string, string, string, string];
+    const [fold, inputShift, outputShift, select, digits] = key.split("|") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const folded = fold !== "none";
     const offset = select.endsWith("o");
     const bare = offset ? select.slice(0, -1) : select;
@@ -592,6 +617,7 @@ class Search {
         inputShift: Number(inputShift),
         outputShift: Number(outputShift),
         offset,
+        slopeDigits: digits === "mul" ? undefined : Number(digits),
       },
       select: kind === "tree" ? { kind } : { kind, indexBits: bits === "" ? undefined : Number(bits) },
     };

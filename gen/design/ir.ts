@@ -3,6 +3,7 @@ import type { ShiftRounding } from "../segment/datapath.js";
 import type { SlopeDigit } from "../segment/digits.js";
 import type { Fold } from "../segment/fold.js";
 import type { Select } from "../segment/problem.js";
+import { counted } from "../text.js";
 
 /**
  * PwlDesign: the frozen hardware IR. It holds everything the hardware does, as integers
@@ -209,6 +210,6 @@ export function architectureText(channel: PwlChannel): string {
   if (channel.inputShift > 0) parts.push(`input >> ${channel.inputShift}`);
   if (channel.outputShift > 0) parts.push(`output grid 2^${channel.outputShift} ulps`);
   if (select.kind === "index" && select.offset) parts.push("local offsets");
-  if (channel.shiftAdd) parts.push(`shift-add slopes (${channel.shiftAdd.digits} digits)`);
+  if (channel.shiftAdd) parts.push(`shift-add slopes (${counted(channel.shiftAdd.digits, "digit")})`);
   return parts.join(", ");
 }

@@ -175,6 +175,7 @@ function architectureJson(channel: PwlChannel): object {
     foldStyle: channel.fold.kind === "none" ? undefined : channel.fold.style,
     droppedInputBits: channel.inputShift,
     droppedOutputBits: channel.outputShift,
+    slopeDigits: channel.shiftAdd?.digits,
     romEntries: romEntries(channel),
   };
 }

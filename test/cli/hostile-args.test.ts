@@ -325,3 +325,22 @@ describe("ramp folds that cannot be built are refused (exit 2, one line, nothing
     expect(line).toContain("folds only with --method auto or --symmetry ramp");
   });
 });
+
+describe("--slope-digits out of range is refused (exit 2, one line naming it, nothing written)", () => {
+  for (const [value, expected] of [
+    ["0", '--slope-digits: "0" must be at least 1'],
+    ["-1", '--slope-digits: "-1" must be at least 1'],
+    ["5", '--slope-digits: "5" must be at most 4'],
+    ["1.5", '--slope-digits: "1.5"'],
+    ["two", '--slope-digits: "two"'],
+  ] as const) {
+    it(`gen with --slope-digits ${value}`, async () => {
+      const dir = tempDir();
+      const line = await refused(
+        ["gen", ...SMALL, "--slope-digits", value, "--out-dir", join(dir, "out")],
+        dir,
+      );
+      expect(line).toContain(expected);
+    });
+  }
+});

@@ -6,7 +6,7 @@ import { cosimulate } from "../support/cosim.js";
  * Every table architecture, bit-exact against the golden model on every input code in
  * both simulators (lint clean): one's complement folds (odd, point, even), dropped input
  * bits, output grids, ramp folds (f(x) = f(-x) + x), grid and uniform index selects,
- * local offsets, with pipelines,
+ * local offsets, shift-add slopes (--slope-digits), with pipelines,
  * rounding and overflow modes, a PWL derivative, and --method auto for every target.
  */
 const cases: [string, DesignSpecInput][] = [
@@ -212,6 +212,72 @@ const cases: [string, DesignSpecInput][] = [
       rounding: "half-even",
       derivative: "slope",
       dout: "s2.9",
+    },
+  ],
+  [
+    "shift-add slopes (1 digit), uniform with local offsets, one's complement point fold",
+    {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-7",
+      method: "uniform",
+      slopeDigits: 1,
+      localOffset: true,
+      foldStyle: "ones",
+    },
+  ],
+  [
+    "shift-add slopes (2 digits), tree, signed slopes, unfolded, pipeline 3",
+    {
+      function: "gelu",
+      in: "s3.9",
+      out: "s3.9",
+      maxError: "2^-8",
+      method: "optimal",
+      slopeDigits: 2,
+      pipeline: 3,
+    },
+  ],
+  [
+    "shift-add slopes (3 digits), grid, odd fold, half-even, pipeline 4",
+    {
+      function: "tanh",
+      in: "s3.10",
+      out: "s1.10",
+      maxError: "2^-9",
+      method: "grid",
+      slopeDigits: 3,
+      rounding: "half-even",
+      pipeline: 4,
+    },
+  ],
+  [
+    "shift-add slopes (2 digits), ramp fold, dy as the slope, wrap",
+    {
+      function: "silu",
+      in: "s3.8",
+      out: "s3.9",
+      maxError: "2^-7",
+      method: "uniform",
+      symmetry: "ramp",
+      slopeDigits: 2,
+      overflow: "wrap",
+      derivative: "slope",
+      dout: "s2.9",
+    },
+  ],
+  [
+    "shift-add slopes (2 digits), unsigned input, truncate, pipeline 1",
+    {
+      function: "exp",
+      in: "u2.8",
+      out: "u6.8",
+      maxError: "2ulp",
+      method: "lsq-greedy",
+      slopeDigits: 2,
+      rounding: "truncate",
+      pipeline: 1,
     },
   ],
 ];

@@ -63,6 +63,28 @@ const RAMP_UNITS: Record<string, DesignSpecInput> = {
   },
 };
 
+/** Shift-add slopes (--slope-digits): the VHDL view builds them too; C and NumPy multiply. */
+const SHIFT_ADD_UNITS: Record<string, DesignSpecInput> = {
+  tanh_shift_add: {
+    function: "tanh",
+    in: "s3.8",
+    out: "s1.9",
+    maxError: "2^-7",
+    method: "uniform",
+    slopeDigits: 2,
+    localOffset: true,
+    pipeline: 3,
+  },
+  gelu_shift_add_tree: {
+    function: "gelu",
+    in: "s3.8",
+    out: "s3.8",
+    maxError: "2^-7",
+    method: "optimal",
+    slopeDigits: 1,
+  },
+};
+
 /**
  * 20 feasible random designs from the property generator, small enough that every code is
  * cheap (inputs of at most 10 bits), each pipeline depth 0..4 four times.
@@ -104,41 +126,44 @@ describe("the random designs cover the architectures", () => {
   });
 });
 
-describe.each(Object.entries({ ...README_UNITS, ...RAMP_UNITS, ...random }))("%s", (name, spec) => {
-  it("GHDL, the C model and the NumPy model agree with the golden vectors on every code", async () => {
-    const generation = generate(spec);
-    const { design } = generation;
-    const written = await writeUnit(generation, {
-      outDir: join(scratch, name, "unit"),
-      hdl: "vhdl",
-      exports: ["c", "numpy", "filelist"],
-    });
-    expect(written.unit.vectors.exhaustive).toBe(true);
-    expect(written.unit.vectors.count).toBe(2 ** width(design.input));
+describe.each(Object.entries({ ...README_UNITS, ...RAMP_UNITS, ...SHIFT_ADD_UNITS, ...random }))(
+  "%s",
+  (name, spec) => {
+    it("GHDL, the C model and the NumPy model agree with the golden vectors on every code", async () => {
+      const generation = generate(spec);
+      const { design } = generation;
+      const written = await writeUnit(generation, {
+        outDir: join(scratch, name, "unit"),
+        hdl: "vhdl",
+        exports: ["c", "numpy", "filelist"],
+      });
+      expect(written.unit.vectors.exhaustive).toBe(true);
+      expect(written.unit.vectors.count).toBe(2 ** width(design.input));
 
-    const verification = await verifyUnit(written.dir, "ghdl");
-    expect(verification.lint.map((l) => [l.tool, l.status, l.messages])).toEqual([["ghdl", "clean", []]]);
-    const [ghdl] = verification.results;
-    expect(ghdl?.firstMismatches).toEqual([]);
-    expect(ghdl?.vectors).toBe(written.unit.vectors.count);
-    expect(ghdl?.passed).toBe(true);
+      const verification = await verifyUnit(written.dir, "ghdl");
+      expect(verification.lint.map((l) => [l.tool, l.status, l.messages])).toEqual([["ghdl", "clean", []]]);
+      const [ghdl] = verification.results;
+      expect(ghdl?.firstMismatches).toEqual([]);
+      expect(ghdl?.vectors).toBe(written.unit.vectors.count);
+      expect(ghdl?.passed).toBe(true);
 
-    const vectors = readVectors(join(written.dir, written.unit.names.vectors), design);
-    expect(vectors.x).toHaveLength(written.unit.vectors.count);
-    for (const [model, outputs] of [
-      ["C", runCModel(written.dir, design, vectors.x)],
-      ["NumPy", runNumpyModel(written.dir, design, vectors.x)],
-    ] as const) {
-      const y = firstDifference(outputs.y, vectors.y);
-      expect(y, `${model} y differs at x=${vectors.x[y]}`).toBe(-1);
-      if (vectors.dy) {
-        const dy = firstDifference(outputs.dy!, vectors.dy);
-        expect(dy, `${model} dy differs at x=${vectors.x[dy]}`).toBe(-1);
+      const vectors = readVectors(join(written.dir, written.unit.names.vectors), design);
+      expect(vectors.x).toHaveLength(written.unit.vectors.count);
+      for (const [model, outputs] of [
+        ["C", runCModel(written.dir, design, vectors.x)],
+        ["NumPy", runNumpyModel(written.dir, design, vectors.x)],
+      ] as const) {
+        const y = firstDifference(outputs.y, vectors.y);
+        expect(y, `${model} y differs at x=${vectors.x[y]}`).toBe(-1);
+        if (vectors.dy) {
+          const dy = firstDifference(outputs.dy!, vectors.dy);
+          expect(dy, `${model} dy differs at x=${vectors.x[dy]}`).toBe(-1);
+        }
       }
-    }
-    expect(readFileSync(join(written.dir, `${design.module}.f`), "utf8")).toBe(`${design.module}.vhd\n`);
-  });
-});
+      expect(readFileSync(join(written.dir, `${design.module}.f`), "utf8")).toBe(`${design.module}.vhd\n`);
+    });
+  },
+);
 
 /** The JUnit schema (test/fixtures/junit.xsd) and a parser for the reports. */
 function validateJunit(xml: string): XmlDocument {

@@ -29,6 +29,7 @@ export interface RandomSpec {
   dropInputBits?: number;
   dropOutputBits?: number;
   localOffset?: boolean;
+  slopeDigits?: number;
   symmetry: "auto" | "off" | "ramp";
   rounding: "half-up" | "half-even" | "truncate";
   overflow: "saturate" | "wrap";
@@ -53,6 +54,7 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     dropInputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     dropOutputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     localOffset: fc.constantFrom(undefined, true, false),
+    slopeDigits: fc.constantFrom(undefined, undefined, undefined, 1, 2, 3),
     symmetry: fc.constantFrom("auto", "off", "ramp") as fc.Arbitrary<RandomSpec["symmetry"]>,
     rounding: fc.constantFrom("half-up", "half-even", "truncate") as fc.Arbitrary<RandomSpec["rounding"]>,
     overflow: fc.constantFrom("saturate", "wrap") as fc.Arbitrary<RandomSpec["overflow"]>,
@@ -104,6 +106,7 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
       ...(r.localOffset !== undefined && (r.method === "uniform" || r.method === "auto")
         ? { localOffset: r.localOffset }
         : {}),
+      ...(r.slopeDigits !== undefined ? { slopeDigits: r.slopeDigits } : {}),
       symmetry: r.symmetry,
       rounding: r.rounding,
       overflow: r.overflow,

@@ -83,6 +83,7 @@ function bruteForceReach(problem: FitProblem, formats: DatapathFormats, folding?
   const accepts = acceptor(problem, formats, folding);
   const reach = Array.from({ length: n }, (_, a) => a - 1);
   for (let m = shape.slopeMin; m <= shape.slopeMax; m++) {
+    if (formats.slopeDigits !== undefined && signedDigitWeight(m) > formats.slopeDigits) continue;
     for (let c = shape.interceptMin; c <= shape.interceptMax; c++) {
       // Walk backwards so each code knows where this pair's run through it ends.
       let runEnd = -1;
@@ -125,4 +126,24 @@ export function acceptor(
       t === 0 || (inOutput(u) && withinBound(u, folding.reference[-t - inputMin]!, output, bound));
     return plus && minus;
   };
+}
+
+/**
+ * The fewest signed power-of-two digits that sum to m, by its own recursion (not the
+ * non-adjacent form the generator uses): an even m has the digits of m / 2 shifted; an odd
+ * m needs a digit +-1 and then the digits of (m - 1) / 2 or (m + 1) / 2.
+ */
+export function signedDigitWeight(m: number): number {
+  const memo = new Map<number, number>();
+  const weight = (v: number): number => {
+    if (v === 0) return 0;
+    if (v < 0) return weight(-v);
+    if (v === 1) return 1;
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    const w = v % 2 === 0 ? weight(v / 2) : 1 + Math.min(weight((v - 1) / 2), weight((v + 1) / 2));
+    memo.set(v, w);
+    return w;
+  };
+  return weight(m);
 }
