@@ -379,7 +379,10 @@ function shiftAddFeatures(
   if (!shiftAdd) return undefined;
   const operand = multiplierOperand(input, channel);
   const productWidth =
-    operand.width + (operand.signed ? 0 : 1) + width(channel.slopeFormat) + (channel.slopeFormat.signed ? 0 : 1);
+    operand.width +
+    (operand.signed ? 0 : 1) +
+    width(channel.slopeFormat) +
+    (channel.slopeFormat.signed ? 0 : 1);
   const limit = Math.min(productWidth, channel.accumulatorWidth);
   let muxBits = 0;
   let live = 0;
@@ -567,7 +570,8 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
     bits += (Number(cuts.rom) + Number(cuts.product)) * ramp.live;
     bits += width(channel.output) - (unfolds ? 0 : ramp.zeros);
   });
-  if (tap) bits += unfoldBase(tap.fold) === undefined ? liveBits(tap.values, width(tap.output)) : width(tap.output);
+  if (tap)
+    bits += unfoldBase(tap.fold) === undefined ? liveBits(tap.values, width(tap.output)) : width(tap.output);
   if (needsSign) bits += (cuts.rom ? 1 : 0) + (cuts.product ? 1 : 0);
   return bits;
 }

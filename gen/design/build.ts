@@ -81,9 +81,7 @@ export function buildChannel(
     intercepts: segments.map((segment) => segment.intercept),
     slopeFormat: formats.slope,
     interceptFormat: formats.intercept,
-    ...(formats.slopeDigits !== undefined
-      ? { shiftAdd: shiftAddOf(segments, formats.slopeDigits) }
-      : {}),
+    ...(formats.slopeDigits !== undefined ? { shiftAdd: shiftAddOf(segments, formats.slopeDigits) } : {}),
     productShift: s,
     interceptShift: datapath.interceptShift,
     shiftRounding: datapath.shiftRounding,

@@ -83,7 +83,9 @@ const channelShape = {
     .object({
       digits: int.min(1).max(MAX_SLOPE_DIGITS),
       terms: z.array(
-        z.array(z.object({ shift: int.min(0).max(52), negative: z.boolean() }).strict()).max(MAX_SLOPE_DIGITS),
+        z
+          .array(z.object({ shift: int.min(0).max(52), negative: z.boolean() }).strict())
+          .max(MAX_SLOPE_DIGITS),
       ),
     })
     .strict()
@@ -193,9 +195,13 @@ function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.
   const shiftAdd = channel.shiftAdd;
   if (shiftAdd) {
     if (shiftAdd.terms.length !== slopes.length)
-      return issue(["shiftAdd", "terms"], `has ${shiftAdd.terms.length} entries for ${slopes.length} segments`);
+      return issue(
+        ["shiftAdd", "terms"],
+        `has ${shiftAdd.terms.length} entries for ${slopes.length} segments`,
+      );
     const i = shiftAdd.terms.findIndex((t, s) => t.length > shiftAdd.digits || digitsValue(t) !== slopes[s]);
-    if (i >= 0) issue(["shiftAdd", "terms", i], `is not slope ${slopes[i]} in at most ${shiftAdd.digits} digits`);
+    if (i >= 0)
+      issue(["shiftAdd", "terms", i], `is not slope ${slopes[i]} in at most ${shiftAdd.digits} digits`);
   }
 }
 

@@ -472,7 +472,9 @@ function selectAndRom(
     ...(tap ? [{ name: "dy_value", type: slv(width(tap.output)) }] : []),
   ];
   const row = (s: number): string[] => [
-    shiftAdd ? bits(shiftAdd.words[s]!, shiftAdd.width) : bits(channel.slopes[s]!, width(channel.slopeFormat)),
+    shiftAdd
+      ? bits(shiftAdd.words[s]!, shiftAdd.width)
+      : bits(channel.slopes[s]!, width(channel.slopeFormat)),
     bits(channel.intercepts[s]!, width(channel.interceptFormat)),
     ...(tap ? [bits(tap.values[s]!, width(tap.output))] : []),
   ];

@@ -269,7 +269,12 @@ export function moduleView(design: PwlDesign): ModuleView {
     const signal: Signal = { name: `${channel.port}_product`, decl: range(productWidth, true) };
     const layout = shiftAddLayout(channel);
     if (!layout) {
-      return { signal, wires: [{ ...signal, expr: `${left} * ${right}` }], comment: false as const, productWidth };
+      return {
+        signal,
+        wires: [{ ...signal, expr: `${left} * ${right}` }],
+        comment: false as const,
+        productWidth,
+      };
     }
     // Shift-add: each digit's term is the operand, zeroed unless the digit is enabled,
     // shifted left, and inverted when negative (the +1 of each negation joins the sum);
@@ -464,7 +469,12 @@ export function shiftAddLayout(channel: PwlChannel): ShiftAddLayout | undefined 
   const digits = shiftAdd.digits;
   const field = (d: number): { enable: number; negative: number; shiftHi: number; shiftLo: number } => {
     const lo = (digits - 1 - d) * fieldBits;
-    return { enable: lo + fieldBits - 1, negative: lo + fieldBits - 2, shiftHi: lo + shiftBits - 1, shiftLo: lo };
+    return {
+      enable: lo + fieldBits - 1,
+      negative: lo + fieldBits - 2,
+      shiftHi: lo + shiftBits - 1,
+      shiftLo: lo,
+    };
   };
   const words = shiftAdd.terms.map((terms) =>
     terms.reduce((word, t, d) => {
