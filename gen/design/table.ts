@@ -632,11 +632,21 @@ function unreachable(request: TableRequest, bound: number, floor: number): UserE
 }
 
 function notSymmetric(
-  request: Pick<TableRequest, "functionName" | "fold">,
+  request: Pick<TableRequest, "functionName" | "fold" | "f" | "input" | "output">,
   bound: number,
   style: FoldStyle | undefined,
 ): UserError {
   const ramp = request.fold.kind === "ramp";
+  // A ramp-folded table serves x = minimum at |x| = -minimum, one code beyond the input's
+  // positive range: it holds f(|x|), which the output may not.
+  const edge = -minReal(request.input);
+  if (ramp && request.f(edge) > maxReal(request.output)) {
+    return new UserError(
+      "--symmetry",
+      "ramp",
+      `folds ${request.functionName} as f(x) = f(-x) + x, so the table serves x = ${-edge} at |x| = ${edge} and must hold ${request.functionName}(${edge}) = ${showReal(request.f(edge))}, above the largest ${formatName(request.output)} value ${showReal(maxReal(request.output))}; give --out one more integer bit or use --symmetry auto`,
+    );
+  }
   // The fold's style is the architecture's (the request's fold carries the symmetry only).
   const ones = (style ?? request.fold.style) === "ones";
   return new UserError(

@@ -320,6 +320,23 @@ describe("ramp folds that cannot be built are refused (exit 2, one line, nothing
     expect(line).toContain("use --fold-style twos or --symmetry auto");
   });
 
+  it("a ramp fold whose table must hold f(|minimum|) above the output range says so (was: halves do not agree)", async () => {
+    const dir = tempDir();
+    const line = await refused(
+      [
+        "gen",
+        ..."--function softplus --in s4.8 --out s4.8 --max-error 2^-8 --symmetry ramp --overflow wrap".split(
+          " ",
+        ),
+        "--out-dir",
+        join(dir, "out"),
+      ],
+      dir,
+    );
+    expect(line).toContain("must hold softplus(8) = 8.00034, above the largest s4.8 value 7.99609");
+    expect(line).toContain("give --out one more integer bit");
+  });
+
   it("--fold-style on gelu with a classic method says how to fold it", async () => {
     const line = await refusedGen("--out s4.12 --method optimal --fold-style ones");
     expect(line).toContain("folds only with --method auto or --symmetry ramp");
