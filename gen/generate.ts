@@ -157,7 +157,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
           },
           functionName: `${fn.name}'`,
         },
-        { method: spec.method, target: spec.target },
+        { method: spec.method, target: spec.target, slopeDigits: spec.slopeDigits },
         context,
       );
       dy = table.channel;

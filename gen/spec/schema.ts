@@ -166,7 +166,7 @@ export const designShape = {
   slopeDigits: integer(1, MAX_SLOPE_DIGITS)
     .optional()
     .describe(
-      `multiplier-less slopes: each slope has at most D signed power-of-two digits (1 to ${MAX_SLOPE_DIGITS}), so slope * x is D shifted copies of x added (shift-add) instead of a multiplier; the segmenter searches only such slopes, so the bound still holds on every code; default: a multiplier (auto also tries 1 to 3 digits on targets without DSPs)`,
+      `multiplier-less slopes: each slope has at most D signed power-of-two digits (1 to ${MAX_SLOPE_DIGITS}), so slope * x is D shifted copies of x added (shift-add) instead of a multiplier (in y's table and a --derivative pwl dy's); the segmenter searches only such slopes, so the bound still holds on every code; default: a multiplier (auto also tries 1 to 3 digits on targets without DSPs)`,
     ),
   symmetry: z
     .enum(["auto", "off", "ramp"])

@@ -268,6 +268,20 @@ const cases: [string, DesignSpecInput][] = [
     },
   ],
   [
+    "shift-add slopes (2 digits) in y and in a PWL dy, pipeline 2",
+    {
+      function: "tanh",
+      in: "s3.8",
+      out: "s1.10",
+      maxError: "2^-8",
+      method: "uniform",
+      slopeDigits: 2,
+      derivative: "pwl",
+      dout: "s1.10",
+      pipeline: 2,
+    },
+  ],
+  [
     "shift-add slopes (2 digits), unsigned input, truncate, pipeline 1",
     {
       function: "exp",
