@@ -461,7 +461,8 @@ class Search {
     // Shift-add slopes (the search's second phase): one digit more or fewer.
     if (this.digits) {
       const d = a.slopeDigits;
-      if (d === undefined) push({ slopeDigits: SEARCHED_DIGITS });
+      if (d === undefined)
+        for (let digits = 1; digits <= SEARCHED_DIGITS; digits++) push({ slopeDigits: digits });
       else {
         push({ slopeDigits: undefined });
         if (d > 1) push({ slopeDigits: d - 1 });

@@ -151,8 +151,14 @@ export interface HardwareSummary {
   readonly comparators: number;
   readonly treeDepth: number;
   readonly romBits: number;
-  /** Multiplier operand widths (table input x slope). */
+  /** Multiplier operand widths (table input x slope); with shift-add slopes, the product's operands. */
   readonly multiplier: readonly [number, number];
+  /** Shift-add slopes: digits per slope, and the bits of a ROM entry's slope field and of each shift. */
+  readonly shiftAdd?: {
+    readonly digits: number;
+    readonly slopeFieldBits: number;
+    readonly shiftBits: number;
+  };
   readonly accumulatorWidth: number;
 }
 
@@ -167,6 +173,15 @@ export function hardwareSummary(input: FixFormat, channel: PwlChannel, extraRomB
     treeDepth: tree && n > 1 ? Math.ceil(Math.log2(n)) : 0,
     romBits: entries * (slopeFieldBits(channel) + width(channel.interceptFormat)) + extraRomBits,
     multiplier: [multiplierOperand(input, channel).width, width(channel.slopeFormat)],
+    ...(channel.shiftAdd
+      ? {
+          shiftAdd: {
+            digits: channel.shiftAdd.digits,
+            slopeFieldBits: slopeFieldBits(channel),
+            shiftBits: shiftFieldBits(channel.shiftAdd),
+          },
+        }
+      : {}),
     accumulatorWidth: channel.accumulatorWidth,
   };
 }

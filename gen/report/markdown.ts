@@ -264,20 +264,29 @@ function tableSummary(
       ),
     );
   }
+  const shiftAdd = hw.shiftAdd;
+  const slopeBits = shiftAdd ? shiftAdd.slopeFieldBits : width(channel.slopeFormat);
   rows.push(
-    row("slope ROM", `${formatName(channel.slopeFormat)} (${width(channel.slopeFormat)} bits)`),
-    row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
     row(
-      "ROM",
-      `${hw.romEntries} x ${width(channel.slopeFormat) + width(channel.interceptFormat)} = ${hw.romBits} bits`,
+      "slope ROM",
+      shiftAdd
+        ? `${formatName(channel.slopeFormat)} as ${counted(shiftAdd.digits, "signed power-of-two digit")} (${slopeBits} bits: per digit an enable, a sign and a ${shiftAdd.shiftBits}-bit shift)`
+        : `${formatName(channel.slopeFormat)} (${slopeBits} bits)`,
     ),
+    row("intercept ROM", `${formatName(channel.interceptFormat)} (${width(channel.interceptFormat)} bits)`),
+    row("ROM", `${hw.romEntries} x ${slopeBits + width(channel.interceptFormat)} = ${hw.romBits} bits`),
     row(
       "segment select",
       channel.select.kind === "tree"
         ? `${counted(hw.comparators, "comparator")} against constants, tree depth ${hw.treeDepth}`
-        : `top ${counted(channel.select.indexBits, "bit")} of the table code${channel.select.offset ? `; the multiplier reads the low ${channel.select.shift} bits (the offset in the cell)` : ""}`,
+        : `top ${counted(channel.select.indexBits, "bit")} of the table code${channel.select.offset ? `; the slope multiplies the low ${channel.select.shift} bits (the offset in the cell)` : ""}`,
     ),
-    row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),
+    shiftAdd
+      ? row(
+          "multiplier",
+          `none: shift-add, up to ${shiftAdd.digits} shifted copies of the ${hw.multiplier[0]}-bit operand added or subtracted`,
+        )
+      : row("multiplier", `${hw.multiplier[0]} x ${hw.multiplier[1]} bits`),
     row("accumulator", `${hw.accumulatorWidth} bits, shifted right by ${channel.productShift}`),
     row("rounding", roundingText(channel)),
     row("saturation", saturationText(channel)),

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { width } from "../../gen/fixed/format.js";
+import { generate } from "../../gen/generate.js";
+import { renderUnit } from "../../gen/unit.js";
 import { sigmoid } from "../../gen/functions/sigmoid.js";
 import {
   allowedSlopes,
@@ -87,5 +90,35 @@ describe("--slope-digits: the segment count equals the brute-force minimum", () 
     const free = countOptimal(problem, formatsFor(problem, c.slope, c.intercept));
     const one = countOptimal(problem, { ...formatsFor(problem, c.slope, c.intercept), slopeDigits: 1 });
     expect(one).toBeGreaterThan(free);
+  });
+});
+
+describe("--slope-digits in the report and manifest", () => {
+  it("shows the ROM's stored slope field (digits), not the slope format's width, and no multiplier", async () => {
+    const generation = generate({
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-7",
+      method: "uniform",
+      slopeDigits: 2,
+    });
+    const channel = generation.design.y;
+    const shiftAdd = channel.shiftAdd!;
+    const { files, names } = await renderUnit(generation);
+    const report = files.get(names.report)!;
+    const manifest = JSON.parse(files.get("manifest.json")!) as {
+      hardware: { romBits: number; shiftAdd: { digits: number; slopeFieldBits: number } };
+    };
+    const field = manifest.hardware.shiftAdd.slopeFieldBits;
+    expect(manifest.hardware.shiftAdd.digits).toBe(2);
+    expect(field).toBeGreaterThanOrEqual(2 * 3);
+    expect(field % shiftAdd.digits).toBe(0);
+    const entries = 2 ** (channel.select.kind === "index" ? channel.select.indexBits : 0);
+    const entryBits = field + width(channel.interceptFormat);
+    expect(manifest.hardware.romBits).toBe(entries * entryBits);
+    expect(report).toContain(`| ROM | ${entries} x ${entryBits} = ${entries * entryBits} bits |`);
+    expect(report).toContain("as 2 signed power-of-two digits");
+    expect(report).toContain("| multiplier | none: shift-add");
   });
 });
