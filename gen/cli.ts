@@ -474,7 +474,7 @@ function printTable(
     console.log(
       `      ${choice.method} for ${choice.target}: ${cells.lut} LUTs, ${counted(cells.dsp, "DSP")}` +
         `${cells.bram ? `, ${cells.bram} BRAM` : ""} ${how}` +
-        `${choice.method === "auto" ? `; optimal needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
+        `${choice.method === "auto" ? `; optimal${choice.optimalSlopeDigits !== undefined ? ` (${choice.optimalSlopeDigits}-digit slopes)` : ""} needs ${counted(choice.optimalSegments, "segment")}` : ""}`,
     );
   }
 }

@@ -93,6 +93,8 @@ export interface Choice {
   readonly candidates: readonly Candidate[];
   /** The segment count of `optimal` on the classic datapath: the paper's measure. */
   readonly optimalSegments: number;
+  /** --slope-digits, when given: optimalSegments counts segments with slopes of at most this many digits. */
+  readonly optimalSlopeDigits?: number;
   /** Why the winner won, in a sentence. */
   readonly reason: string;
 }
@@ -569,7 +571,14 @@ class Search {
           ? { unfolded: this.unfolded }
           : {}),
       },
-      choice: { method, target: spec.target, candidates, optimalSegments, reason },
+      choice: {
+        method,
+        target: spec.target,
+        candidates,
+        optimalSegments,
+        ...(spec.slopeDigits !== undefined ? { optimalSlopeDigits: spec.slopeDigits } : {}),
+        reason,
+      },
     };
   }
 

@@ -200,6 +200,9 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       target: report.choice.target,
       reason: report.choice.reason,
       optimalSegments: report.choice.optimalSegments,
+      ...(report.choice.optimalSlopeDigits !== undefined
+        ? { optimalSlopeDigits: report.choice.optimalSlopeDigits }
+        : {}),
       candidates: report.choice.candidates.map((candidate) => ({
         method: candidate.method,
         architecture: candidate.architecture,

@@ -260,7 +260,7 @@ function tableSummary(
     rows.push(
       row(
         `--method ${choice.method}`,
-        `${choice.reason}; optimal on the classic datapath needs ${counted(choice.optimalSegments, "segment")}`,
+        `${choice.reason}; optimal on the classic datapath${choice.optimalSlopeDigits !== undefined ? ` with ${choice.optimalSlopeDigits}-digit slopes` : ""} needs ${counted(choice.optimalSegments, "segment")}`,
       ),
     );
   }

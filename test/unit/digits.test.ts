@@ -121,4 +121,21 @@ describe("--slope-digits in the report and manifest", () => {
     expect(report).toContain("as 2 signed power-of-two digits");
     expect(report).toContain("| multiplier | none: shift-add");
   });
+
+  it("says optimal's count is under the digit limit when --slope-digits is given", async () => {
+    const spec = {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-7",
+      target: "ice40-hx",
+    } as const;
+    const free = generate(spec);
+    const pinned = generate({ ...spec, slopeDigits: 1 });
+    expect(free.y.choice?.optimalSlopeDigits).toBeUndefined();
+    expect(pinned.y.choice?.optimalSlopeDigits).toBe(1);
+    expect(pinned.y.choice!.optimalSegments).toBeGreaterThan(free.y.choice!.optimalSegments);
+    const { files, names } = await renderUnit(pinned);
+    expect(files.get(names.report)!).toContain("optimal on the classic datapath with 1-digit slopes needs");
+  });
 });
