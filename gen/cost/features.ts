@@ -4,6 +4,7 @@ import {
   type PwlDesign,
   isFolded,
   multiplierOperand,
+  productWidth,
   romEntries,
   segmentCount,
   segmentOf,
@@ -378,12 +379,7 @@ function shiftAddFeatures(
   const shiftAdd = channel.shiftAdd;
   if (!shiftAdd) return undefined;
   const operand = multiplierOperand(input, channel);
-  const productWidth =
-    operand.width +
-    (operand.signed ? 0 : 1) +
-    width(channel.slopeFormat) +
-    (channel.slopeFormat.signed ? 0 : 1);
-  const limit = Math.min(productWidth, channel.accumulatorWidth);
+  const limit = Math.min(productWidth(input, channel), channel.accumulatorWidth);
   let muxBits = 0;
   let live = 0;
   for (let d = 0; d < shiftAdd.digits; d++) {
@@ -549,13 +545,7 @@ function registerBits(design: PwlDesign, target: Target, parts: readonly Feature
     const operand = multiplierOperand(design.input, channel);
     const select = channel.select;
     const operandKey = `${channel.fold.kind === "none" ? "x" : channel.fold.style}|${channel.inputShift}|${select.kind === "index" && select.offset ? select.shift : "t"}`;
-    const product = Math.min(
-      channel.accumulatorWidth,
-      operand.width +
-        (operand.signed ? 0 : 1) +
-        width(channel.slopeFormat) +
-        (channel.slopeFormat.signed ? 0 : 1),
-    );
+    const product = Math.min(channel.accumulatorWidth, productWidth(design.input, channel));
     if (cuts.rom) {
       if (!operands.has(operandKey) && !dsp) bits += operand.width;
       operands.add(operandKey);

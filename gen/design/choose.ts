@@ -395,9 +395,7 @@ class Search {
     // Where multipliers are LUTs: shift-add slopes, climbing again from the cheapest design
     // found (a phase of its own, so that the search above is the same with or without it).
     if (spec.slopeDigits === undefined && !TARGETS[spec.target].dsp) {
-      const best = [...this.built.entries()]
-        .filter((entry): entry is [string, Built] => entry[1] !== undefined && !entry[0].endsWith("|exact"))
-        .sort((x, y) => compare(x[1], y[1]))[0];
+      const best = this.candidates().sort((x, y) => compare(x[1], y[1]))[0];
       if (best) {
         this.digits = true;
         this.limit += DIGITS_LIMIT;
@@ -460,7 +458,8 @@ class Search {
     }
     for (const select of selects) push({}, select);
     if (spec.localOffset === undefined && design.select.kind === "uniform") push({ offset: !a.offset });
-    // Shift-add slopes (the search's second phase): one digit more or fewer.
+    // Shift-add slopes (the search's second phase): 1 to SEARCHED_DIGITS digits from a
+    // multiplier, one digit more or fewer (or the multiplier) from shift-add.
     if (this.digits) {
       const d = a.slopeDigits;
       if (d === undefined)
@@ -474,6 +473,13 @@ class Search {
     return out;
   }
 
+  /** The designs built so far (screened, or exact when recorded as such), by key. */
+  private candidates(): [string, Built][] {
+    return [...this.built.entries()].filter(
+      (entry): entry is [string, Built] => entry[1] !== undefined && !entry[0].endsWith("|exact"),
+    );
+  }
+
   finish(
     method: "auto" | "optimal",
     optimalSegments: number,
@@ -483,9 +489,7 @@ class Search {
     choice: Choice;
   } {
     const spec = this.spec;
-    const all = [...this.built.entries()].filter(
-      (entry): entry is [string, Built] => entry[1] !== undefined && !entry[0].endsWith("|exact"),
-    );
+    const all = this.candidates();
     // With a pipeline the clock matters: no candidate deeper than the classic uniform design.
     const uniformDepth = all.find(([key]) => this.classicKeys.has(key))?.[1].candidate.estimate.depth;
     const eligible = all.filter(

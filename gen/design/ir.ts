@@ -139,6 +139,17 @@ export function multiplierOperand(input: FixFormat, channel: PwlChannel): { sign
   return tableInput(input, channel);
 }
 
+/**
+ * Width of the signed product slope * o as both HDL views declare it: the operand and the
+ * slope, an unsigned one with a zero sign bit. Every product fits it (shift-add terms sum
+ * to the product modulo 2^width).
+ */
+export function productWidth(input: FixFormat, channel: PwlChannel): number {
+  const operand = multiplierOperand(input, channel);
+  const slope = channel.slopeFormat;
+  return operand.width + (operand.signed ? 0 : 1) + width(slope) + (slope.signed ? 0 : 1);
+}
+
 /** Entries of the channel's coefficient ROM: one per segment, or one per cell of an index select. */
 export function romEntries(channel: PwlChannel): number {
   return channel.select.kind === "index" ? 2 ** channel.select.indexBits : segmentCount(channel);

@@ -6,6 +6,7 @@ import {
   hardwareSummary,
   isFolded,
   multiplierOperand,
+  productWidth as productWidthOf,
   romEntries,
   segmentCount,
   segmentOf,
@@ -236,8 +237,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
     const slopeSigned = channel.slopeFormat.signed;
     const left = operandType.signed ? part.operand.name : `signed('0' & ${part.operand.name})`;
     const right = slopeSigned ? coefficients[i]!.slope.name : `signed('0' & ${coefficients[i]!.slope.name})`;
-    const productWidth =
-      operandType.width + (operandType.signed ? 0 : 1) + width(channel.slopeFormat) + (slopeSigned ? 0 : 1);
+    const productWidth = productWidthOf(design.input, channel);
     return {
       signal: { name: `${channel.port}_product`, type: num(productWidth, true) },
       left,
@@ -245,7 +245,8 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
       productWidth,
     };
   });
-  const multipliers = products.filter((_, i) => !shiftAddLayout(parts[i]!.channel));
+  const layouts = parts.map((part) => shiftAddLayout(part.channel));
+  const multipliers = products.filter((_, i) => !layouts[i]);
   if (multipliers.length > 0) {
     section("Multipliers: signed operands (unsigned ones gain a zero sign bit).", {
       signals: multipliers.map((p) => p.signal),
@@ -253,7 +254,7 @@ export function vhdlModuleView(design: PwlDesign): VhdlModuleView {
     });
   }
   parts.forEach((part, i) => {
-    const layout = shiftAddLayout(part.channel);
+    const layout = layouts[i];
     if (!layout) return;
     // Shift-add: each digit's term is the operand, zeroed unless the digit is enabled,
     // shifted left, and inverted when negative (the +1 of each negation joins the sum);

@@ -10,7 +10,9 @@ import {
   romEntries,
   segmentCount,
   segmentOf,
+  productWidth as productWidthOf,
   shiftFieldBits,
+  slopeFieldBits,
   tableInput,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
@@ -264,8 +266,7 @@ export function moduleView(design: PwlDesign): ModuleView {
     const right = slopeFormat.signed
       ? coefficients[i]!.slope.name
       : `$signed({1'b0, ${coefficients[i]!.slope.name}})`;
-    const productWidth =
-      operandType.width + (operandType.signed ? 0 : 1) + width(slopeFormat) + (slopeFormat.signed ? 0 : 1);
+    const productWidth = productWidthOf(design.input, channel);
     const signal: Signal = { name: `${channel.port}_product`, decl: range(productWidth, true) };
     const layout = shiftAddLayout(channel);
     if (!layout) {
@@ -482,7 +483,7 @@ export function shiftAddLayout(channel: PwlChannel): ShiftAddLayout | undefined 
       return word + 2 ** f.enable + (t.negative ? 2 ** f.negative : 0) + t.shift * 2 ** f.shiftLo;
     }, 0),
   );
-  return { digits, shiftBits, width: digits * fieldBits, words, field };
+  return { digits, shiftBits, width: slopeFieldBits(channel), words, field };
 }
 
 /** Which register stages a pipeline depth has (see the order in ModuleView's comment). */
