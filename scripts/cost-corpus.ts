@@ -4,7 +4,8 @@
  * 1. Regenerates every design of test/fixtures/cost-corpus.json from its spec and runs
  *    Yosys (gen/synth/yosys.ts, one run at a time) for each target whose counts are
  *    missing, or stale (the design's Verilog or spec hash changed), writing the counts back
- *    after each design, so an interrupted run resumes where it stopped.
+ *    after each design, so an interrupted run resumes where it stopped. Each target
+ *    synthesizes the unit as generated for it (its unfoldForm, gen/synth/targets.ts).
  * 2. Fits the LUT weights per target by non-negative least squares on relative residuals
  *    (gen/cost/fit.ts) and writes gen/cost/coefficients.ts.
  * 3. Prints the accuracy per target, in-sample and by 5-fold cross-validation.
@@ -25,7 +26,8 @@ import { lutSum, modelFeatures } from "../gen/cost/model.js";
 import type { PwlDesign } from "../gen/design/ir.js";
 import { PACKAGE_ROOT } from "../gen/paths.js";
 import { synthesize } from "../gen/synth/yosys.js";
-import { TARGET_NAMES, type TargetName } from "../gen/synth/targets.js";
+import { TARGETS, TARGET_NAMES, type TargetName } from "../gen/synth/targets.js";
+import { renderModule } from "../gen/rtl/render.js";
 import {
   CORPUS_PATH,
   type Regenerated,
@@ -93,11 +95,12 @@ for (const [i, entry] of corpus.designs.entries()) {
   for (const target of targets) {
     if (entry.yosys[target] && !values.all) continue;
     const t = performance.now();
-    const result = await synthesize(
-      { [`${regenerated.design.module}.v`]: regenerated.verilog },
-      regenerated.design.module,
-      target,
-    );
+    // The unit as generated for this target: its unfolding in the target's form.
+    const { design } = regenerated;
+    const form = TARGETS[target].unfoldForm;
+    const verilog =
+      design.unfoldForm === form ? regenerated.verilog : renderModule({ ...design, unfoldForm: form });
+    const result = await synthesize({ [`${design.module}.v`]: verilog }, design.module, target);
     const { lut, carry, dsp, bram, ff, cells } = result;
     entry.yosys[target] = { lut, carry, dsp, bram, ff, cells: { ...cells } };
     corpus.yosys = yosysVersion;

@@ -293,6 +293,7 @@ class Search {
       pipeline: this.context.pipeline,
       specHash: "",
       toolVersion: "",
+      unfoldForm: TARGETS[this.spec.target].unfoldForm,
       y: channel,
     };
   }

@@ -14,6 +14,7 @@ import {
   shiftFieldBits,
   slopeFieldBits,
   tableInput,
+  type UnfoldForm,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
@@ -327,6 +328,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       products[i]!.productWidth,
       coefficients[i]!.intercept.name,
       sign.name,
+      design.unfoldForm,
       ramps[i]?.name,
       unused[i]!,
     ),
@@ -338,7 +340,14 @@ export function moduleView(design: PwlDesign): ModuleView {
   }));
   let tapUnfold: Declared | undefined;
   if (tap && tapSignal) {
-    const tapOut = unfoldExpr(tap.fold, tapSignal.name, sign.name, width(tap.output), tap.output.signed);
+    const tapOut = unfoldExpr(
+      tap.fold,
+      tapSignal.name,
+      sign.name,
+      design.unfoldForm,
+      width(tap.output),
+      tap.output.signed,
+    );
     if (tapOut)
       tapUnfold = { decl: range(width(tap.output), tap.output.signed), name: "dy_unfolded", expr: tapOut };
     outputs.push({
@@ -643,6 +652,7 @@ function datapathView(
   productWidth: number,
   intercept: string,
   sign: string,
+  form: UnfoldForm,
   ramp: string | undefined,
   unused: string[],
 ): { view: Omit<DatapathView, "unused">; final: string } {
@@ -721,12 +731,12 @@ function datapathView(
   };
   const unfolded = ramp
     ? `${result.name} + ${ramp}`
-    : unfoldExpr(channel.fold, result.name, sign, outWidth, out.signed, channel.tableRange);
+    : unfoldExpr(channel.fold, result.name, sign, form, outWidth, out.signed, channel.tableRange);
   const unfold = unfolded
     ? {
         comment: ramp
           ? `Unfold for negative x: ${p}(x) = ${p}(t) + ${channel.fold.constant} * x (in range by construction).`
-          : `Unfold for negative x: ${p}(x) = ${unfoldBase(channel.fold)} - ${p}(t)${unfolded.includes("^") ? ", an XOR" : ""} (in range by construction).`,
+          : `Unfold for negative x: ${p}(x) = ${unfoldText(channel.fold, p, form, unfolded)} (in range by construction).`,
         wire: { decl: result.decl, name: `${p}_unfolded`, expr: unfolded },
       }
     : false;
@@ -761,20 +771,25 @@ function datapathView(
  * The unfolding expression for negative x (u = base - y, see unfoldBase), or undefined
  * when the fold needs none. A one's complement unfold is an XOR with the sign: ~y for odd
  * folds, and for point folds with C = 2^n whose table stays in [0, C - 1], y's low n bits
- * inverted (C - 1 - y); otherwise a subtraction.
+ * inverted (C - 1 - y); otherwise a subtraction. A two's complement unfold is written in the
+ * design's unfoldForm: `select` as sign ? base - y : y, `xor` as the same value
+ * ~(y - (base + 1)) = (y - (sign ? base + 1 : 0)) ^ {sign} (modulo 2^width: the result is
+ * in range by construction).
  */
 function unfoldExpr(
   fold: Fold,
   value: string,
   sign: string,
+  form: UnfoldForm,
   outWidth: number,
   signed: boolean,
   tableRange: readonly [number, number] = [-Infinity, Infinity],
 ): string | undefined {
   const base = unfoldBase(fold);
   if (base === undefined) return undefined;
+  const mask = `{${outWidth}{${sign}}}`;
   if (fold.style === "ones") {
-    if (fold.kind === "odd") return `${value} ^ {${outWidth}{${sign}}}`;
+    if (fold.kind === "odd") return `${value} ^ ${mask}`;
     const n = Math.log2(fold.constant);
     if (
       Number.isInteger(n) &&
@@ -784,13 +799,29 @@ function unfoldExpr(
       tableRange[1] < fold.constant
     ) {
       return n === outWidth
-        ? `${value} ^ {${outWidth}{${sign}}}`
+        ? `${value} ^ ${mask}`
         : `{${value}[${outWidth - 1}:${n}], ${value}[${n - 1}:0] ^ {${n}{${sign}}}}`;
     }
     return `${sign} ? (${literal(base, outWidth, signed)} - ${value}) : ${value}`;
   }
+  if (form === "xor") {
+    const subtrahend =
+      fold.kind === "odd"
+        ? `{${outWidth - 1}'b0, ${sign}}`
+        : `(${sign} ? ${literal(base + 1, outWidth, false)} : ${literal(0, outWidth, false)})`;
+    return `(${value} - ${subtrahend}) ^ ${mask}`;
+  }
   if (fold.kind === "odd") return `${sign} ? (~${value} + ${literal(1, outWidth, signed)}) : ${value}`;
   return `${sign} ? (${literal(base, outWidth, signed)} - ${value}) : ${value}`;
+}
+
+/** The unfolding as the comment states it: "4096 - y(t)", with how the RTL computes it. */
+function unfoldText(fold: Fold, port: string, form: UnfoldForm, expr: string): string {
+  const base = unfoldBase(fold)!;
+  const stated = `${base} - ${port}(t)`;
+  if (fold.style === "twos" && form === "xor")
+    return `${stated} = ~(${port}(t) - ${base + 1}): a subtraction and an XOR`;
+  return expr.includes("^") ? `${stated}, an XOR` : stated;
 }
 
 function validView(stages: number): ValidView {

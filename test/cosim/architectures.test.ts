@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DesignSpecInput } from "../../gen/spec/schema.js";
+import { renderModule } from "../../gen/rtl/render.js";
 import { cosimulate } from "../support/cosim.js";
 
 /**
@@ -317,5 +318,51 @@ describe("--method auto in both simulators", () => {
         expect(generation.y.choice?.target).toBe(target);
       }
     });
+  }
+});
+
+/**
+ * The two ways the RTL writes a two's complement unfolding (PwlDesign.unfoldForm, chosen by
+ * the target): `xor` on iCE40, `select` on xc7 and generic. Odd and point folds, a pipeline
+ * between the table and the unfolding, and a slope tap (dy unfolds too).
+ */
+describe("two's complement unfolding in both forms, in both simulators", () => {
+  const specs: [string, DesignSpecInput][] = [
+    ["odd fold", { function: "tanh", in: "s3.9", out: "s1.11", maxError: "2^-8", method: "uniform" }],
+    [
+      "point fold, pipeline 3",
+      { function: "sigmoid", in: "s4.8", out: "u1.12", maxError: "2^-9", method: "optimal", pipeline: 3 },
+    ],
+    [
+      "even fold with a slope tap (odd)",
+      {
+        function: "dsigmoid",
+        in: "s3.8",
+        out: "u0.12",
+        maxError: "2^-9",
+        method: "uniform",
+        derivative: "slope",
+        dout: "s1.10",
+      },
+    ],
+  ];
+  for (const [target, form] of [
+    ["ice40", "xor"],
+    ["xc7", "select"],
+  ] as const) {
+    for (const [name, spec] of specs) {
+      it(`${name}, ${form} (${target})`, async () => {
+        const generation = await cosimulate({ ...spec, target });
+        expect(generation.design.unfoldForm).toBe(form);
+        expect(generation.design.y.fold.kind).not.toBe("none");
+        expect(generation.design.y.fold.style).toBe("twos");
+        const unfolds = renderModule(generation.design)
+          .split("\n")
+          .filter((line) => /^\s*wire .*_unfolded = /.test(line));
+        expect(unfolds.length).toBeGreaterThan(0);
+        for (const line of unfolds) expect(line.includes(") ^ {"), line).toBe(form === "xor");
+        expect(generation.y.accuracy.max).toBeLessThanOrEqual(generation.design.y.bound);
+      });
+    }
   }
 });

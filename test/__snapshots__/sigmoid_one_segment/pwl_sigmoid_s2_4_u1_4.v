@@ -33,8 +33,8 @@ module pwl_sigmoid_s2_4_u1_4 (
   wire signed [4:0] y_q = y_acc[11:7];
   // No saturation logic: every rounded value already lies in u1.4.
   wire [4:0] y_result = y_q[4:0];
-  // Unfold for negative x: y(x) = 16 - y(t) (in range by construction).
-  wire [4:0] y_unfolded = x_neg ? (5'h10 - y_result) : y_result;
+  // Unfold for negative x: y(x) = 16 - y(t) = ~(y(t) - 17): a subtraction and an XOR (in range by construction).
+  wire [4:0] y_unfolded = (y_result - (x_neg ? 5'h11 : 5'h00)) ^ {5{x_neg}};
   // Bits the datapath drops by design (low fraction bits, sign extension).
   wire unused_y_bits = ^{y_product[12:12], y_acc[6:0]};
 

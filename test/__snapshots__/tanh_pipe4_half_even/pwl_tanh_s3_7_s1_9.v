@@ -79,8 +79,8 @@ module pwl_tanh_s3_7_s1_9 (
   wire signed [10:0] y_q = y_truncated + {{10{1'b0}}, y_round_up};
   // Saturate above the range of s1.9.
   wire signed [9:0] y_result = (y_q > 11'sh1ff) ? 10'sh1ff : y_q[9:0];
-  // Unfold for negative x: y(x) = 0 - y(t) (in range by construction).
-  wire signed [9:0] y_unfolded = x_neg_q2 ? (~y_result + 10'sh001) : y_result;
+  // Unfold for negative x: y(x) = 0 - y(t) = ~(y(t) - 1): a subtraction and an XOR (in range by construction).
+  wire signed [9:0] y_unfolded = (y_result - {9'b0, x_neg_q2}) ^ {10{x_neg_q2}};
   // Bits the datapath drops by design (low fraction bits, sign extension).
   wire unused_y_bits = ^{y_product_q2[17:15]};
 
