@@ -173,7 +173,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     pipeline: spec.pipeline,
     specHash: specHash(spec),
     toolVersion: TOOL_VERSION,
-    unfoldForm: TARGETS[spec.target].unfoldForm,
+    foldForm: TARGETS[spec.target].foldForm,
     y,
     ...(dy ? { dy } : {}),
   });

@@ -293,7 +293,7 @@ class Search {
       pipeline: this.context.pipeline,
       specHash: "",
       toolVersion: "",
-      unfoldForm: TARGETS[this.spec.target].unfoldForm,
+      foldForm: TARGETS[this.spec.target].foldForm,
       y: channel,
     };
   }

@@ -21,13 +21,13 @@ export interface PwlDesign {
   readonly specHash: string;
   readonly toolVersion: string;
   /**
-   * How the RTL writes the unfolding of a two's complement fold (u = base - y for negative
-   * x): `select` as x_neg ? base - y : y, `xor` as (y - (x_neg ? base + 1 : 0)) ^ {x_neg},
-   * a subtraction on one carry chain and an XOR instead of a subtraction and a multiplexer.
-   * The same values either way; the target chooses the form its synthesis maps cheaper
-   * (gen/synth/targets.ts, `unfoldForm`).
+   * How the RTL writes the two negations of a two's complement fold, |x| in and u = base - y
+   * out for negative x: `select` as x_neg ? -x : x and x_neg ? base - y : y; `xor` as
+   * (x - x_neg) ^ {x_neg} and (y - (x_neg ? base + 1 : 0)) ^ {x_neg}, each a subtraction on
+   * one carry chain and an XOR instead of a negation and a multiplexer. The same values
+   * either way; the target chooses the form its synthesis maps cheaper (gen/synth/targets.ts).
    */
-  readonly unfoldForm: UnfoldForm;
+  readonly foldForm: FoldForm;
   /** The table that drives port y. */
   readonly y: PwlChannel;
   /** Port dy: a PWL table of its own, or the active y segment's slope. */
@@ -36,9 +36,9 @@ export interface PwlDesign {
 
 export type { Select };
 
-/** The two ways the RTL can write an unfolding subtraction (PwlDesign.unfoldForm). */
-export const UNFOLD_FORMS = ["select", "xor"] as const;
-export type UnfoldForm = (typeof UNFOLD_FORMS)[number];
+/** The two ways the RTL can write a two's complement fold's negations (PwlDesign.foldForm). */
+export const FOLD_FORMS = ["select", "xor"] as const;
+export type FoldForm = (typeof FOLD_FORMS)[number];
 
 /**
  * One PWL table and its datapath. The table code is t = u >> inputShift, where u is x, or

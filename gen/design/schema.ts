@@ -5,7 +5,7 @@ import { MAX_SLOPE_DIGITS, digitsValue } from "../segment/digits.js";
 import { coarseFormat, isRampConstant, tableDomain } from "../segment/fold.js";
 import { moduleNameProblem } from "../spec/identifiers.js";
 import { MAX_INPUT_BITS, MAX_OUTPUT_BITS, MAX_PIPELINE } from "../spec/schema.js";
-import { type PwlChannel, type PwlDesign, type SlopeTap, UNFOLD_FORMS } from "./ir.js";
+import { type PwlChannel, type PwlDesign, type SlopeTap, FOLD_FORMS } from "./ir.js";
 
 /**
  * The frozen IR (ir.ts) as read back from a manifest.json (`ir`, for pwlgen train --design):
@@ -119,7 +119,7 @@ export const pwlDesignSchema: z.ZodType<PwlDesign> = z
     pipeline: int.min(0).max(MAX_PIPELINE),
     specHash: z.string().regex(/^[0-9a-f]{64}$/, "is not a spec hash (64 hex digits)"),
     toolVersion: z.string(),
-    unfoldForm: z.enum(UNFOLD_FORMS),
+    foldForm: z.enum(FOLD_FORMS),
     y: z.object({ ...channelShape, port: z.literal("y") }).strict(),
     dy: z
       .discriminatedUnion("kind", [

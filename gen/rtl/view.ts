@@ -14,7 +14,7 @@ import {
   shiftFieldBits,
   slopeFieldBits,
   tableInput,
-  type UnfoldForm,
+  type FoldForm,
 } from "../design/ir.js";
 import { type Fold, type FoldStyle, rampShift, unfoldBase } from "../segment/fold.js";
 import { showReal } from "../spec/bound.js";
@@ -174,7 +174,10 @@ export function moduleView(design: PwlDesign): ModuleView {
     const negative = needsSign ? sign.name : `${x.name}[${xWidth - 1}]`;
     foldWires.push({
       ...magnitudes.twos,
-      expr: `${negative} ? (~${x.name} + ${literal(1, xWidth, false)}) : ${x.name}`,
+      expr:
+        design.foldForm === "xor"
+          ? `(${x.name} - {${xWidth - 1}'b0, ${negative}}) ^ {${xWidth}{${negative}}}`
+          : `${negative} ? (~${x.name} + ${literal(1, xWidth, false)}) : ${x.name}`,
     });
   }
   if (styles.has("ones")) {
@@ -202,7 +205,9 @@ export function moduleView(design: PwlDesign): ModuleView {
       ? {
           comment: [
             "Fold by symmetry:",
-            styles.has("twos") ? "x_mag = |x| (2^(w-1) for the most negative x);" : "",
+            styles.has("twos")
+              ? `x_mag = |x| (2^(w-1) for the most negative x${design.foldForm === "xor" ? ", computed as ~(x - 1) for negative x" : ""});`
+              : "",
             styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
             ...rampTerms.flatMap((term) => (term ? [term.comment] : [])),
             "outputs unfold below.",
@@ -328,7 +333,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       products[i]!.productWidth,
       coefficients[i]!.intercept.name,
       sign.name,
-      design.unfoldForm,
+      design.foldForm,
       ramps[i]?.name,
       unused[i]!,
     ),
@@ -344,7 +349,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       tap.fold,
       tapSignal.name,
       sign.name,
-      design.unfoldForm,
+      design.foldForm,
       width(tap.output),
       tap.output.signed,
     );
@@ -652,7 +657,7 @@ function datapathView(
   productWidth: number,
   intercept: string,
   sign: string,
-  form: UnfoldForm,
+  form: FoldForm,
   ramp: string | undefined,
   unused: string[],
 ): { view: Omit<DatapathView, "unused">; final: string } {
@@ -772,7 +777,7 @@ function datapathView(
  * when the fold needs none. A one's complement unfold is an XOR with the sign: ~y for odd
  * folds, and for point folds with C = 2^n whose table stays in [0, C - 1], y's low n bits
  * inverted (C - 1 - y); otherwise a subtraction. A two's complement unfold is written in the
- * design's unfoldForm: `select` as sign ? base - y : y, `xor` as the same value
+ * design's foldForm: `select` as sign ? base - y : y, `xor` as the same value
  * ~(y - (base + 1)) = (y - (sign ? base + 1 : 0)) ^ {sign} (modulo 2^width: the result is
  * in range by construction).
  */
@@ -780,7 +785,7 @@ function unfoldExpr(
   fold: Fold,
   value: string,
   sign: string,
-  form: UnfoldForm,
+  form: FoldForm,
   outWidth: number,
   signed: boolean,
   tableRange: readonly [number, number] = [-Infinity, Infinity],
@@ -816,7 +821,7 @@ function unfoldExpr(
 }
 
 /** The unfolding as the comment states it: "4096 - y(t)", with how the RTL computes it. */
-function unfoldText(fold: Fold, port: string, form: UnfoldForm, expr: string): string {
+function unfoldText(fold: Fold, port: string, form: FoldForm, expr: string): string {
   const base = unfoldBase(fold)!;
   const stated = `${base} - ${port}(t)`;
   if (fold.style === "twos" && form === "xor")

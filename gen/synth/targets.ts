@@ -8,7 +8,7 @@
  * count rather than being left out of it), and whether and where nextpnr places and routes
  * it for Fmax (`fmax`).
  */
-import type { UnfoldForm } from "../design/ir.js";
+import type { FoldForm } from "../design/ir.js";
 
 export const TARGET_NAMES = ["ice40", "ice40-hx", "xc7", "generic"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -51,16 +51,16 @@ export interface Target {
    */
   readonly searchesRampFold: boolean;
   /**
-   * How units for this target write the unfolding subtraction of a two's complement fold
-   * (PwlDesign.unfoldForm). On iCE40 `xor`: Yosys maps y - (x_neg ? base + 1 : 0) to one
-   * carry chain and the XOR with the sign into the LUTs, where x_neg ? base - y : y costs a
-   * subtraction and a multiplexer per bit (measured on 38 folded sigmoid and tanh units of
-   * the sweeps: 6 919 LUT4 with select, 5 545 with xor on UP5K; on HX, 10 of them, 4 446 to
-   * 4 117). On xc7 `select`: there the XOR form costs more (tanh 2^-12: 109 LUTs to 162),
-   * the LUT6 absorbing the multiplexer anyway. `generic` too: without carry chains the XOR
-   * form costs a little more (24 folded sigmoid and tanh units: 11 567 LUTs against 11 398).
+   * How units for this target write a two's complement fold's negations (PwlDesign.foldForm).
+   * On iCE40 `xor`: Yosys maps x - x_neg and y - (x_neg ? base + 1 : 0) to one carry chain
+   * each and the XORs with the sign into the LUTs, where x_neg ? -x : x costs a negation and
+   * a multiplexer per bit (measured on 38 folded sigmoid and tanh units of the sweeps: 6 919
+   * LUT4 with select, 5 545 with xor on UP5K; on HX, 10 of them, 4 446 to 4 117). On xc7
+   * `select`: there the XOR form costs more (tanh 2^-12: 109 LUTs to 162), the LUT6
+   * absorbing the multiplexer anyway. `generic` too: without carry chains the XOR form costs
+   * a little more (24 folded sigmoid and tanh units: 11 567 LUTs against 11 398).
    */
-  readonly unfoldForm: UnfoldForm;
+  readonly foldForm: FoldForm;
   /** Cell types by class, as regular expressions over Yosys's cell type names. */
   readonly cells: Readonly<Record<CellClass, RegExp>>;
   /** Which cells each count is, for reports (`LUTs = SB_LUT4`). */
@@ -89,7 +89,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: true,
     searchesRampFold: true,
-    unfoldForm: "xor",
+    foldForm: "xor",
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, DSPs = SB_MAC16, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "up5k", package: "sg48", name: "iCE40 UP5K" },
@@ -102,7 +102,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: false,
     searchesRampFold: true,
-    unfoldForm: "xor",
+    foldForm: "xor",
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "hx8k", package: "ct256", name: "iCE40 HX8K" },
@@ -115,7 +115,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 6,
     dsp: true,
     searchesRampFold: false,
-    unfoldForm: "select",
+    foldForm: "select",
     cells: {
       lut: /^LUT[1-6]$/,
       carry: /^CARRY4$/,
@@ -137,7 +137,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: false,
     searchesRampFold: true,
-    unfoldForm: "select",
+    foldForm: "select",
     cells: {
       lut: /^\$lut$/,
       carry: NONE,

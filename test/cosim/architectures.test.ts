@@ -322,7 +322,7 @@ describe("--method auto in both simulators", () => {
 });
 
 /**
- * The two ways the RTL writes a two's complement unfolding (PwlDesign.unfoldForm, chosen by
+ * The two ways the RTL writes a two's complement unfolding (PwlDesign.foldForm, chosen by
  * the target): `xor` on iCE40, `select` on xc7 and generic. Odd and point folds, a pipeline
  * between the table and the unfolding, and a slope tap (dy unfolds too).
  */
@@ -353,12 +353,12 @@ describe("two's complement unfolding in both forms, in both simulators", () => {
     for (const [name, spec] of specs) {
       it(`${name}, ${form} (${target})`, async () => {
         const generation = await cosimulate({ ...spec, target });
-        expect(generation.design.unfoldForm).toBe(form);
+        expect(generation.design.foldForm).toBe(form);
         expect(generation.design.y.fold.kind).not.toBe("none");
         expect(generation.design.y.fold.style).toBe("twos");
         const unfolds = renderModule(generation.design)
           .split("\n")
-          .filter((line) => /^\s*wire .*_unfolded = /.test(line));
+          .filter((line) => /^\s*wire .*(_unfolded|x_mag) = /.test(line));
         expect(unfolds.length).toBeGreaterThan(0);
         for (const line of unfolds) expect(line.includes(") ^ {"), line).toBe(form === "xor");
         expect(generation.y.accuracy.max).toBeLessThanOrEqual(generation.design.y.bound);

@@ -14,9 +14,9 @@ module pwl_sigmoid_s2_4_u1_4 (
   output wire [4:0] y
 );
 
-  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x); outputs unfold below.
+  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x, computed as ~(x - 1) for negative x); outputs unfold below.
   wire x_neg = x[5];
-  wire [5:0] x_mag = x_neg ? (~x + 6'h01) : x;
+  wire [5:0] x_mag = (x - {5'b0, x_neg}) ^ {6{x_neg}};
 
   // y: a single segment, no segment select.
 

@@ -20,9 +20,9 @@ module pwl_tanh_s3_7_s1_9 (
     x_q0 <= x;
   end
 
-  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x); outputs unfold below.
+  // Fold by symmetry: x_mag = |x| (2^(w-1) for the most negative x, computed as ~(x - 1) for negative x); outputs unfold below.
   wire x_neg = x_q0[9];
-  wire [9:0] x_mag = x_neg ? (~x_q0 + 10'h001) : x_q0;
+  wire [9:0] x_mag = (x_q0 - {9'b0, x_neg}) ^ {10{x_neg}};
 
   // y: segment select, a balanced comparator tree: 5 comparators, depth 3.
   wire [2:0] y_sel_0_1 = (~|x_mag[9:6] & (~&x_mag[5:3] | (~|x_mag[2:1] & ~x_mag[0]))) ? 3'd0 : 3'd1; // |x| < 57 (0.4453125)
