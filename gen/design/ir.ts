@@ -21,11 +21,12 @@ export interface PwlDesign {
   readonly specHash: string;
   readonly toolVersion: string;
   /**
-   * How the RTL writes the two negations of a two's complement fold, |x| in and u = base - y
-   * out for negative x: `select` as x_neg ? -x : x and x_neg ? base - y : y; `xor` as
-   * (x - x_neg) ^ {x_neg} and (y - (x_neg ? base + 1 : 0)) ^ {x_neg}, each a subtraction on
-   * one carry chain and an XOR instead of a negation and a multiplexer. The same values
-   * either way; the target chooses the form its synthesis maps cheaper (gen/synth/targets.ts).
+   * How the RTL writes a fold's arithmetic for negative x. `mux`: |x| as x_neg ? -x : x, the
+   * unfolding u = base - y as x_neg ? base - y : y, a ramp fold's y + c * x with c * x gated
+   * by the sign. `carry` (for carry-chain fabrics): |x| as (x - x_neg) ^ {x_neg} and u as
+   * (y - (x_neg ? base + 1 : 0)) ^ {x_neg}, a subtraction on one carry chain and an XOR each,
+   * and the ramp as x_neg ? y + c * x : y. The same values either way; the target chooses
+   * the form its synthesis maps cheaper (gen/synth/targets.ts).
    */
   readonly foldForm: FoldForm;
   /** The table that drives port y. */
@@ -36,8 +37,8 @@ export interface PwlDesign {
 
 export type { Select };
 
-/** The two ways the RTL can write a two's complement fold's negations (PwlDesign.foldForm). */
-export const FOLD_FORMS = ["select", "xor"] as const;
+/** The two ways the RTL can write a fold's arithmetic (PwlDesign.foldForm). */
+export const FOLD_FORMS = ["mux", "carry"] as const;
 export type FoldForm = (typeof FOLD_FORMS)[number];
 
 /**

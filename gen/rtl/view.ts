@@ -175,7 +175,7 @@ export function moduleView(design: PwlDesign): ModuleView {
     foldWires.push({
       ...magnitudes.twos,
       expr:
-        design.foldForm === "xor"
+        design.foldForm === "carry"
           ? `(${x.name} - {${xWidth - 1}'b0, ${negative}}) ^ {${xWidth}{${negative}}}`
           : `${negative} ? (~${x.name} + ${literal(1, xWidth, false)}) : ${x.name}`,
     });
@@ -186,8 +186,10 @@ export function moduleView(design: PwlDesign): ModuleView {
       expr: `${x.name}[${xWidth - 2}:0] ^ {${xWidth - 1}{${sign.name}}}`,
     });
   }
-  // Ramp folds add c * x = {x, r zeros} to y for negative x: gated here, added after the table.
+  // Ramp folds add c * x = {x, r zeros} to y for negative x: gated here and added after the
+  // table, or in the carry form added after the table and the sum selected by the sign.
   const rampTerms = rampLayouts(design);
+  const rampSelects = design.foldForm === "carry";
   const ramps = rampTerms.map((term, i): Signal | undefined => {
     if (!term) return undefined;
     const signed = tables[i]!.output.signed;
@@ -197,7 +199,10 @@ export function moduleView(design: PwlDesign): ModuleView {
         ? `{{${term.extend}{${x.name}[${xWidth - 1}]}}, ${x.name}}`
         : `${x.name}[${term.body - 1}:0]`;
     const shifted = term.shift > 0 ? `{${bits}, ${term.shift}'b0}` : bits;
-    foldWires.push({ ...ramp, expr: `${sign.name} ? ${shifted} : ${literal(0, term.outWidth, signed)}` });
+    foldWires.push({
+      ...ramp,
+      expr: rampSelects ? shifted : `${sign.name} ? ${shifted} : ${literal(0, term.outWidth, signed)}`,
+    });
     return ramp;
   });
   const fold: FoldView | false =
@@ -206,10 +211,18 @@ export function moduleView(design: PwlDesign): ModuleView {
           comment: [
             "Fold by symmetry:",
             styles.has("twos")
-              ? `x_mag = |x| (2^(w-1) for the most negative x${design.foldForm === "xor" ? ", computed as ~(x - 1) for negative x" : ""});`
+              ? `x_mag = |x| (2^(w-1) for the most negative x${design.foldForm === "carry" ? ", computed as ~(x - 1) for negative x" : ""});`
               : "",
             styles.has("ones") ? "x_ones = x ^ sign (-x - 1 for negative x, one XOR per bit);" : "",
-            ...rampTerms.flatMap((term) => (term ? [term.comment] : [])),
+            ...rampTerms.flatMap((term, i) =>
+              term
+                ? [
+                    rampSelects
+                      ? `${term.name} = ${tables[i]!.fold.constant} * x, added only for negative x;`
+                      : term.comment,
+                  ]
+                : [],
+            ),
             "outputs unfold below.",
           ]
             .filter(Boolean)
@@ -239,7 +252,9 @@ export function moduleView(design: PwlDesign): ModuleView {
     if (!liveAfterRom.includes(signal)) liveAfterRom.push(signal);
   };
   channelParts.forEach((part) => addLive(part.operand));
-  if (unfoldsWithSign) addLive(sign);
+  // The sign goes past the ROM when an output unfolds with it.
+  const signAfterRom = unfoldsWithSign || (rampSelects && ramps.some((r) => r !== undefined));
+  if (signAfterRom) addLive(sign);
   for (const ramp of ramps) if (ramp) addLive(ramp);
   const coefficients = channelParts.map((part) => ({
     slope: { name: part.rom.columns[0]!.name, decl: part.rom.columns[0]!.decl },
@@ -315,7 +330,7 @@ export function moduleView(design: PwlDesign): ModuleView {
         "registers after the multipliers",
         carry(
           [
-            ...(unfoldsWithSign ? [sign] : []),
+            ...(signAfterRom ? [sign] : []),
             ...ramps.filter((r): r is Signal => r !== undefined),
             ...products.map((p) => p.signal),
             ...coefficients.map((c) => c.intercept),
@@ -735,7 +750,9 @@ function datapathView(
     expr: coarse ? `{${coarse.name}, ${d}'b0}` : resultExpr,
   };
   const unfolded = ramp
-    ? `${result.name} + ${ramp}`
+    ? form === "carry"
+      ? `${sign} ? (${result.name} + ${ramp}) : ${result.name}`
+      : `${result.name} + ${ramp}`
     : unfoldExpr(channel.fold, result.name, sign, form, outWidth, out.signed, channel.tableRange);
   const unfold = unfolded
     ? {
@@ -809,7 +826,7 @@ function unfoldExpr(
     }
     return `${sign} ? (${literal(base, outWidth, signed)} - ${value}) : ${value}`;
   }
-  if (form === "xor") {
+  if (form === "carry") {
     const subtrahend =
       fold.kind === "odd"
         ? `{${outWidth - 1}'b0, ${sign}}`
@@ -824,7 +841,7 @@ function unfoldExpr(
 function unfoldText(fold: Fold, port: string, form: FoldForm, expr: string): string {
   const base = unfoldBase(fold)!;
   const stated = `${base} - ${port}(t)`;
-  if (fold.style === "twos" && form === "xor")
+  if (fold.style === "twos" && form === "carry")
     return `${stated} = ~(${port}(t) - ${base + 1}): a subtraction and an XOR`;
   return expr.includes("^") ? `${stated}, an XOR` : stated;
 }

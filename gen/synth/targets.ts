@@ -51,14 +51,16 @@ export interface Target {
    */
   readonly searchesRampFold: boolean;
   /**
-   * How units for this target write a two's complement fold's negations (PwlDesign.foldForm).
-   * On iCE40 `xor`: Yosys maps x - x_neg and y - (x_neg ? base + 1 : 0) to one carry chain
-   * each and the XORs with the sign into the LUTs, where x_neg ? -x : x costs a negation and
-   * a multiplexer per bit (measured on 38 folded sigmoid and tanh units of the sweeps: 6 919
-   * LUT4 with select, 5 545 with xor on UP5K; on HX, 10 of them, 4 446 to 4 117). On xc7
-   * `select`: there the XOR form costs more (tanh 2^-12: 109 LUTs to 162), the LUT6
-   * absorbing the multiplexer anyway. `generic` too: without carry chains the XOR form costs
-   * a little more (24 folded sigmoid and tanh units: 11 567 LUTs against 11 398).
+   * How units for this target write a fold's arithmetic (PwlDesign.foldForm). On iCE40
+   * `carry`: Yosys maps x - x_neg and y - (x_neg ? base + 1 : 0) to one carry chain each and
+   * the XORs with the sign into the LUTs, where x_neg ? -x : x costs a negation and a
+   * multiplexer per bit (38 folded sigmoid and tanh units of the sweeps: 6 919 LUT4 with
+   * `mux`, 5 545 with `carry` on UP5K; on HX, 10 of them, 4 446 to 4 117); a ramp fold's sum
+   * selected by the sign, rather than its gated term added, saves 103 LUT4 over the 7
+   * ramp-folded auto units of the HX sweep and 69 over 4 on UP5K. On xc7 `mux`: there the
+   * carry form costs more (tanh 2^-12: 109 LUTs to 162), the LUT6 absorbing the multiplexer
+   * anyway. `generic` too: without carry chains the carry form costs a little more (24
+   * folded sigmoid and tanh units: 11 567 LUTs against 11 398).
    */
   readonly foldForm: FoldForm;
   /** Cell types by class, as regular expressions over Yosys's cell type names. */
@@ -89,7 +91,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: true,
     searchesRampFold: true,
-    foldForm: "xor",
+    foldForm: "carry",
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, DSPs = SB_MAC16, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "up5k", package: "sg48", name: "iCE40 UP5K" },
@@ -102,7 +104,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: false,
     searchesRampFold: true,
-    foldForm: "xor",
+    foldForm: "carry",
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "hx8k", package: "ct256", name: "iCE40 HX8K" },
@@ -115,7 +117,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 6,
     dsp: true,
     searchesRampFold: false,
-    foldForm: "select",
+    foldForm: "mux",
     cells: {
       lut: /^LUT[1-6]$/,
       carry: /^CARRY4$/,
@@ -137,7 +139,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     lutInputs: 4,
     dsp: false,
     searchesRampFold: true,
-    foldForm: "select",
+    foldForm: "mux",
     cells: {
       lut: /^\$lut$/,
       carry: NONE,

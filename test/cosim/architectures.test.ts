@@ -322,11 +322,11 @@ describe("--method auto in both simulators", () => {
 });
 
 /**
- * The two ways the RTL writes a two's complement unfolding (PwlDesign.foldForm, chosen by
- * the target): `xor` on iCE40, `select` on xc7 and generic. Odd and point folds, a pipeline
- * between the table and the unfolding, and a slope tap (dy unfolds too).
+ * The two ways the RTL writes a fold's arithmetic (PwlDesign.foldForm, chosen by the
+ * target): `carry` on iCE40, `mux` on xc7 and generic. Odd and point folds, a pipeline
+ * between the table and the unfolding, a slope tap (dy unfolds too) and a ramp fold.
  */
-describe("two's complement unfolding in both forms, in both simulators", () => {
+describe("both fold forms, in both simulators", () => {
   const specs: [string, DesignSpecInput][] = [
     ["odd fold", { function: "tanh", in: "s3.9", out: "s1.11", maxError: "2^-8", method: "uniform" }],
     [
@@ -345,10 +345,33 @@ describe("two's complement unfolding in both forms, in both simulators", () => {
         dout: "s1.10",
       },
     ],
+    [
+      "ramp fold, pipeline 2",
+      {
+        function: "gelu",
+        in: "s3.9",
+        out: "s3.9",
+        maxError: "2^-7",
+        method: "uniform",
+        symmetry: "ramp",
+        pipeline: 2,
+      },
+    ],
   ];
+  // The fold's wires in each form: |x|, the unfolding and the ramp term.
+  const written = {
+    carry: [
+      /x_mag = \(x - \{\d+'b0, x_neg\}\) \^ \{\d+\{x_neg\}\};/,
+      /_unfolded = (\(\w+ - .*\) \^ \{\d+\{x_neg\w*\}\}|x_neg\w* \? \(\w+ \+ \w+_ramp\w*\) : \w+);/,
+    ],
+    mux: [
+      /x_mag = x_neg \? \(~x \+ \d+'h0+1\) : x;/,
+      /_unfolded = (x_neg\w* \? \(.* - \w+\) : \w+|x_neg\w* \? \(~\w+ \+ \S+\) : \w+|\w+ \+ \w+_ramp\w*);/,
+    ],
+  };
   for (const [target, form] of [
-    ["ice40", "xor"],
-    ["xc7", "select"],
+    ["ice40", "carry"],
+    ["xc7", "mux"],
   ] as const) {
     for (const [name, spec] of specs) {
       it(`${name}, ${form} (${target})`, async () => {
@@ -356,11 +379,16 @@ describe("two's complement unfolding in both forms, in both simulators", () => {
         expect(generation.design.foldForm).toBe(form);
         expect(generation.design.y.fold.kind).not.toBe("none");
         expect(generation.design.y.fold.style).toBe("twos");
-        const unfolds = renderModule(generation.design)
+        const lines = renderModule(generation.design)
           .split("\n")
           .filter((line) => /^\s*wire .*(_unfolded|x_mag) = /.test(line));
+        const [magnitude, unfolding] = written[form];
+        expect(lines.filter((line) => / x_mag = /.test(line)).every((line) => magnitude!.test(line))).toBe(
+          true,
+        );
+        const unfolds = lines.filter((line) => /_unfolded = /.test(line));
         expect(unfolds.length).toBeGreaterThan(0);
-        for (const line of unfolds) expect(line.includes(") ^ {"), line).toBe(form === "xor");
+        for (const line of unfolds) expect(line, line).toMatch(unfolding!);
         expect(generation.y.accuracy.max).toBeLessThanOrEqual(generation.design.y.bound);
       });
     }
