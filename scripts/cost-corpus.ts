@@ -95,7 +95,7 @@ for (const [i, entry] of corpus.designs.entries()) {
   for (const target of targets) {
     if (entry.yosys[target] && !values.all) continue;
     const t = performance.now();
-    // The unit as generated for this target: its unfolding in the target's form.
+    // The unit as generated for this target: its fold arithmetic in the target's foldForm.
     const { design } = regenerated;
     const form = TARGETS[target].foldForm;
     const verilog =

@@ -794,7 +794,7 @@ function datapathView(
  * when the fold needs none. A one's complement unfold is an XOR with the sign: ~y for odd
  * folds, and for point folds with C = 2^n whose table stays in [0, C - 1], y's low n bits
  * inverted (C - 1 - y); otherwise a subtraction. A two's complement unfold is written in the
- * design's foldForm: `select` as sign ? base - y : y, `xor` as the same value
+ * design's foldForm: `mux` as sign ? base - y : y, `carry` as the same value
  * ~(y - (base + 1)) = (y - (sign ? base + 1 : 0)) ^ {sign} (modulo 2^width: the result is
  * in range by construction).
  */
