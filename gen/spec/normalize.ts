@@ -1,7 +1,10 @@
 import { type FixFormat, formatName, ulp } from "../fixed/format.js";
 import { type BoundSpec, boundText } from "./bound.js";
 import { canonicalHash } from "./load.js";
+import { DEFAULT_TARGET, TARGETS } from "../synth/targets.js";
 import { type DesignSpec, defaultModuleName } from "./schema.js";
+
+const DEFAULT_FOLD_FORM = TARGETS[DEFAULT_TARGET].foldForm;
 
 /**
  * A spec as plain JSON, the way a user writes it (formats as text, bounds as numbers or
@@ -38,8 +41,15 @@ export function specHash(spec: DesignSpec): string {
     maxError: real(spec.maxError, spec.out),
     dmaxError: real(spec.dmaxError, spec.dout),
     exactZero: spec.exactZero || undefined,
-    // The target shapes only the methods that choose by cost.
+    // The target shapes the methods that choose by cost; the others only through how the
+    // RTL writes a fold's arithmetic (the target's foldForm, hashed when not the default's).
     target: spec.method === "auto" || spec.method === "optimal" ? spec.target : undefined,
+    foldForm:
+      spec.method === "auto" ||
+      spec.method === "optimal" ||
+      TARGETS[spec.target].foldForm === DEFAULT_FOLD_FORM
+        ? undefined
+        : TARGETS[spec.target].foldForm,
     selectBy: spec.selectBy === "estimate" ? undefined : spec.selectBy,
   });
 }

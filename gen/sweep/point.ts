@@ -14,7 +14,7 @@ import { writeUnit } from "../write.js";
 import type { SimulatorChoice } from "../../sim/verify.js";
 import type { Mismatch } from "../../sim/testbench.js";
 import type { Hdl } from "../spec/schema.js";
-import { type SweepPoint, pointSpec, usesTarget } from "./points.js";
+import { type SweepPoint, pointSpec } from "./points.js";
 import type { SweepRow } from "./row.js";
 
 /**
@@ -265,7 +265,7 @@ function describe(
     index: point.index,
     function: String(spec.function),
     method: String(spec.method),
-    target: usesTarget(String(spec.method)) ? String(spec.target) : null,
+    target: point.target,
     symmetry: String(spec.symmetry),
     in: String(spec.in),
     out: String(spec.out),

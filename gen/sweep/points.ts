@@ -2,6 +2,7 @@ import { parseOptions } from "../spec/load.js";
 import { type DesignSpec, type DesignSpecInput, designSchema } from "../spec/schema.js";
 import { UserError } from "../spec/errors.js";
 import { kebab } from "../spec/load.js";
+import { TARGETS, type TargetName } from "../synth/targets.js";
 import { MAX_SWEEP_POINTS, parseShard, type SweepOptions } from "./schema.js";
 
 /**
@@ -15,6 +16,8 @@ export interface SweepPoint {
   readonly spec: DesignSpecInput;
   /** Directory name under points/: readable, and unique per spec. */
   readonly key: string;
+  /** The target the row names: the point's, when it is one of several for its method. */
+  readonly target: string | null;
 }
 
 /** The lists whose product is the sweep, in the order of the points. */
@@ -37,9 +40,26 @@ export function usesTarget(method: string): boolean {
 }
 
 /**
+ * The targets a method's points are built for: every target for the methods that choose by
+ * cost; for the others, whose units differ by target only in how the RTL writes a fold's
+ * arithmetic (the target's foldForm), the first target of each form.
+ */
+export function pointTargets(method: string, targets: readonly string[]): string[] {
+  if (usesTarget(method)) return [...targets];
+  const forms = new Set<string>();
+  return targets.filter((target) => {
+    const form = TARGETS[target as TargetName].foldForm;
+    if (forms.has(form)) return false;
+    forms.add(form);
+    return true;
+  });
+}
+
+/**
  * How many points the whole sweep has (every shard), from its lists' lengths alone: more
  * than MAX_SWEEP_POINTS is refused unless --yes, before any point is built. (Methods that
- * ignore the target run once; the limit counts them once per target, erring high.)
+ * do not choose by cost run once per fold form; the limit counts them once per target,
+ * erring high.)
  */
 export function sweepSize(options: SweepOptions): number {
   const lists = sweepLists(options);
@@ -67,8 +87,9 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
       for (const output of options.out) {
         for (const bound of bounds) {
           for (const method of options.method) {
-            // A method that ignores the target is one point, built for the first.
-            for (const target of usesTarget(method) ? options.target : options.target.slice(0, 1)) {
+            // A method that chooses by cost is a point per target; the others one per fold form.
+            const targets = pointTargets(method, options.target);
+            for (const target of targets) {
               for (const symmetry of options.symmetry) {
                 for (const pipeline of options.pipeline) {
                   const spec = {
@@ -85,13 +106,14 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
                     ...(options.selectBy === "yosys" && usesTarget(method) ? { selectBy: "yosys" } : {}),
                   } as DesignSpecInput;
                   const boundText = bound.maxError ?? `${bound.segments}seg`;
-                  const methodKey = usesTarget(method) ? `${method}-${target}` : method;
+                  const byTarget = usesTarget(method) || targets.length > 1;
+                  const methodKey = byTarget ? `${method}-${target}` : method;
                   // 2^-6 is "2pow-6" ("2e-6" would read as 2x10^-6), "." is "p" (s4.12 is s4p12).
                   const key = [fn, input, output, boundText, methodKey, symmetry, `p${pipeline}`]
                     .join("_")
                     .replace(/\s*(\^|\*\*)\s*/g, "pow")
                     .replace(/[^A-Za-z0-9_-]/g, (c) => (c === "." ? "p" : "_"));
-                  points.push({ index: points.length, spec, key });
+                  points.push({ index: points.length, spec, key, target: byTarget ? target : null });
                 }
               }
             }

@@ -5,6 +5,8 @@ import { afterAll, describe, it, expect } from "vitest";
 import { UserError, showValue } from "../../gen/spec/errors.js";
 import { type OptionSources, parseOptions, readSpecFile } from "../../gen/spec/load.js";
 import { specHash } from "../../gen/spec/normalize.js";
+import { sweepPoints } from "../../gen/sweep/points.js";
+import { sweepSchema } from "../../gen/sweep/schema.js";
 import { type DesignSpec, defaultModuleName, designSchema } from "../../gen/spec/schema.js";
 import { MAX_MODULE_NAME_LENGTH } from "../../gen/spec/identifiers.js";
 import { FUNCTION_NAMES } from "../../gen/functions/registry.js";
@@ -226,6 +228,15 @@ describe("specHash", () => {
     expect(specHash(spec({ ...BASE, ...change }))).not.toBe(reference);
   });
 
+  it("a classic method's target enters only through its fold form (the RTL differs by it)", () => {
+    const uniform = (target: string): string => specHash(spec({ ...BASE, method: "uniform", target }));
+    expect(uniform("ice40-hx")).toBe(uniform("ice40"));
+    expect(uniform("generic")).toBe(uniform("xc7"));
+    expect(uniform("xc7")).not.toBe(uniform("ice40"));
+    const auto = (target: string): string => specHash(spec({ ...BASE, target }));
+    expect(auto("ice40-hx")).not.toBe(auto("ice40"));
+  });
+
   it("a segment budget hashes differently from a bound", () => {
     const eight = specHash(spec({ ...NO_BOUND, segments: 8 }));
     expect(eight).not.toBe(reference);
@@ -320,5 +331,41 @@ describe("readSpecFile", () => {
     const path = write("list.yaml", "- sigmoid\n- tanh\n");
     expect(() => readSpecFile(path)).toThrow(UserError);
     expect(() => readSpecFile(path)).toThrow(/^--spec: /);
+  });
+});
+
+describe("sweep points per target", () => {
+  const points = (target: string) =>
+    sweepPoints(
+      sweepSchema.parse({
+        function: "sigmoid",
+        in: "s4.8",
+        out: "u1.10",
+        maxError: "2^-6",
+        method: "auto,optimal,uniform",
+        target,
+      }),
+    ).points;
+
+  it("auto and optimal: one point per target; the others one per fold form, named by target only then", () => {
+    const all = points("ice40,ice40-hx,xc7,generic");
+    expect(all.map((p) => p.key.split("_")[4])).toEqual([
+      "auto-ice40",
+      "auto-ice40-hx",
+      "auto-xc7",
+      "auto-generic",
+      "optimal-ice40",
+      "optimal-ice40-hx",
+      "optimal-xc7",
+      "optimal-generic",
+      "uniform-ice40",
+      "uniform-xc7",
+    ]);
+    expect(all.filter((p) => p.spec.method === "uniform").map((p) => p.target)).toEqual(["ice40", "xc7"]);
+    // One fold form among the targets: uniform is one point, its row names no target.
+    const ice = points("ice40,ice40-hx").filter((p) => p.spec.method === "uniform");
+    expect(ice.map((p) => [p.key.split("_")[4], p.target, p.spec.target])).toEqual([
+      ["uniform", null, "ice40"],
+    ]);
   });
 });
