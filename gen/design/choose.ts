@@ -2,7 +2,7 @@ import { width } from "../fixed/format.js";
 import { type CostEstimate, SCARCE, estimateCost } from "../cost/model.js";
 import { type Fold, type FoldStyle, NO_FOLD } from "../segment/fold.js";
 import { segmenter } from "../segment/methods.js";
-import type { MethodName, SegmentationMethod } from "../segment/problem.js";
+import { type MethodName, type SegmentationMethod, choosesByCost } from "../segment/problem.js";
 import { UserError } from "../spec/errors.js";
 import { counted } from "../text.js";
 import { TARGETS, type TargetName } from "../synth/targets.js";
@@ -147,7 +147,7 @@ export function buildChosenTable(
     offset: spec.localOffset ?? false,
     slopeDigits: spec.slopeDigits,
   };
-  const classicMethod = spec.method === "auto" || spec.method === "optimal" ? "optimal" : spec.method;
+  const classicMethod = choosesByCost(spec.method) ? "optimal" : spec.method;
   if (classicMethod !== "optimal" || request.target.kind === "budget") {
     return buildTable({ ...request, method: segmenter(classicMethod, spec.indexBits), architecture: pinned });
   }

@@ -109,6 +109,11 @@ export interface SegmentationMethod {
 export const METHOD_NAMES = ["auto", "optimal", "lsq-greedy", "uniform", "grid"] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
+/** The methods that choose their design by estimated cost for --target (auto, optimal). */
+export function choosesByCost(method: string): method is "auto" | "optimal" {
+  return method === "auto" || method === "optimal";
+}
+
 export type SegmentationOutcome =
   | { readonly ok: true; readonly segments: readonly Segment[]; readonly select: Select }
   /** No pair in the formats reaches the bound at this code index, even alone. */

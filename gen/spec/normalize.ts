@@ -1,7 +1,8 @@
 import { type FixFormat, formatName, ulp } from "../fixed/format.js";
 import { type BoundSpec, boundText } from "./bound.js";
-import { canonicalHash } from "./load.js";
+import { choosesByCost } from "../segment/problem.js";
 import { DEFAULT_TARGET, TARGETS } from "../synth/targets.js";
+import { canonicalHash } from "./load.js";
 import { type DesignSpec, defaultModuleName } from "./schema.js";
 
 const DEFAULT_FOLD_FORM = TARGETS[DEFAULT_TARGET].foldForm;
@@ -36,6 +37,8 @@ export function specJson(spec: DesignSpec): Record<string, unknown> {
 export function specHash(spec: DesignSpec): string {
   const real = (b: BoundSpec | undefined, format: FixFormat | undefined): number | undefined =>
     b && (b.kind === "ulp" ? b.value * ulp(format ?? spec.out) : b.value);
+  const byCost = choosesByCost(spec.method);
+  const form = TARGETS[spec.target].foldForm;
   return canonicalHash({
     ...specJson(spec),
     maxError: real(spec.maxError, spec.out),
@@ -43,13 +46,8 @@ export function specHash(spec: DesignSpec): string {
     exactZero: spec.exactZero || undefined,
     // The target shapes the methods that choose by cost; the others only through how the
     // RTL writes a fold's arithmetic (the target's foldForm, hashed when not the default's).
-    target: spec.method === "auto" || spec.method === "optimal" ? spec.target : undefined,
-    foldForm:
-      spec.method === "auto" ||
-      spec.method === "optimal" ||
-      TARGETS[spec.target].foldForm === DEFAULT_FOLD_FORM
-        ? undefined
-        : TARGETS[spec.target].foldForm,
+    target: byCost ? spec.target : undefined,
+    foldForm: byCost || form === DEFAULT_FOLD_FORM ? undefined : form,
     selectBy: spec.selectBy === "estimate" ? undefined : spec.selectBy,
   });
 }

@@ -2,6 +2,7 @@ import { parseOptions } from "../spec/load.js";
 import { type DesignSpec, type DesignSpecInput, designSchema } from "../spec/schema.js";
 import { UserError } from "../spec/errors.js";
 import { kebab } from "../spec/load.js";
+import { choosesByCost } from "../segment/problem.js";
 import { TARGETS, type TargetName } from "../synth/targets.js";
 import { MAX_SWEEP_POINTS, parseShard, type SweepOptions } from "./schema.js";
 
@@ -34,18 +35,13 @@ function sweepLists(options: SweepOptions): [string, readonly string[]][] {
   ];
 }
 
-/** Methods whose design depends on --target (they choose by estimated cost). */
-export function usesTarget(method: string): boolean {
-  return method === "auto" || method === "optimal";
-}
-
 /**
  * The targets a method's points are built for: every target for the methods that choose by
  * cost; for the others, whose units differ by target only in how the RTL writes a fold's
  * arithmetic (the target's foldForm), the first target of each form.
  */
 export function pointTargets(method: string, targets: readonly string[]): string[] {
-  if (usesTarget(method)) return [...targets];
+  if (choosesByCost(method)) return [...targets];
   const forms = new Set<string>();
   return targets.filter((target) => {
     const form = TARGETS[target as TargetName].foldForm;
@@ -103,10 +99,10 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
                     pipeline,
                     rounding: options.rounding,
                     ...(options.exactZero ? { exactZero: true } : {}),
-                    ...(options.selectBy === "yosys" && usesTarget(method) ? { selectBy: "yosys" } : {}),
+                    ...(options.selectBy === "yosys" && choosesByCost(method) ? { selectBy: "yosys" } : {}),
                   } as DesignSpecInput;
                   const boundText = bound.maxError ?? `${bound.segments}seg`;
-                  const byTarget = usesTarget(method) || targets.length > 1;
+                  const byTarget = choosesByCost(method) || targets.length > 1;
                   const methodKey = byTarget ? `${method}-${target}` : method;
                   // 2^-6 is "2pow-6" ("2e-6" would read as 2x10^-6), "." is "p" (s4.12 is s4p12).
                   const key = [fn, input, output, boundText, methodKey, symmetry, `p${pipeline}`]
