@@ -451,7 +451,7 @@ function printTable(
   const unfolded = report.provenance?.unfolded;
   const how = method === "optimal" ? "minimum, " : method === "lsq-greedy" ? "lsq-greedy, " : "";
   console.log(
-    `  ${port}: ${counted(hw.segments, "segment")} (${how}${architectureText(channel)}${unfolded ? `; ${unfolded.segments} without folding` : ""}), ` +
+    `  ${port}: ${counted(hw.segments, "segment")} (${how}${architectureText(channel)}${unfolded === "infeasible" ? "; infeasible without folding" : unfolded ? `; ${unfolded.segments} without folding` : ""}), ` +
       `max error ${boundComparison(accuracy.max, channel.bound, outUlp)}, ` +
       `mean ${accuracy.mean.toPrecision(4)}, rms ${accuracy.rms.toPrecision(4)}`,
   );

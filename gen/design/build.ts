@@ -35,10 +35,11 @@ export function buildChannel(
   // The multiplier's operand as the hardware computes it: the code, or its offset in its cell.
   const select = shape.select;
   const cell = select.kind === "index" && select.offset ? 2 ** select.shift : undefined;
+  const top = select.kind === "index" ? 2 ** select.indexBits * (cell ?? 0) : 0;
   const operand =
     cell === undefined
       ? (i: number): number => first + i * stride
-      : (i: number): number => (i * stride) % cell;
+      : (i: number): number => (i * stride >= top ? cell - 1 : (i * stride) % cell);
   let accMin = 0;
   let accMax = 0;
   let qMin = Infinity;

@@ -110,8 +110,11 @@ export interface TableProvenance {
   /** For a segment budget: the budget asked for. */
   readonly segmentBudget?: number;
   /** The same table without folding, for the report's comparison. */
-  readonly unfolded?: { readonly segments: number; readonly romBits: number };
+  readonly unfolded?: UnfoldedCost;
 }
+
+/** The same table without folding, or "infeasible" when its formats cannot meet the bound unfolded. */
+export type UnfoldedCost = { readonly segments: number; readonly romBits: number } | "infeasible";
 
 /**
  * A bound search, or the reason none exists: the output at x = 0 pinned by --exact-zero
@@ -513,11 +516,7 @@ export function reachableShifts(
 }
 
 /** The same table without folding, with formats of its own: what symmetry saves. */
-function unfoldedCost(
-  request: TableRequest,
-  bound: number,
-  full: TargetResult,
-): { segments: number; romBits: number } {
+function unfoldedCost(request: TableRequest, bound: number, full: TargetResult): UnfoldedCost {
   if (!full.ok) throw new Error("internal: the unfolded table is infeasible where the folded one is not");
   const architecture = request.architecture ?? PLAIN_ARCHITECTURE;
   const mapping: TableMapping = { fold: NO_FOLD, shift: architecture.inputShift };
@@ -529,7 +528,7 @@ function unfoldedCost(
     architecture.outputShift,
     request.overflow,
   );
-  if (!targets.ok) return { segments: Infinity, romBits: Infinity };
+  if (!targets.ok) return "infeasible";
   const problem: FitProblem = {
     input: coarseFormat(request.input, architecture.inputShift),
     first: targets.first,
@@ -543,7 +542,8 @@ function unfoldedCost(
     ...(architecture.slopeDigits !== undefined ? { slopeDigits: architecture.slopeDigits } : {}),
   };
   const choice = chooseFormats(problem, request.method.count, request.fixed);
-  if (!choice.ok) return { segments: Infinity, romBits: Infinity };
+  // Pinned formats (or a segment count the method cannot reach) that only folding meets.
+  if (!choice.ok || !Number.isFinite(choice.segments)) return "infeasible";
   return {
     segments: choice.segments,
     romBits: choice.segments * (width(choice.slope) + width(choice.intercept)),

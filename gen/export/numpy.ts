@@ -1,7 +1,7 @@
 import { formatName } from "../fixed/format.js";
 import { type PwlDesign, architectureText } from "../design/ir.js";
 import { headerLines } from "../rtl/view.js";
-import { type ChannelPlan, type CodeRange, type TapPlan, designPlan } from "./plan.js";
+import { type ChannelPlan, type CodeRange, type TapPlan, designPlan, offsetExpression } from "./plan.js";
 import { renderExport } from "./templates.js";
 
 /**
@@ -198,8 +198,8 @@ function channelFunctions(channel: ChannelPlan, architecture: string): FunctionV
   }
   const body: string[] = [`t = _${p}_table_code(x)`, `e = _${p}_entry(t)`];
   if (channel.offset) {
-    const offset = channel.offset.first === 0 ? "t" : `(${minus("t", channel.offset.first)})`;
-    body.push(`o = ${offset} % ${2 ** channel.offset.cellShift}  # t's offset in its cell`);
+    const offset = offsetExpression(channel.offset, { min: (a, b) => `np.minimum(${a}, ${b})`, minus, literal: String });
+    body.push(`o = ${offset}  # t's offset in its cell (at most its last code)`);
   } else {
     body.push("o = t");
   }

@@ -19,6 +19,8 @@ import { UserError } from "../spec/errors.js";
  *     e = the ROM entry: the segment (last breakpoint <= t), or the cell
  *         min(floor((t - first) / 2^shift), cells - 1) of an index select
  *     o = t, or (t - first) mod 2^shift with local offsets       the multiplier's operand
+ *         (min(t - first - e * 2^shift, 2^shift - 1) when a two's complement fold's 2^b
+ *         lies past the last cell: its offset saturates at the cell's last code)
  *     acc = slope[e] * o + intercept[e] * 2^k
  *     q = floor(acc / 2^s), rounded half to even when the IR says so
  *     q clamped to [gridMin, gridMax] where the IR has clamp logic
@@ -38,8 +40,8 @@ export interface ChannelPlan {
   readonly select:
     | { readonly kind: "tree"; readonly breakpoints: readonly number[] }
     | { readonly kind: "index"; readonly first: number; readonly cellShift: number; readonly cells: number };
-  /** The multiplier reads t's offset in its cell (t - first) mod 2^cellShift. */
-  readonly offset: { readonly first: number; readonly cellShift: number } | undefined;
+  /** The multiplier reads t's offset in its cell (see offsetExpression). */
+  readonly offset: CellOffset | undefined;
   readonly rom: RomColumns;
   readonly interceptShift: number;
   readonly productShift: number;
@@ -55,6 +57,33 @@ export interface ChannelPlan {
   readonly unfoldBase: number | undefined;
   /** u = y + ramp * x for negative x (a ramp fold whose term is not 0 modulo 2^w), else undefined. */
   readonly ramp: number | undefined;
+}
+
+/** Local offsets: o = (t - first) mod 2^cellShift, at most 2^cellShift - 1 past the last cell. */
+export interface CellOffset {
+  readonly first: number;
+  readonly cellShift: number;
+  /** Whether a code lies past the last cell (a two's complement fold's magnitude 2^b). */
+  readonly saturates: boolean;
+}
+
+/**
+ * The operand o of local offsets as a C or Python expression in t and the entry e:
+ * (t - first) % size, or min(t - first - e * size, size - 1) when a code lies past the
+ * last cell (its e is the last cell's, so t - first - e * size reaches size there).
+ */
+export function offsetExpression(
+  offset: CellOffset,
+  syntax: {
+    readonly min: (a: string, b: string) => string;
+    readonly minus: (expr: string, value: number) => string;
+    readonly literal: (value: number) => string;
+  },
+): string {
+  const size = 2 ** offset.cellShift;
+  const from = offset.first === 0 ? "t" : `(${syntax.minus("t", offset.first)})`;
+  if (!offset.saturates) return `${from} % ${syntax.literal(size)}`;
+  return syntax.min(`${from} - e * ${syntax.literal(size)}`, syntax.literal(size - 1));
 }
 
 /** A slope tap: dy = the tap column of y's ROM entry, unfolded for negative x. */
@@ -139,7 +168,11 @@ function channelPlan(
         : { kind: "index", first: channel.first, cellShift: select.shift, cells: entries },
     offset:
       select.kind === "index" && select.offset
-        ? { first: channel.first, cellShift: select.shift }
+        ? {
+            first: channel.first,
+            cellShift: select.shift,
+            saturates: channel.fold.kind !== "none" && channel.fold.style === "twos",
+          }
         : undefined,
     rom: {
       slope: segments.map((s) => channel.slopes[s]!),

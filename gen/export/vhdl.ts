@@ -407,8 +407,13 @@ function selectAndRom(
   if (indexed?.offset) {
     operand = { name: `${p}_offset`, type: num(indexed.shift, false) };
     signals.push(operand);
+    const low = `unsigned(${tableName}(${indexed.shift - 1} downto 0))`;
+    // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
+    // its offset saturates at the cell's last code, as its index does.
     assigns.push(
-      `${operand.name} <= unsigned(${tableName}(${indexed.shift - 1} downto 0)); -- the multiplier reads the offset within the cell`,
+      isFolded(channel) && channel.fold.style === "twos"
+        ? `${operand.name} <= ${low} or unsigned'(${indexed.shift - 1} downto 0 => ${tableName}(${w - 1})); -- the multiplier reads the offset within the cell (all ones for 2^${w - 1}, read as the last cell's last code)`
+        : `${operand.name} <= ${low}; -- the multiplier reads the offset within the cell`,
     );
   }
   let selectComment: string;

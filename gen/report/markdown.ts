@@ -222,11 +222,14 @@ function tableSummary(
   ];
   if (channel.fold.kind !== "none") {
     const unfolded = provenance.unfolded;
-    const saving = unfolded
-      ? `; without folding: ${counted(unfolded.segments, "segment")}, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${counted(unfolded.segments - 1, "comparator")}` : ""} (saves ${counted(unfolded.segments - hw.segments, "segment")}, ${unfolded.romBits - hw.romBits} ROM bits)`
-      : report.choice && provenance.method !== "optimal"
-        ? "" // auto chose a design that is not the fewest segments: no like-for-like comparison
-        : " (the comparison without folding is not computed above 20 input bits)";
+    const saving =
+      unfolded === "infeasible"
+        ? "; without folding, these coefficient formats cannot meet the bound"
+        : unfolded
+          ? `; without folding: ${counted(unfolded.segments, "segment")}, ${unfolded.romBits} ROM bits${channel.select.kind === "tree" ? `, ${counted(unfolded.segments - 1, "comparator")}` : ""} (saves ${counted(unfolded.segments - hw.segments, "segment")}, ${unfolded.romBits - hw.romBits} ROM bits)`
+          : report.choice && provenance.method !== "optimal"
+            ? "" // auto chose a design that is not the fewest segments: no like-for-like comparison
+            : " (the comparison without folding is not computed above 20 input bits)";
     const how =
       channel.fold.kind === "odd"
         ? "y(-x) = -y(x)"

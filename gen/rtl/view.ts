@@ -556,11 +556,17 @@ function selectAndRom(
   const indexed = channel.select.kind === "index" ? channel.select : undefined;
   if (indexed?.offset) {
     operand = { name: `${p}_offset`, decl: range(indexed.shift, false) };
+    const low = `${tableName}[${indexed.shift - 1}:0]`;
+    // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
+    // its offset saturates at the cell's last code, as its index does.
+    const saturates = isFolded(channel) && channel.fold.style === "twos";
     select.push({
       decl: operand.decl,
       name: operand.name,
-      expr: `${tableName}[${indexed.shift - 1}:0]`,
-      comment: "the multiplier reads the offset within the cell",
+      expr: saturates ? `${low} | {${indexed.shift}{${tableName}[${w - 1}]}}` : low,
+      comment: saturates
+        ? `the multiplier reads the offset within the cell (all ones for 2^${w - 1}, read as the last cell's last code)`
+        : "the multiplier reads the offset within the cell",
     });
   }
   if (entries === 1) {

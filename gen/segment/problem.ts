@@ -21,7 +21,9 @@ export interface FitProblem {
   readonly targets: Targets;
   /**
    * Local offsets: the multiplier sees only the low `offsetBits` bits of the table code
-   * (its offset within an aligned cell of 2^offsetBits codes), not the code itself.
+   * (its offset within an aligned cell of 2^offsetBits codes), not the code itself. The
+   * magnitude 2^b of a two's complement fold, past the last cell, reads as 2^b - 1: its
+   * offset saturates at the last cell's last code, as its cell index does.
    */
   readonly offsetBits?: number;
   /** --slope-digits: slopes with at most this many signed power-of-two digits (shift-add). */
@@ -42,7 +44,9 @@ export function operandAt(problem: FitProblem): (i: number) => number {
     return (i) => first + i * stride;
   }
   const size = 2 ** bits;
-  return (i) => (i % size) * stride;
+  // Indices from `top` on lie past the last cell (only a two's complement fold's 2^b).
+  const top = 2 ** Math.floor(Math.log2(problem.reference.length));
+  return (i) => (i >= top ? size * stride - 1 : (i % size) * stride);
 }
 
 /**

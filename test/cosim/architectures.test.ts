@@ -101,6 +101,22 @@ const cases: [string, DesignSpecInput][] = [
     },
   ],
   [
+    // The magnitude 2^b of the most negative input lies past the last cell: its offset
+    // saturates at the cell's last code (it wrapped to the cell's start before, which left
+    // ramp folds, steep at the end, unable to meet a 1-ulp bound: this was refused).
+    "uniform, local offsets, two's complement ramp fold at 1 ulp",
+    {
+      function: "silu",
+      in: "s3.9",
+      out: "s3.9",
+      maxError: "2^-9",
+      method: "uniform",
+      symmetry: "ramp",
+      foldStyle: "twos",
+      localOffset: true,
+    },
+  ],
+  [
     "uniform, local offsets, unsigned input",
     {
       function: "exp",

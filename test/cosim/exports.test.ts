@@ -38,7 +38,7 @@ const README_UNITS: Record<string, DesignSpecInput> = {
   },
 };
 
-/** Ramp folds (y + c * x for negative x): c = 4, an unsigned output, a slope tap. */
+/** Ramp folds (y + c * x for negative x): c = 4, an unsigned output, local offsets, a slope tap. */
 const RAMP_UNITS: Record<string, DesignSpecInput> = {
   gelu_ramp: {
     function: "gelu",
@@ -51,6 +51,17 @@ const RAMP_UNITS: Record<string, DesignSpecInput> = {
     pipeline: 3,
   },
   softplus_ramp: { function: "softplus", in: "s4.8", out: "u4.8", maxError: "2^-6", symmetry: "ramp" },
+  // Local offsets past the last cell: the magnitude 2^b's offset saturates.
+  silu_ramp_offsets: {
+    function: "silu",
+    in: "s3.9",
+    out: "s3.9",
+    maxError: "2^-9",
+    method: "uniform",
+    symmetry: "ramp",
+    foldStyle: "twos",
+    localOffset: true,
+  },
   silu_ramp_tap: {
     function: "silu",
     in: "s3.7",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { maxCode, minCode, toReal, ulp } from "../../gen/fixed/format.js";
 import { generate } from "../../gen/generate.js";
 import { evaluate } from "../../gen/model/golden.js";
+import { renderUnit } from "../../gen/unit.js";
 
 /**
  * Folding by symmetry: the table covers |x| only, about half the segments of the unfolded
@@ -37,7 +38,7 @@ describe("symmetric functions fold and need about half the segments", () => {
       const ratio = channel.breakpoints.length / plain.design.y.breakpoints.length;
       expect(ratio).toBeGreaterThan(0.4);
       expect(ratio).toBeLessThanOrEqual(0.65);
-      expect(folded.y.provenance!.unfolded!.segments).toBe(plain.design.y.breakpoints.length);
+      expect(folded.y.provenance!.unfolded).toMatchObject({ segments: plain.design.y.breakpoints.length });
       // Every code, the most negative included.
       const f = folded.function.f;
       for (const x of [
@@ -74,6 +75,35 @@ describe("symmetric functions fold and need about half the segments", () => {
     expect(fold("x^3 / 4", "s3.8")).toBe("odd");
     expect(fold("1/(1+exp(-x))", "u1.9")).toBe("point");
     expect(fold("x + x^2", "s4.8")).toBe("none");
+  });
+});
+
+describe("the comparison without folding", () => {
+  it("says so, in the report and the manifest, when the pinned formats meet the bound only folded", async () => {
+    // 32 cells of one's complement magnitudes: the same formats cannot cover both halves.
+    const g = generate({
+      function: "sigmoid",
+      in: "s4.12",
+      out: "s4.12",
+      maxError: "2^-6",
+      method: "uniform",
+      indexBits: 5,
+      foldStyle: "ones",
+      dropInputBits: 3,
+      slopeFormat: "u-1.3",
+      interceptFormat: "u1.5",
+      localOffset: true,
+    });
+    expect(g.y.provenance!.unfolded).toBe("infeasible");
+    const { files } = await renderUnit(g);
+    expect(files.get("report.md")).toContain(
+      "without folding, these coefficient formats cannot meet the bound",
+    );
+    expect(files.get("report.md")).not.toMatch(/Infinity|NaN/);
+    const manifest = JSON.parse(files.get("manifest.json")!) as {
+      segmentation: { symmetry: { unfolded: unknown } };
+    };
+    expect(manifest.segmentation.symmetry.unfolded).toBe("infeasible");
   });
 });
 
