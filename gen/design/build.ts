@@ -35,7 +35,8 @@ export function buildChannel(
   // The multiplier's operand as the hardware computes it: the code, or its offset in its cell.
   const select = shape.select;
   const cell = select.kind === "index" && select.offset ? 2 ** select.shift : undefined;
-  const top = select.kind === "index" ? 2 ** select.indexBits * (cell ?? 0) : 0;
+  const top =
+    select.kind === "index" && select.offsetSaturates ? 2 ** select.indexBits * (cell ?? 0) : Infinity;
   const operand =
     cell === undefined
       ? (i: number): number => first + i * stride

@@ -46,8 +46,8 @@ export type FoldForm = (typeof FOLD_FORMS)[number];
  * a magnitude of x for a folded table (|x|, or x ^ sign for a one's complement fold; then
  * negative inputs unfold the result, see segment/fold.ts). Segment s covers table codes
  * [breakpoints[s], breakpoints[s+1] - 1]; the multiplier's operand o is t, or t's offset in
- * its cell for an index select with offsets (saturated at the last cell's last code for a
- * two's complement fold's magnitude 2^b, which lies past it); and
+ * its cell for an index select with offsets (for a two's complement fold's magnitude 2^b,
+ * past the last cell: 0, or the last cell's last code with select.offsetSaturates); and
  *
  *     acc = slopes[s] * o + intercepts[s] * 2^interceptShift      (accumulatorWidth bits)
  *     q   = acc >> productShift, rounded per shiftRounding  (a code of the output's grid

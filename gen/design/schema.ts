@@ -58,6 +58,7 @@ const select = z.discriminatedUnion("kind", [
       indexBits: int.min(0).max(MAX_INPUT_BITS),
       shift: int.min(0).max(MAX_INPUT_BITS),
       offset: z.boolean(),
+      offsetSaturates: z.literal(true).optional(),
     })
     .strict(),
 ]);
@@ -184,6 +185,8 @@ function checkChannel(input: FixFormat, channel: PwlChannel, path: Path, ctx: z.
     if (misaligned >= 0) return issue(["breakpoints", misaligned], `is not on a cell of ${size} codes`);
     if (channel.select.offset && shift === 0)
       return issue(["select", "offset"], "needs cells of more than one code");
+    if (channel.select.offsetSaturates && !channel.select.offset)
+      return issue(["select", "offsetSaturates"], "needs local offsets");
   }
   const perSegment = (key: "slopes" | "intercepts", values: readonly number[], format: FixFormat): void => {
     if (values.length !== breakpoints.length)

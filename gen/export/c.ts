@@ -1,7 +1,14 @@
 import { formatName } from "../fixed/format.js";
 import { type PwlDesign, architectureText } from "../design/ir.js";
 import { headerLines } from "../rtl/view.js";
-import { type ChannelPlan, type CodeRange, type DesignPlan, type TapPlan, designPlan, offsetExpression } from "./plan.js";
+import {
+  type ChannelPlan,
+  type CodeRange,
+  type DesignPlan,
+  type TapPlan,
+  designPlan,
+  offsetExpression,
+} from "./plan.js";
 import { renderExport } from "./templates.js";
 
 /**
@@ -313,7 +320,7 @@ function channelStatics(
   ];
   body.push(
     channel.offset
-      ? `const int64_t o = ${offsetExpression(channel.offset, { min: (a, b) => `(${a} < ${b} ? ${a} : ${b})`, minus, literal: cInt })}; /* t's offset in its cell (at most its last code) */`
+      ? `const int64_t o = ${offsetExpression(channel.offset, { entry: "(int64_t)e", min: (a, b) => `(${a} < ${b} ? ${a} : ${b})`, minus, literal: cInt })}; /* t's offset in its cell (at most its last code) */`
       : "const int64_t o = t;",
   );
   const k = channel.interceptShift;

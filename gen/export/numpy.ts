@@ -198,7 +198,12 @@ function channelFunctions(channel: ChannelPlan, architecture: string): FunctionV
   }
   const body: string[] = [`t = _${p}_table_code(x)`, `e = _${p}_entry(t)`];
   if (channel.offset) {
-    const offset = offsetExpression(channel.offset, { min: (a, b) => `np.minimum(${a}, ${b})`, minus, literal: String });
+    const offset = offsetExpression(channel.offset, {
+      entry: "e",
+      min: (a, b) => `np.minimum(${a}, ${b})`,
+      minus,
+      literal: String,
+    });
     body.push(`o = ${offset}  # t's offset in its cell (at most its last code)`);
   } else {
     body.push("o = t");

@@ -19,8 +19,8 @@ import { UserError } from "../spec/errors.js";
  *     e = the ROM entry: the segment (last breakpoint <= t), or the cell
  *         min(floor((t - first) / 2^shift), cells - 1) of an index select
  *     o = t, or (t - first) mod 2^shift with local offsets       the multiplier's operand
- *         (min(t - first - e * 2^shift, 2^shift - 1) when a two's complement fold's 2^b
- *         lies past the last cell: its offset saturates at the cell's last code)
+ *         (min(t - first - e * 2^shift, 2^shift - 1) when the offset of a two's
+ *         complement fold's 2^b, past the last cell, saturates at the cell's last code)
  *     acc = slope[e] * o + intercept[e] * 2^k
  *     q = floor(acc / 2^s), rounded half to even when the IR says so
  *     q clamped to [gridMin, gridMax] where the IR has clamp logic
@@ -59,22 +59,24 @@ export interface ChannelPlan {
   readonly ramp: number | undefined;
 }
 
-/** Local offsets: o = (t - first) mod 2^cellShift, at most 2^cellShift - 1 past the last cell. */
+/** Local offsets: o = (t - first) mod 2^cellShift, or 2^cellShift - 1 past the last cell when it saturates. */
 export interface CellOffset {
   readonly first: number;
   readonly cellShift: number;
-  /** Whether a code lies past the last cell (a two's complement fold's magnitude 2^b). */
+  /** Whether the offset of a code past the last cell (a two's complement fold's 2^b) saturates. */
   readonly saturates: boolean;
 }
 
 /**
  * The operand o of local offsets as a C or Python expression in t and the entry e:
- * (t - first) % size, or min(t - first - e * size, size - 1) when a code lies past the
- * last cell (its e is the last cell's, so t - first - e * size reaches size there).
+ * (t - first) % size, or min(t - first - e * size, size - 1) when the offset of the code
+ * past the last cell saturates (its e is the last cell's, so t - first - e * size is size).
  */
 export function offsetExpression(
   offset: CellOffset,
   syntax: {
+    /** The entry e as a 64-bit integer. */
+    readonly entry: string;
     readonly min: (a: string, b: string) => string;
     readonly minus: (expr: string, value: number) => string;
     readonly literal: (value: number) => string;
@@ -83,7 +85,7 @@ export function offsetExpression(
   const size = 2 ** offset.cellShift;
   const from = offset.first === 0 ? "t" : `(${syntax.minus("t", offset.first)})`;
   if (!offset.saturates) return `${from} % ${syntax.literal(size)}`;
-  return syntax.min(`${from} - e * ${syntax.literal(size)}`, syntax.literal(size - 1));
+  return syntax.min(`${from} - ${syntax.entry} * ${syntax.literal(size)}`, syntax.literal(size - 1));
 }
 
 /** A slope tap: dy = the tap column of y's ROM entry, unfolded for negative x. */
@@ -171,7 +173,7 @@ function channelPlan(
         ? {
             first: channel.first,
             cellShift: select.shift,
-            saturates: channel.fold.kind !== "none" && channel.fold.style === "twos",
+            saturates: select.offsetSaturates === true,
           }
         : undefined,
     rom: {

@@ -411,7 +411,7 @@ function selectAndRom(
     // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
     // its offset saturates at the cell's last code, as its index does.
     assigns.push(
-      isFolded(channel) && channel.fold.style === "twos"
+      indexed.offsetSaturates
         ? `${operand.name} <= ${low} or unsigned'(${indexed.shift - 1} downto 0 => ${tableName}(${w - 1})); -- the multiplier reads the offset within the cell (all ones for 2^${w - 1}, read as the last cell's last code)`
         : `${operand.name} <= ${low}; -- the multiplier reads the offset within the cell`,
     );

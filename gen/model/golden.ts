@@ -38,7 +38,7 @@ const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
  * A channel's datapath as a function of the input code, with the IR's constants read once:
  *
  *     t = the table code (x folded, low input bits dropped);  s = the segment t selects
- *     o = t, or t's offset in its cell (at most its last);  acc = slopes[s] * o + intercepts[s] * 2^k (the
+ *     o = t, or t's offset in its cell (saturated past the last cell, or wrapped);  acc = slopes[s] * o + intercepts[s] * 2^k (the
  *         product as shift-add terms when the slopes are digits)
  *     q = acc / 2^shift, rounded as the IR says; clamp where the IR has clamp logic
  *     y = q * 2^outputShift in the output's low bits; unfold for negative x (-y, C - y,
@@ -95,6 +95,7 @@ function operandFunction(channel: PwlChannel): (t: number) => number {
   if (select.kind !== "index" || !select.offset) return (t) => t;
   const size = 2 ** select.shift;
   const first = channel.first;
+  if (!select.offsetSaturates) return (t) => (t - first) % size;
   // Past the last cell (a two's complement fold's 2^b), the offset saturates at size - 1.
   const top = size * 2 ** select.indexBits;
   return (t) => (t - first >= top ? size - 1 : (t - first) % size);

@@ -559,7 +559,7 @@ function selectAndRom(
     const low = `${tableName}[${indexed.shift - 1}:0]`;
     // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
     // its offset saturates at the cell's last code, as its index does.
-    const saturates = isFolded(channel) && channel.fold.style === "twos";
+    const saturates = indexed.offsetSaturates === true;
     select.push({
       decl: operand.decl,
       name: operand.name,

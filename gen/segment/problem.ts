@@ -21,11 +21,15 @@ export interface FitProblem {
   readonly targets: Targets;
   /**
    * Local offsets: the multiplier sees only the low `offsetBits` bits of the table code
-   * (its offset within an aligned cell of 2^offsetBits codes), not the code itself. The
-   * magnitude 2^b of a two's complement fold, past the last cell, reads as 2^b - 1: its
-   * offset saturates at the last cell's last code, as its cell index does.
+   * (its offset within an aligned cell of 2^offsetBits codes), not the code itself.
    */
   readonly offsetBits?: number;
+  /**
+   * Local offsets past the last cell (a two's complement fold's magnitude 2^b): false, its
+   * offset wraps to 0 (the cell's start, no logic); true, it saturates at the last cell's
+   * last code, as its cell index does (an OR per offset bit).
+   */
+  readonly offsetSaturates?: boolean;
   /** --slope-digits: slopes with at most this many signed power-of-two digits (shift-add). */
   readonly slopeDigits?: number;
   /**
@@ -44,6 +48,7 @@ export function operandAt(problem: FitProblem): (i: number) => number {
     return (i) => first + i * stride;
   }
   const size = 2 ** bits;
+  if (!problem.offsetSaturates) return (i) => (i % size) * stride;
   // Indices from `top` on lie past the last cell (only a two's complement fold's 2^b).
   const top = 2 ** Math.floor(Math.log2(problem.reference.length));
   return (i) => (i >= top ? size * stride - 1 : (i % size) * stride);
@@ -89,13 +94,15 @@ export type Select =
   /**
    * The top `indexBits` bits of the table code, min((t - first) >> shift, 2^indexBits - 1),
    * address a ROM of 2^indexBits entries (one per cell; a segment spans whole cells). With
-   * `offset`, the multiplier sees t's low `shift` bits (its offset in the cell), not t.
+   * `offset`, the multiplier sees t's low `shift` bits (its offset in the cell), not t;
+   * with `offsetSaturates`, all ones past the last cell (see FitProblem.offsetSaturates).
    */
   | {
       readonly kind: "index";
       readonly indexBits: number;
       readonly shift: number;
       readonly offset: boolean;
+      readonly offsetSaturates?: true;
     };
 
 /** A segmentation method: minimal-count search and segmentation for given coefficient formats. */

@@ -1,4 +1,4 @@
-import { type DatapathFormats, datapathShape } from "./datapath.js";
+import { type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
 import { extendRange, fitRange } from "./optimal.js";
@@ -16,7 +16,9 @@ import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome, Sele
  *   2^k entries, repeating one segment's words over its cells, which logic synthesis shares.
  * - With local offsets (FitProblem.offsetBits = b - k) the multiplier sees only the code's
  *   offset within its cell, so its operand is b - k bits wide and the intercept is the
- *   value at the cell's start; every cell is then a segment of its own.
+ *   value at the cell's start; every cell is then a segment of its own. A two's complement
+ *   fold's magnitude 2^b, past the last cell, reads offset 0 (free) when the last cell is
+ *   feasible so, or else its last code (FitProblem.offsetSaturates: an OR per offset bit).
  *
  * The domain holds 2^b codes, plus one more for a two's complement fold (the magnitude
  * 2^(w-1) of the most negative input), which joins the last cell.
@@ -67,9 +69,25 @@ export function uniformRanges(problem: FitProblem, k: number): [number, number][
   return ranges;
 }
 
-/** The problem as an index select with k bits sees it: with local offsets, cells of 2^(b-k) codes. */
-export function cellProblem(problem: FitProblem, k: number): FitProblem {
-  return problem.offsetBits === undefined ? problem : { ...problem, offsetBits: domainBits(problem) - k };
+/**
+ * The problem as an index select with k bits sees it: with local offsets, cells of 2^(b-k)
+ * codes, and a code past the last cell (a two's complement fold's 2^b) reading offset 0
+ * where the last cell is feasible so, else the cell's last code. Undefined when the last
+ * cell is feasible neither way (the other cells read the same offsets in both).
+ */
+function cellProblem(
+  problem: FitProblem,
+  k: number,
+  fitter: LineFitter,
+  shape: DatapathShape,
+): FitProblem | undefined {
+  if (problem.offsetBits === undefined) return problem;
+  const wrap: FitProblem = { ...problem, offsetBits: domainBits(problem) - k, offsetSaturates: false };
+  if (problem.reference.length === 2 ** domainBits(problem)) return wrap;
+  const [start, end] = uniformRanges(problem, k).at(-1)!;
+  if (fitRange(fitter, wrap, shape, start, end)) return wrap;
+  const saturate: FitProblem = { ...wrap, offsetSaturates: true };
+  return fitRange(fitter, saturate, shape, start, end) ? saturate : undefined;
 }
 
 /** The most index bits a problem allows: cells of at least two codes when the multiplier reads offsets. */
@@ -85,14 +103,18 @@ export function indexSelect(problem: FitProblem, k: number): Select {
     // In codes (a sampled problem's cells hold stride codes per sample).
     shift: domainBits(problem) - k + Math.log2(problem.stride ?? 1),
     offset: problem.offsetBits !== undefined,
+    ...(problem.offsetSaturates ? { offsetSaturates: true as const } : {}),
   };
 }
 
 function feasible(problem: FitProblem, formats: DatapathFormats, k: number): boolean {
   const shape = datapathShape(formats);
   const fitter = new LineFitter();
-  const cells = cellProblem(problem, k);
-  return uniformRanges(problem, k).every(([start, end]) => fitRange(fitter, cells, shape, start, end));
+  const cells = cellProblem(problem, k, fitter, shape);
+  return (
+    cells !== undefined &&
+    uniformRanges(problem, k).every(([start, end]) => fitRange(fitter, cells, shape, start, end))
+  );
 }
 
 /**
@@ -134,8 +156,9 @@ export function indexSegments(
 ): SegmentationOutcome {
   const shape = datapathShape(formats);
   const fitter = new LineFitter();
-  const cells = cellProblem(problem, k);
   const ranges = uniformRanges(problem, k);
+  const cells = cellProblem(problem, k, fitter, shape);
+  if (cells === undefined) return { ok: false, index: ranges.at(-1)![0] };
   const segments: Segment[] = [];
   const close = (start: number, end: number): void => {
     if (!fitRange(fitter, cells, shape, start, end))
@@ -166,5 +189,5 @@ export function indexSegments(
     }
     close(start, end);
   }
-  return { ok: true, segments, select: indexSelect(problem, k) };
+  return { ok: true, segments, select: indexSelect(cells, k) };
 }

@@ -102,9 +102,22 @@ const cases: [string, DesignSpecInput][] = [
   ],
   [
     // The magnitude 2^b of the most negative input lies past the last cell: its offset
-    // saturates at the cell's last code (it wrapped to the cell's start before, which left
-    // ramp folds, steep at the end, unable to meet a 1-ulp bound: this was refused).
-    "uniform, local offsets, two's complement ramp fold at 1 ulp",
+    // wraps to the cell's start (tanh is flat there: no logic) ...
+    "uniform, local offsets, two's complement odd fold, pipeline 2",
+    {
+      function: "tanh",
+      in: "s3.9",
+      out: "s1.11",
+      maxError: "2^-8",
+      method: "uniform",
+      localOffset: true,
+      pipeline: 2,
+    },
+  ],
+  [
+    // ... or saturates at the cell's last code where wrapping misses the bound (a ramp fold,
+    // steep at the end, at 1 ulp: refused before saturation was an option).
+    "uniform, local offsets, two's complement ramp fold at 1 ulp (saturated offset)",
     {
       function: "silu",
       in: "s3.9",

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { minCode, toReal } from "../../gen/fixed/format.js";
+import type { PwlDesign } from "../../gen/design/ir.js";
+import { pwlDesignSchema } from "../../gen/design/schema.js";
 import { generate } from "../../gen/generate.js";
+import { evaluate } from "../../gen/model/golden.js";
+import { renderModule } from "../../gen/rtl/render.js";
 
 /**
  * The trade the paper describes, on the bit-exact hardware: the optimal segmenter never
@@ -45,5 +50,55 @@ describe("uniform segments", () => {
         method: "uniform",
       });
     expect(fewer().y.accuracy.max).toBeGreaterThan(2 ** -8);
+  });
+});
+
+/**
+ * Local offsets with a two's complement fold: the magnitude 2^(w-1) of the most negative
+ * input lies past the last cell. Its offset wraps to 0 (no logic) where the last cell's
+ * line stays within the bound there, as for functions flat at the end; otherwise (a ramp
+ * fold, steep at the end) it saturates at the cell's last code, an OR per offset bit. The
+ * golden model reads each as the IR says, and the bound holds on every code both ways.
+ */
+describe("local offsets past the last cell", () => {
+  const UNIT = { in: "s3.9", method: "uniform", localOffset: true, foldStyle: "twos" } as const;
+  const offsetLine = (g: ReturnType<typeof generate>): string =>
+    renderModule(g.design)
+      .split("\n")
+      .find((line) => / y_offset = /.test(line))!;
+
+  it("wrap to the cell's start where that meets the bound (sigmoid: no logic)", () => {
+    const g = generate({ ...UNIT, function: "sigmoid", in: "s4.12", out: "s4.12", maxError: "2^-12" });
+    const select = g.design.y.select;
+    expect(select).toMatchObject({ kind: "index", offset: true });
+    expect(select.kind === "index" && select.offsetSaturates).toBeFalsy();
+    expect(offsetLine(g)).not.toContain("|");
+    expect(g.y.accuracy.max).toBeLessThanOrEqual(2 ** -12);
+  });
+
+  it("saturate at the cell's last code where wrapping cannot (silu, ramp fold, 1 ulp)", () => {
+    const g = generate({ ...UNIT, function: "silu", out: "s3.9", maxError: "2^-9", symmetry: "ramp" });
+    expect(g.design.y.select).toMatchObject({ kind: "index", offset: true, offsetSaturates: true });
+    expect(offsetLine(g)).toMatch(/ \| \{\d+\{x_mag\[11\]\}\};/);
+    expect(g.y.accuracy.max).toBeLessThanOrEqual(2 ** -9);
+    // Read as wrapping (offset 0 at |x| = 2^(w-1)), the same table misses the bound there.
+    const select = g.design.y.select;
+    if (select.kind !== "index") throw new Error("not an index select");
+    const wrapped: PwlDesign = {
+      ...g.design,
+      y: {
+        ...g.design.y,
+        select: { kind: "index", indexBits: select.indexBits, shift: select.shift, offset: true },
+      },
+    };
+    const x = minCode(g.design.input);
+    const error = (d: PwlDesign): number =>
+      Math.abs(toReal(evaluate(d, x), d.y.output) - g.function.f(toReal(x, d.input)));
+    expect(error(g.design)).toBeLessThanOrEqual(2 ** -9);
+    expect(error(wrapped)).toBeGreaterThan(2 ** -9);
+    // train --design reads the IR back: its schema keeps the field, and wants offsets with it.
+    expect(pwlDesignSchema.safeParse(g.design).success).toBe(true);
+    const noOffsets = { ...g.design, y: { ...g.design.y, select: { ...select, offset: false } } };
+    expect(pwlDesignSchema.safeParse(noOffsets).error?.issues[0]?.message).toBe("needs local offsets");
   });
 });
