@@ -320,7 +320,7 @@ function channelStatics(
   ];
   body.push(
     channel.offset
-      ? `const int64_t o = ${offsetExpression(channel.offset, { entry: "(int64_t)e", min: (a, b) => `(${a} < ${b} ? ${a} : ${b})`, minus, literal: cInt })}; /* t's offset in its cell (at most its last code) */`
+      ? `const int64_t o = ${offsetExpression(channel.offset, { entry: "(int64_t)e", min: (a, b) => `(${a} < ${b} ? ${a} : ${b})`, minus, literal: cInt })}; /* t's offset in its cell${channel.offset.saturates ? " (at most its last code)" : ""} */`
       : "const int64_t o = t;",
   );
   const k = channel.interceptShift;

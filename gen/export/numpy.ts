@@ -204,7 +204,9 @@ function channelFunctions(channel: ChannelPlan, architecture: string): FunctionV
       minus,
       literal: String,
     });
-    body.push(`o = ${offset}  # t's offset in its cell (at most its last code)`);
+    body.push(
+      `o = ${offset}  # t's offset in its cell${channel.offset.saturates ? " (at most its last code)" : ""}`,
+    );
   } else {
     body.push("o = t");
   }

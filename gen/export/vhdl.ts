@@ -409,7 +409,7 @@ function selectAndRom(
     signals.push(operand);
     const low = `unsigned(${tableName}(${indexed.shift - 1} downto 0))`;
     // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
-    // its offset saturates at the cell's last code, as its index does.
+    // its offset wraps to 0, or saturates at the cell's last code (select.offsetSaturates).
     assigns.push(
       indexed.offsetSaturates
         ? `${operand.name} <= ${low} or unsigned'(${indexed.shift - 1} downto 0 => ${tableName}(${w - 1})); -- the multiplier reads the offset within the cell (all ones for 2^${w - 1}, read as the last cell's last code)`

@@ -38,8 +38,8 @@ const evaluators = new WeakMap<PwlChannel, (x: number) => number>();
  * A channel's datapath as a function of the input code, with the IR's constants read once:
  *
  *     t = the table code (x folded, low input bits dropped);  s = the segment t selects
- *     o = t, or t's offset in its cell (saturated past the last cell, or wrapped);  acc = slopes[s] * o + intercepts[s] * 2^k (the
- *         product as shift-add terms when the slopes are digits)
+ *     o = t, or t's offset in its cell (see operandFunction);  acc = slopes[s] * o +
+ *         intercepts[s] * 2^k (the product as shift-add terms when the slopes are digits)
  *     q = acc / 2^shift, rounded as the IR says; clamp where the IR has clamp logic
  *     y = q * 2^outputShift in the output's low bits; unfold for negative x (-y, C - y,
  *         or y + c * x for a ramp fold), wrapped to the output's width
@@ -89,14 +89,16 @@ export function tableCodeFunction(channel: PwlChannel): (x: number) => number {
   return (x) => tableCodeOf(mapping, x);
 }
 
-/** The multiplier's operand for table code t: t itself, or its offset in its cell. */
+/**
+ * The multiplier's operand for table code t: t itself, or its offset in its cell; past the
+ * last cell (a two's complement fold's 2^b), 0 or, with select.offsetSaturates, size - 1.
+ */
 function operandFunction(channel: PwlChannel): (t: number) => number {
   const select = channel.select;
   if (select.kind !== "index" || !select.offset) return (t) => t;
   const size = 2 ** select.shift;
   const first = channel.first;
   if (!select.offsetSaturates) return (t) => (t - first) % size;
-  // Past the last cell (a two's complement fold's 2^b), the offset saturates at size - 1.
   const top = size * 2 ** select.indexBits;
   return (t) => (t - first >= top ? size - 1 : (t - first) % size);
 }

@@ -558,7 +558,7 @@ function selectAndRom(
     operand = { name: `${p}_offset`, decl: range(indexed.shift, false) };
     const low = `${tableName}[${indexed.shift - 1}:0]`;
     // A two's complement fold's 2^b (top bit set, low bits clear) lies past the last cell:
-    // its offset saturates at the cell's last code, as its index does.
+    // its offset wraps to 0, or saturates at the cell's last code (select.offsetSaturates).
     const saturates = indexed.offsetSaturates === true;
     select.push({
       decl: operand.decl,
