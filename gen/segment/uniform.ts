@@ -3,6 +3,7 @@ import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
 import { extendRange, fitRange } from "./optimal.js";
 import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome, Select } from "./problem.js";
+import type { Targets } from "./targets.js";
 
 /**
  * Index selects: the segment's ROM entry is addressed by the top k bits of the table code
@@ -75,19 +76,49 @@ export function uniformRanges(problem: FitProblem, k: number): [number, number][
  * where the last cell is feasible so, else the cell's last code. Undefined when the last
  * cell is feasible neither way (the other cells read the same offsets in both).
  */
-function cellProblem(
+export function cellProblem(
   problem: FitProblem,
   k: number,
   fitter: LineFitter,
   shape: DatapathShape,
 ): FitProblem | undefined {
   if (problem.offsetBits === undefined) return problem;
-  const wrap: FitProblem = { ...problem, offsetBits: domainBits(problem) - k, offsetSaturates: false };
-  if (problem.reference.length === 2 ** domainBits(problem)) return wrap;
+  const bits = domainBits(problem) - k;
+  const plain: FitProblem = { ...problem, offsetBits: bits, offsetSaturates: false };
+  const top = 2 ** domainBits(problem);
+  if (problem.reference.length === top) return plain;
+  // The code past the last cell reads the operand of another of its codes: the cell's
+  // first (wrapping) or, on every code, its last (saturating). The fitter takes codes in
+  // increasing operand order, so that code's targets join the other's instead.
   const [start, end] = uniformRanges(problem, k).at(-1)!;
+  const wrap = { ...plain, targets: aliasedTargets(problem.targets, top, top - 2 ** bits) };
   if (fitRange(fitter, wrap, shape, start, end)) return wrap;
-  const saturate: FitProblem = { ...wrap, offsetSaturates: true };
+  const saturating: FitProblem = { ...plain, offsetSaturates: true };
+  const saturate =
+    (problem.stride ?? 1) === 1
+      ? { ...saturating, targets: aliasedTargets(problem.targets, top, top - 1) }
+      : saturating;
   return fitRange(fitter, saturate, shape, start, end) ? saturate : undefined;
+}
+
+const aliases = new WeakMap<Targets, Map<number, Targets>>();
+
+/** The targets with code `from`'s joined to code `to`'s, and `from` left unconstrained. */
+function aliasedTargets(targets: Targets, from: number, to: number): Targets {
+  let byIndex = aliases.get(targets);
+  if (!byIndex) aliases.set(targets, (byIndex = new Map()));
+  let joined = byIndex.get(to);
+  if (!joined) {
+    const low = Float64Array.from(targets.low);
+    const high = Float64Array.from(targets.high);
+    low[to] = Math.max(low[to]!, low[from]!);
+    high[to] = Math.min(high[to]!, high[from]!);
+    low[from] = -Infinity;
+    high[from] = Infinity;
+    joined = { low, high };
+    byIndex.set(to, joined);
+  }
+  return joined;
 }
 
 /** The most index bits a problem allows: cells of at least two codes when the multiplier reads offsets. */

@@ -5,6 +5,13 @@ import { pwlDesignSchema } from "../../gen/design/schema.js";
 import { generate } from "../../gen/generate.js";
 import { evaluate } from "../../gen/model/golden.js";
 import { renderModule } from "../../gen/rtl/render.js";
+import { datapathShape, lineEvaluator } from "../../gen/segment/datapath.js";
+import { LineFitter } from "../../gen/segment/fitter.js";
+import { fitRange } from "../../gen/segment/optimal.js";
+import { type FitProblem, operandAt } from "../../gen/segment/problem.js";
+import { cellProblem, domainBits, uniformRanges } from "../../gen/segment/uniform.js";
+import { sigmoid } from "../../gen/functions/sigmoid.js";
+import { type ProblemCase, formatsFor, makeProblem } from "../support/problems.js";
 
 /**
  * The trade the paper describes, on the bit-exact hardware: the optimal segmenter never
@@ -101,4 +108,75 @@ describe("local offsets past the last cell", () => {
     const noOffsets = { ...g.design, y: { ...g.design.y, select: { ...select, offset: false } } };
     expect(pwlDesignSchema.safeParse(noOffsets).error?.issues[0]?.message).toBe("needs local offsets");
   });
+});
+
+/**
+ * The fitter takes a cell's codes in increasing operand order. With local offsets the code
+ * past the last cell (a two's complement fold's 2^b) reads the operand of another code of
+ * that cell, its first (wrapping) or its last (saturating): its targets join that code's.
+ * Every slope the fitter then allows, with either end of its intercept range, keeps every
+ * code of the last cell, that one included, within its own targets.
+ */
+describe("the last cell of local offsets, as the fitter sees it", () => {
+  const cases: (ProblemCase & { slope: string; intercept: string })[] = [
+    {
+      f: Math.tanh,
+      input: "s3.6",
+      output: "s1.8",
+      bound: 2 ** -7,
+      fold: { kind: "odd", constant: 0, style: "twos" },
+      slope: "s1.9",
+      intercept: "s1.10",
+    },
+    {
+      f: sigmoid,
+      input: "s4.5",
+      output: "u1.8",
+      bound: 2 ** -7,
+      fold: { kind: "point", constant: 2 ** 8, style: "twos" },
+      slope: "s0.10",
+      intercept: "u1.10",
+    },
+    {
+      f: (x) => x * sigmoid(x),
+      input: "s3.6",
+      output: "s3.6",
+      bound: 2 ** -6,
+      fold: { kind: "ramp", constant: 1, style: "twos" },
+      slope: "s1.8",
+      intercept: "s3.8",
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.fold!.kind} fold, ${c.input} -> ${c.output}`, () => {
+      const problem: FitProblem = { ...makeProblem(c), offsetBits: 0 };
+      const shape = datapathShape(formatsFor(problem, c.slope, c.intercept));
+      const output = lineEvaluator(shape);
+      const { low, high } = problem.targets;
+      let pairs = 0;
+      for (let k = 1; k < domainBits(problem); k++) {
+        const fitter = new LineFitter();
+        const cells = cellProblem(problem, k, fitter, shape);
+        if (!cells) continue;
+        const [start, end] = uniformRanges(problem, k).at(-1)!;
+        expect(fitRange(fitter, cells, shape, start, end)).toBe(true);
+        const x = operandAt(cells);
+        const [mLo, mHi] = fitter.slopeRange();
+        for (let m = mLo; m <= mHi; m++) {
+          const [cLo, cHi] = fitter.interceptRange(m);
+          for (const intercept of cLo <= cHi ? [cLo, cHi] : []) {
+            pairs++;
+            for (let i = start; i <= end; i++) {
+              const q = output(m, intercept, x(i));
+              expect(
+                q >= low[i]! && q <= high[i]!,
+                `k ${k}, code ${i}, slope ${m}, intercept ${intercept}`,
+              ).toBe(true);
+            }
+          }
+        }
+      }
+      expect(pairs).toBeGreaterThan(0);
+    });
+  }
 });
