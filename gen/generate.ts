@@ -358,6 +358,7 @@ function architectureSpec(spec: DesignSpec): ArchitectureSpec {
     dropOutputBits: spec.dropOutputBits,
     indexBits: spec.indexBits,
     localOffset: spec.localOffset,
+    shareSlopes: spec.shareSlopes,
     slopeDigits: spec.slopeDigits,
     selectBy: spec.selectBy,
   };

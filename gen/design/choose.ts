@@ -46,6 +46,7 @@ export interface ArchitectureSpec {
   readonly dropOutputBits?: number | undefined;
   readonly indexBits?: number | undefined;
   readonly localOffset?: boolean | undefined;
+  readonly shareSlopes?: boolean | undefined;
   readonly slopeDigits?: number | undefined;
   /** How the finalists are ranked: the cost model, or Yosys through TableContext.measure. */
   readonly selectBy?: "estimate" | "yosys" | undefined;
@@ -146,6 +147,7 @@ export function buildChosenTable(
     outputShift: spec.dropOutputBits ?? 0,
     offset: spec.localOffset ?? false,
     slopeDigits: spec.slopeDigits,
+    shareSlopes: spec.shareSlopes ?? false,
   };
   const classicMethod = choosesByCost(spec.method) ? "optimal" : spec.method;
   if (classicMethod !== "optimal" || request.target.kind === "budget") {
@@ -217,7 +219,9 @@ class Search {
       folded ? a.foldStyle : "none",
       a.inputShift,
       a.outputShift,
-      s.kind === "tree" ? "tree" : `${s.kind}${s.indexBits ?? ""}${a.offset ? "o" : ""}`,
+      s.kind === "tree"
+        ? "tree"
+        : `${s.kind}${s.indexBits ?? ""}${a.offset ? "o" : ""}${a.shareSlopes && s.kind === "uniform" ? "s" : ""}`,
       a.slopeDigits ?? "mul",
     ].join("|");
   }
@@ -271,7 +275,11 @@ class Search {
     try {
       const method = this.method(design.select);
       const table = this.workspace(design.folded).build(
-        { ...design.architecture, offset: design.architecture.offset && design.select.kind === "uniform" },
+        {
+          ...design.architecture,
+          offset: design.architecture.offset && design.select.kind === "uniform",
+          shareSlopes: design.architecture.shareSlopes === true && design.select.kind === "uniform",
+        },
         method,
         exact ? undefined : { codes: SCREEN_CODES },
       );
@@ -362,7 +370,7 @@ class Search {
   classic(pinned: TableArchitecture): void {
     const uniform: Design = {
       folded: this.classicFolded,
-      architecture: { ...pinned, offset: false },
+      architecture: { ...pinned, offset: false, shareSlopes: false },
       select: { kind: "uniform", indexBits: this.spec.indexBits },
     };
     if (this.evaluate(uniform)) this.classicKeys.add(this.builtKey(uniform)!);
@@ -373,7 +381,7 @@ class Search {
     const spec = this.spec;
     const classicUniform: Design = {
       folded: this.classicFolded,
-      architecture: { ...pinned, offset: false },
+      architecture: { ...pinned, offset: false, shareSlopes: false },
       select: { kind: "uniform", indexBits: spec.indexBits },
     };
     const uniform = this.evaluate(classicUniform);
@@ -388,6 +396,7 @@ class Search {
         outputShift: spec.dropOutputBits ?? Math.max(0, reach.output - 1),
         offset: spec.localOffset ?? false,
         slopeDigits: spec.slopeDigits,
+        shareSlopes: spec.shareSlopes ?? false,
       },
       select: { kind: "uniform", indexBits: spec.indexBits },
     };
@@ -459,6 +468,11 @@ class Search {
     }
     for (const select of selects) push({}, select);
     if (spec.localOffset === undefined && design.select.kind === "uniform") push({ offset: !a.offset });
+    // Shared slopes where the multiplier is logic: with a DSP block Yosys measured them
+    // dearer (tanh at 2^-12 on ice40: 265 LUT4 against 253), without one cheaper (411 against
+    // 433 on ice40-hx).
+    if (spec.shareSlopes === undefined && design.select.kind === "uniform" && !TARGETS[spec.target].dsp)
+      push({ shareSlopes: !a.shareSlopes });
     // Shift-add slopes (the search's second phase): 1 to SEARCHED_DIGITS digits from a
     // multiplier, one digit more or fewer (or the multiplier) from shift-add.
     if (this.digits) {
@@ -621,8 +635,11 @@ class Search {
       string,
     ];
     const folded = fold !== "none";
-    const offset = select.endsWith("o");
-    const bare = offset ? select.slice(0, -1) : select;
+    // The select's suffixes (see key): "o" local offsets, then "s" shared slopes.
+    const shareSlopes = select.endsWith("s");
+    const unshared = shareSlopes ? select.slice(0, -1) : select;
+    const offset = unshared.endsWith("o");
+    const bare = offset ? unshared.slice(0, -1) : unshared;
     const kind = bare.startsWith("uniform") ? "uniform" : bare.startsWith("grid") ? "grid" : "tree";
     const bits = bare.slice(kind.length);
     return {
@@ -633,6 +650,7 @@ class Search {
         outputShift: Number(outputShift),
         offset,
         slopeDigits: digits === "mul" ? undefined : Number(digits),
+        shareSlopes,
       },
       select: kind === "tree" ? { kind } : { kind, indexBits: bits === "" ? undefined : Number(bits) },
     };

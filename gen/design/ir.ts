@@ -250,6 +250,7 @@ export function architectureText(channel: PwlChannel): string {
   if (channel.inputShift > 0) parts.push(`input >> ${channel.inputShift}`);
   if (channel.outputShift > 0) parts.push(`output grid 2^${channel.outputShift} ulps`);
   if (select.kind === "index" && select.offset) parts.push("local offsets");
+  if (select.kind === "index" && select.sharedSlopes) parts.push("shared slopes");
   if (channel.shiftAdd) parts.push(`shift-add slopes (${counted(channel.shiftAdd.digits, "digit")})`);
   return parts.join(", ");
 }

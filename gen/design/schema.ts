@@ -59,6 +59,7 @@ const select = z.discriminatedUnion("kind", [
       shift: int.min(0).max(MAX_INPUT_BITS),
       offset: z.boolean(),
       offsetSaturates: z.literal(true).optional(),
+      sharedSlopes: z.literal(true).optional(),
     })
     .strict(),
 ]);

@@ -85,6 +85,8 @@ export interface TableArchitecture {
   readonly offset: boolean;
   /** Multiplier-less slopes with at most this many digits (shift-add); undefined: a multiplier. */
   readonly slopeDigits?: number | undefined;
+  /** Uniform cells: runs of adjacent cells share a slope where one serves them all. */
+  readonly shareSlopes?: boolean | undefined;
 }
 
 export const PLAIN_ARCHITECTURE: TableArchitecture = {
@@ -240,6 +242,7 @@ function tableProblem(
     targets: targets.targets,
     ...(architecture.offset && indexed ? { offsetBits: 0 } : {}),
     ...(architecture.slopeDigits !== undefined ? { slopeDigits: architecture.slopeDigits } : {}),
+    ...(architecture.shareSlopes && indexed ? { shareSlopes: true } : {}),
   };
 }
 
@@ -377,7 +380,7 @@ export class TableWorkspace {
   /** The problem of an architecture (undefined: its targets are empty or its grid too coarse). */
   problem(architecture: TableArchitecture, indexed: boolean): FitProblem | undefined {
     if (!this.feasible(architecture)) return undefined;
-    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed} ${architecture.slopeDigits}`;
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift} ${architecture.offset && indexed} ${architecture.slopeDigits} ${architecture.shareSlopes === true && indexed}`;
     const cached = this.problems.get(key);
     if (cached !== undefined || this.problems.has(key)) {
       // Most recently used last: the oldest problems are dropped first.

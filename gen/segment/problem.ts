@@ -33,6 +33,11 @@ export interface FitProblem {
   /** --slope-digits: slopes with at most this many signed power-of-two digits (shift-add). */
   readonly slopeDigits?: number;
   /**
+   * --share-slopes (uniform cells): runs of adjacent cells take one slope where one serves
+   * them all, each cell its own intercept for it; the segmentation is the same.
+   */
+  readonly shareSlopes?: boolean;
+  /**
    * A sample of a larger problem (to screen an architecture quickly): index i stands for
    * table code first + i * stride, and offsetBits counts samples. Absent: every code.
    */
@@ -103,6 +108,8 @@ export type Select =
       readonly shift: number;
       readonly offset: boolean;
       readonly offsetSaturates?: true;
+      /** Runs of adjacent cells share their slope (FitProblem.shareSlopes). */
+      readonly sharedSlopes?: true;
     };
 
 /** A segmentation method: minimal-count search and segmentation for given coefficient formats. */

@@ -1,4 +1,5 @@
 import { type DatapathFormats, type DatapathShape, datapathShape } from "./datapath.js";
+import { lowerBound } from "./digits.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
 import { extendRange, fitRange } from "./optimal.js";
@@ -197,10 +198,13 @@ export function indexSegments(
     segments.push({ start, end, ...chooseCoefficients(fitter, cells, shape, start, end) });
   };
   if (layout === "uniform" || cells.offsetBits !== undefined) {
+    const slopes: [number, number][] = [];
     for (const [start, end] of ranges) {
       if (!fitRange(fitter, cells, shape, start, end)) return { ok: false, index: start };
       segments.push({ start, end, ...chooseCoefficients(fitter, cells, shape, start, end) });
+      slopes.push(fitter.slopeRange());
     }
+    if (cells.shareSlopes) shareSlopes(fitter, cells, shape, segments, slopes);
   } else {
     // Grow a segment cell by cell; a cell that does not fit closes it (refitted to its
     // last whole cell) and starts the next.
@@ -220,5 +224,70 @@ export function indexSegments(
     }
     close(start, end);
   }
-  return { ok: true, segments, select: indexSelect(cells, k) };
+  const select = indexSelect(cells, k);
+  return {
+    ok: true,
+    segments,
+    select: cells.shareSlopes && select.kind === "index" ? { ...select, sharedSlopes: true } : select,
+  };
+}
+
+/**
+ * --share-slopes: runs of adjacent cells take one slope. Each cell's feasible integer
+ * slopes are an interval (its fitter's slopeRange); a run grows while the intervals meet
+ * (greedy stabbing: the fewest runs), and takes the slope in their intersection nearest
+ * the mean of its cells' least-squares slopes (with --slope-digits, the nearest allowed
+ * one). Each cell then keeps its intercept, moved into the range that slope allows it, so
+ * every code stays within its targets. A cell whose range is empty for the run's slope (a
+ * coarse intercept, k > 0) keeps its own pair and starts the next run.
+ */
+function shareSlopes(
+  fitter: LineFitter,
+  problem: FitProblem,
+  shape: DatapathShape,
+  segments: Segment[],
+  slopes: readonly [number, number][],
+): void {
+  const allowed = fitter.allowedSlopes();
+  let i = 0;
+  while (i < segments.length) {
+    let [lo, hi] = slopes[i]!;
+    let j = i + 1;
+    for (; j < segments.length; j++) {
+      const [a, b] = slopes[j]!;
+      if (Math.max(lo, a) > Math.min(hi, b)) break;
+      lo = Math.max(lo, a);
+      hi = Math.min(hi, b);
+    }
+    const mean = segments.slice(i, j).reduce((sum, s) => sum + s.slope, 0) / (j - i);
+    const m = nearestSlope(mean, lo, hi, allowed);
+    let next = i + 1;
+    if (m !== undefined) {
+      for (let c = i; c < j; c++) {
+        const s = segments[c]!;
+        if (!fitRange(fitter, problem, shape, s.start, s.end))
+          throw new Error("internal: a feasible cell became infeasible");
+        const [cLo, cHi] = fitter.interceptRange(m);
+        if (cLo > cHi) break;
+        segments[c] = { ...s, slope: m, intercept: Math.max(cLo, Math.min(cHi, s.intercept)) };
+        next = c + 1;
+      }
+    }
+    i = next;
+  }
+}
+
+/** The integer slope in [lo, hi] nearest `target`, among the allowed ones if given. */
+function nearestSlope(
+  target: number,
+  lo: number,
+  hi: number,
+  allowed: Float64Array | undefined,
+): number | undefined {
+  if (!allowed) return Math.max(lo, Math.min(hi, Math.round(target)));
+  let best: number | undefined;
+  for (let i = lowerBound(allowed, lo); i < allowed.length && allowed[i]! <= hi; i++) {
+    if (best === undefined || Math.abs(allowed[i]! - target) < Math.abs(best - target)) best = allowed[i]!;
+  }
+  return best;
 }

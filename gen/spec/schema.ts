@@ -163,6 +163,12 @@ export const designShape = {
     .describe(
       "uniform only (a grid cell may hold part of a segment): multiply the slope by the offset within the cell, not by x (a narrower multiplier); default: off (auto chooses)",
     ),
+  shareSlopes: z
+    .boolean()
+    .optional()
+    .describe(
+      "uniform only: runs of adjacent cells share one slope wherever one slope serves them all (each cell keeps an intercept of its own), so the slope ROM holds long runs that synthesis maps to less logic; the coefficients are then not least squares, and the bound still holds on every code; default: off (auto tries it on targets without DSPs, where it pays)",
+    ),
   slopeDigits: integer(1, MAX_SLOPE_DIGITS)
     .optional()
     .describe(
@@ -247,6 +253,7 @@ type CrossFields = {
   out?: FixFormat;
   indexBits?: number;
   localOffset?: boolean;
+  shareSlopes?: boolean;
   dropInputBits?: number;
   dropOutputBits?: number;
   selectBy?: string;
@@ -269,6 +276,9 @@ function checkCombinations(spec: CrossFields, ctx: z.RefinementCtx): void {
       "localOffset",
       "applies only to uniform segments: with offsets every cell is a segment of its own",
     );
+  }
+  if (spec.shareSlopes !== undefined && spec.method !== "uniform" && spec.method !== "auto") {
+    problem("shareSlopes", `applies only to --method uniform or auto, not ${spec.method}`);
   }
   if (spec.selectBy === "yosys" && spec.method !== "auto" && spec.method !== "optimal") {
     problem(

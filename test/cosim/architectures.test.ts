@@ -7,7 +7,7 @@ import { cosimulate } from "../support/cosim.js";
  * Every table architecture, bit-exact against the golden model on every input code in
  * both simulators (lint clean): one's complement folds (odd, point, even), dropped input
  * bits, output grids, ramp folds (f(x) = f(-x) + x), grid and uniform index selects,
- * local offsets, shift-add slopes (--slope-digits), with pipelines,
+ * local offsets, shared slopes, shift-add slopes (--slope-digits), with pipelines,
  * rounding and overflow modes, a PWL derivative, and --method auto for every target.
  */
 const cases: [string, DesignSpecInput][] = [
@@ -127,6 +127,33 @@ const cases: [string, DesignSpecInput][] = [
       symmetry: "ramp",
       foldStyle: "twos",
       localOffset: true,
+    },
+  ],
+  [
+    "uniform, local offsets, shared slopes, two's complement ramp fold (saturated offset)",
+    {
+      function: "silu",
+      in: "s3.9",
+      out: "s3.9",
+      maxError: "2^-9",
+      method: "uniform",
+      symmetry: "ramp",
+      foldStyle: "twos",
+      localOffset: true,
+      shareSlopes: true,
+    },
+  ],
+  [
+    "uniform, shared slopes, one's complement point fold, pipeline 3",
+    {
+      function: "sigmoid",
+      in: "s4.8",
+      out: "u1.10",
+      maxError: "2^-9",
+      method: "uniform",
+      foldStyle: "ones",
+      shareSlopes: true,
+      pipeline: 3,
     },
   ],
   [

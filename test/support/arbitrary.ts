@@ -29,6 +29,7 @@ export interface RandomSpec {
   dropInputBits?: number;
   dropOutputBits?: number;
   localOffset?: boolean;
+  shareSlopes?: boolean;
   slopeDigits?: number;
   symmetry: "auto" | "off" | "ramp";
   rounding: "half-up" | "half-even" | "truncate";
@@ -54,6 +55,7 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
     dropInputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     dropOutputBits: fc.constantFrom(undefined, 0, 1, 2, 3),
     localOffset: fc.constantFrom(undefined, true, false),
+    shareSlopes: fc.constantFrom(undefined, undefined, true, false),
     slopeDigits: fc.constantFrom(undefined, undefined, undefined, 1, 2, 3),
     symmetry: fc.constantFrom("auto", "off", "ramp") as fc.Arbitrary<RandomSpec["symmetry"]>,
     rounding: fc.constantFrom("half-up", "half-even", "truncate") as fc.Arbitrary<RandomSpec["rounding"]>,
@@ -105,6 +107,9 @@ export const randomSpec: fc.Arbitrary<RandomSpec> = fc
         : {}),
       ...(r.localOffset !== undefined && (r.method === "uniform" || r.method === "auto")
         ? { localOffset: r.localOffset }
+        : {}),
+      ...(r.shareSlopes !== undefined && (r.method === "uniform" || r.method === "auto")
+        ? { shareSlopes: r.shareSlopes }
         : {}),
       ...(r.slopeDigits !== undefined ? { slopeDigits: r.slopeDigits } : {}),
       symmetry: r.symmetry,

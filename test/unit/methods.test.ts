@@ -180,3 +180,44 @@ describe("the last cell of local offsets, as the fitter sees it", () => {
     });
   }
 });
+
+/**
+ * --share-slopes: the same cells, with runs of adjacent cells on one slope wherever one
+ * serves them all, so the slope column holds fewer distinct values; the bound still holds.
+ */
+describe("shared slopes", () => {
+  const spec = {
+    function: "tanh",
+    in: "s3.9",
+    out: "s1.11",
+    maxError: "2^-8",
+    method: "uniform",
+    localOffset: true,
+  } as const;
+  const distinct = (values: readonly number[]): number => new Set(values).size;
+  const runs = (values: readonly number[]): number =>
+    values.filter((v, i) => i === 0 || v !== values[i - 1]).length;
+
+  for (const localOffset of [true, false]) {
+    it(`keep the cells and the bound, with fewer slope runs (${localOffset ? "local offsets" : "x"})`, () => {
+      const plain = generate({ ...spec, localOffset });
+      const shared = generate({ ...spec, localOffset, shareSlopes: true });
+      expect(shared.design.y.breakpoints).toEqual(plain.design.y.breakpoints);
+      expect(shared.design.y.select).toMatchObject({ kind: "index", sharedSlopes: true });
+      expect(plain.design.y.select).not.toHaveProperty("sharedSlopes");
+      expect(runs(shared.design.y.slopes)).toBeLessThan(runs(plain.design.y.slopes));
+      expect(distinct(shared.design.y.slopes)).toBeLessThanOrEqual(distinct(plain.design.y.slopes));
+      expect(shared.y.accuracy.max).toBeLessThanOrEqual(2 ** -8);
+      expect(renderModule(shared.design)).toContain("shared slopes");
+      expect(pwlDesignSchema.safeParse(shared.design).success).toBe(true);
+    });
+  }
+
+  it("apply to uniform segments only", () => {
+    for (const method of ["optimal", "lsq-greedy", "grid"] as const) {
+      expect(() => generate({ ...spec, localOffset: undefined, method, shareSlopes: true })).toThrow(
+        /shareSlopes|share-slopes/,
+      );
+    }
+  });
+});
