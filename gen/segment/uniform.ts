@@ -202,7 +202,7 @@ export function indexSegments(
     for (const [start, end] of ranges) {
       if (!fitRange(fitter, cells, shape, start, end)) return { ok: false, index: start };
       segments.push({ start, end, ...chooseCoefficients(fitter, cells, shape, start, end) });
-      slopes.push(fitter.slopeRange());
+      if (cells.shareSlopes) slopes.push(fitter.slopeRange());
     }
     if (cells.shareSlopes) shareSlopes(fitter, cells, shape, segments, slopes);
   } else {
