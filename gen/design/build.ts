@@ -1,7 +1,7 @@
 import { type FixFormat, bitsFor, maxCode, minCode, roundShift, width } from "../fixed/format.js";
 import { type DatapathFormats, datapathShape } from "../segment/datapath.js";
 import type { Fold } from "../segment/fold.js";
-import type { FitProblem, Segment, Select } from "../segment/problem.js";
+import { type FitProblem, type Segment, type Select, cellOffset } from "../segment/problem.js";
 import { digitsValue, slopeDigits } from "../segment/digits.js";
 import type { PwlChannel } from "./ir.js";
 
@@ -34,13 +34,14 @@ export function buildChannel(
   const stride = problem.stride ?? 1;
   // The multiplier's operand as the hardware computes it: the code, or its offset in its cell.
   const select = shape.select;
-  const cell = select.kind === "index" && select.offset ? 2 ** select.shift : undefined;
-  const top =
-    select.kind === "index" && select.offsetSaturates ? 2 ** select.indexBits * (cell ?? 0) : Infinity;
+  const offset =
+    select.kind === "index" && select.offset
+      ? cellOffset(2 ** select.shift, 2 ** select.indexBits, select.offsetSaturates === true)
+      : undefined;
   const operand =
-    cell === undefined
+    offset === undefined
       ? (i: number): number => first + i * stride
-      : (i: number): number => (i * stride >= top ? cell - 1 : (i * stride) % cell);
+      : (i: number): number => offset(i * stride);
   let accMin = 0;
   let accMax = 0;
   let qMin = Infinity;

@@ -2,6 +2,7 @@ import { maxCode, minCode, overflowCode, roundShift } from "../fixed/format.js";
 import { type PwlChannel, type PwlDesign, type SlopeTap, segmentOf } from "../design/ir.js";
 import { tableCodeOf, unfold } from "../segment/fold.js";
 import type { SlopeDigit } from "../segment/digits.js";
+import { cellOffset } from "../segment/problem.js";
 
 /**
  * The golden model: what the hardware computes, bit for bit, read from the IR alone.
@@ -96,11 +97,9 @@ export function tableCodeFunction(channel: PwlChannel): (x: number) => number {
 function operandFunction(channel: PwlChannel): (t: number) => number {
   const select = channel.select;
   if (select.kind !== "index" || !select.offset) return (t) => t;
-  const size = 2 ** select.shift;
+  const offset = cellOffset(2 ** select.shift, 2 ** select.indexBits, select.offsetSaturates === true);
   const first = channel.first;
-  if (!select.offsetSaturates) return (t) => (t - first) % size;
-  const top = size * 2 ** select.indexBits;
-  return (t) => (t - first >= top ? size - 1 : (t - first) % size);
+  return (t) => offset(t - first);
 }
 
 function evaluateTap(y: PwlChannel, tap: SlopeTap, x: number): number {

@@ -52,11 +52,22 @@ export function operandAt(problem: FitProblem): (i: number) => number {
     const first = problem.first;
     return (i) => first + i * stride;
   }
-  const size = 2 ** bits;
-  if (!problem.offsetSaturates) return (i) => (i % size) * stride;
-  // Indices from `top` on lie past the last cell (only a two's complement fold's 2^b).
-  const top = 2 ** Math.floor(Math.log2(problem.reference.length));
-  return (i) => (i >= top ? size * stride - 1 : (i % size) * stride);
+  // Cells of 2^bits indices; those from 2^floor(log2 n) on lie past the last cell.
+  const cells = 2 ** Math.floor(Math.log2(problem.reference.length)) / 2 ** bits;
+  const offset = cellOffset(2 ** bits * stride, cells, problem.offsetSaturates === true);
+  return (i) => offset(i * stride);
+}
+
+/**
+ * Local offsets: the multiplier's operand for a code u codes past the table's first, in
+ * cells of `size` codes. Past the last of `cells` cells (only a two's complement fold's
+ * 2^b) it wraps to 0 or, saturating, reads the last cell's last code (Select.offsetSaturates).
+ * The one rule of the segmenter, the design builder and the golden model.
+ */
+export function cellOffset(size: number, cells: number, saturates: boolean): (u: number) => number {
+  if (!saturates) return (u) => u % size;
+  const top = size * cells;
+  return (u) => (u >= top ? size - 1 : u % size);
 }
 
 /**

@@ -136,6 +136,7 @@ export function indexSelect(problem: FitProblem, k: number): Select {
     shift: domainBits(problem) - k + Math.log2(problem.stride ?? 1),
     offset: problem.offsetBits !== undefined,
     ...(problem.offsetSaturates ? { offsetSaturates: true as const } : {}),
+    ...(problem.shareSlopes ? { sharedSlopes: true as const } : {}),
   };
 }
 
@@ -224,12 +225,7 @@ export function indexSegments(
     }
     close(start, end);
   }
-  const select = indexSelect(cells, k);
-  return {
-    ok: true,
-    segments,
-    select: cells.shareSlopes && select.kind === "index" ? { ...select, sharedSlopes: true } : select,
-  };
+  return { ok: true, segments, select: indexSelect(cells, k) };
 }
 
 /**

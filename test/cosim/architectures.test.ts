@@ -10,6 +10,18 @@ import { cosimulate } from "../support/cosim.js";
  * local offsets, shared slopes, shift-add slopes (--slope-digits), with pipelines,
  * rounding and overflow modes, a PWL derivative, and --method auto for every target.
  */
+/** A ramp fold at 1 ulp with local offsets: the most negative input's offset must saturate. */
+const SILU_RAMP_OFFSETS: DesignSpecInput = {
+  function: "silu",
+  in: "s3.9",
+  out: "s3.9",
+  maxError: "2^-9",
+  method: "uniform",
+  symmetry: "ramp",
+  foldStyle: "twos",
+  localOffset: true,
+};
+
 const cases: [string, DesignSpecInput][] = [
   [
     "tree, one's complement odd fold",
@@ -118,30 +130,11 @@ const cases: [string, DesignSpecInput][] = [
     // ... or saturates at the cell's last code where wrapping misses the bound (a ramp fold,
     // steep at the end, at 1 ulp: refused before saturation was an option).
     "uniform, local offsets, two's complement ramp fold at 1 ulp (saturated offset)",
-    {
-      function: "silu",
-      in: "s3.9",
-      out: "s3.9",
-      maxError: "2^-9",
-      method: "uniform",
-      symmetry: "ramp",
-      foldStyle: "twos",
-      localOffset: true,
-    },
+    SILU_RAMP_OFFSETS,
   ],
   [
     "uniform, local offsets, shared slopes, two's complement ramp fold (saturated offset)",
-    {
-      function: "silu",
-      in: "s3.9",
-      out: "s3.9",
-      maxError: "2^-9",
-      method: "uniform",
-      symmetry: "ramp",
-      foldStyle: "twos",
-      localOffset: true,
-      shareSlopes: true,
-    },
+    { ...SILU_RAMP_OFFSETS, shareSlopes: true },
   ],
   [
     "uniform, shared slopes, one's complement point fold, pipeline 3",
