@@ -174,6 +174,7 @@ export function generateFromSpec(spec: DesignSpec): Generation {
     specHash: specHash(spec),
     toolVersion: TOOL_VERSION,
     foldForm: TARGETS[spec.target].foldForm,
+    ...(TARGETS[spec.target].treeWords ? { treeWords: true as const } : {}),
     y,
     ...(dy ? { dy } : {}),
   });

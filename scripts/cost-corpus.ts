@@ -5,7 +5,7 @@
  *    Yosys (gen/synth/yosys.ts, one run at a time) for each target whose counts are
  *    missing, or stale (the design's Verilog or spec hash changed), writing the counts back
  *    after each design, so an interrupted run resumes where it stopped. Each target
- *    synthesizes the unit as generated for it (its foldForm, gen/synth/targets.ts).
+ *    synthesizes the unit as generated for it (its foldForm and treeWords, gen/synth/targets.ts).
  * 2. Fits the LUT weights per target by non-negative least squares on relative residuals
  *    (gen/cost/fit.ts) and writes gen/cost/coefficients.ts.
  * 3. Prints the accuracy per target, in-sample and by 5-fold cross-validation.
@@ -95,11 +95,13 @@ for (const [i, entry] of corpus.designs.entries()) {
   for (const target of targets) {
     if (entry.yosys[target] && !values.all) continue;
     const t = performance.now();
-    // The unit as generated for this target: its fold arithmetic in the target's foldForm.
-    const { design } = regenerated;
-    const form = TARGETS[target].foldForm;
-    const verilog =
-      design.foldForm === form ? regenerated.verilog : renderModule({ ...design, foldForm: form });
+    // The unit as generated for this target: its fold arithmetic in the target's foldForm,
+    // its small trees as word trees where the target's treeWords allows.
+    const { treeWords: given, ...design } = regenerated.design;
+    const { foldForm, treeWords } = TARGETS[target];
+    const forTarget: PwlDesign = { ...design, foldForm, ...(treeWords ? { treeWords: true as const } : {}) };
+    const same = foldForm === design.foldForm && forTarget.treeWords === given;
+    const verilog = same ? regenerated.verilog : renderModule(forTarget);
     const result = await synthesize({ [`${design.module}.v`]: verilog }, design.module, target);
     const { lut, carry, dsp, bram, ff, cells } = result;
     entry.yosys[target] = { lut, carry, dsp, bram, ff, cells: { ...cells } };

@@ -7,11 +7,11 @@ import {
   productWidth,
   romEntries,
   segmentCount,
-  segmentOf,
   tableInput,
 } from "../design/ir.js";
-import { cutPoints, shiftAddLayout } from "../rtl/view.js";
-import { bitRuns } from "../segment/comparator.js";
+import { type Tap, romLogic, slopeColumn, treeIndexMuxes, usesWordTree, wordTreeNodes } from "../rtl/rom.js";
+import { cutPoints } from "../rtl/view.js";
+import { bitRuns, treeKnownBits, treeNodes } from "../segment/comparator.js";
 import { rampShift, unfoldBase } from "../segment/fold.js";
 import type { Target, TargetName } from "../synth/targets.js";
 
@@ -36,6 +36,10 @@ export interface Features {
   readonly compareBits: number;
   /** Index bits of the tree's nodes that are a multiplexer (neither constant nor a comparator's output). */
   readonly treeMuxes: number;
+  /** A word tree's nodes (gen/rtl/rom.ts) that multiplex two varying ROM bits. */
+  readonly wordMuxes: number;
+  /** A word tree's nodes that gate a varying ROM bit with the comparison (the other half constant). */
+  readonly wordGates: number;
   /** Distinct ROM output functions of the index's low L bits that are neither constant nor an index bit: one LUT each, shared between columns. */
   readonly romLeaves: number;
   /** Decision nodes above the index's low L bits in the ROM's shared binary decision diagram (index MSB first): the multiplexers joining the leaves. */
@@ -76,6 +80,8 @@ export const LUT_FEATURES: readonly (keyof Features)[] = [
   "compareLuts",
   "compareBits",
   "treeMuxes",
+  "wordMuxes",
+  "wordGates",
   "romLeaves",
   "romNodes",
   "softFullAdders",
@@ -112,11 +118,6 @@ export function designFeatures(design: PwlDesign, target: Target): Features {
   return { ...sum, registerBits: registerBits(design, target, parts) };
 }
 
-interface Tap {
-  readonly values: readonly number[];
-  readonly format: FixFormat;
-}
-
 function channelFeatures(
   design: PwlDesign,
   channel: PwlChannel,
@@ -133,7 +134,10 @@ function channelFeatures(
   const multiply = shift
     ? { dsp: 0, fullAdders: 0, adderBits: shift.firstAdderBits }
     : multiplyAdd(input, channel, target, bram > 0);
-  const rom = bram > 0 ? { romLeaves: 0, romNodes: 0 } : romFeatures(channel, tap, target.lutInputs);
+  // The unit as generated for this target: a small tree may be a word tree (target.treeWords).
+  const words = usesWordTree(target.treeWords, channel, tap);
+  const wordTree = words ? wordTreeNodes(channel, tap) : { muxes: 0, gates: 0 };
+  const rom = bram > 0 || words ? { romLeaves: 0, romNodes: 0 } : romLogic(channel, tap, target.lutInputs);
   const unfold = unfoldShape(channel);
   // q < 0 is a sign test, and so is q > 2^n - 1 when Yosys can tell that q has at most
   // n + 1 bits (an all-unsigned sum of narrower terms); other clamps compare q with a constant.
@@ -145,7 +149,9 @@ function channelFeatures(
   return {
     foldAdderBits: folded && !ones ? width(input) : 0,
     foldXorBits: ones ? multiplierOperand(input, channel).width : 0,
-    ...treeFeatures(input, channel, target.lutInputs),
+    ...treeFeatures(input, channel, target.lutInputs, words),
+    wordMuxes: wordTree.muxes,
+    wordGates: wordTree.gates,
     ...rom,
     dsp: multiply.dsp,
     softFullAdders: multiply.fullAdders,
@@ -164,123 +170,30 @@ function channelFeatures(
 }
 
 /**
- * The comparator tree as the view builds it (balanced, `below ? left : right` per node):
- * its comparators, their LUTs, and the index bits that need a multiplexer.
+ * The comparator tree as the view builds it (balanced, `below ? left : right` per node,
+ * each comparison reading the key bits below its range's common prefix): its comparators,
+ * their LUTs, and the index bits that need a multiplexer (none in a word tree).
  */
 function treeFeatures(
   input: FixFormat,
   channel: PwlChannel,
   lutInputs: number,
+  words: boolean,
 ): Pick<Features, "comparators" | "compareLuts" | "compareBits" | "treeMuxes"> {
   if (channel.select.kind !== "tree") return { comparators: 0, compareLuts: 0, compareBits: 0, treeMuxes: 0 };
   const table = tableInput(input, channel);
   const offset = table.signed ? 2 ** (table.width - 1) : 0;
   let compareLuts = 0;
   let compareBits = 0;
-  for (const breakpoint of channel.breakpoints.slice(1)) {
-    const runs = bitRuns(breakpoint + offset, table.width);
+  for (const node of treeNodes(segmentCount(channel))) {
+    const known = treeKnownBits(channel.breakpoints, node, table.width, offset);
+    const runs = bitRuns((channel.breakpoints[node.mid]! + offset) % 2 ** known, known);
     const m = runs.length > 0 ? runs.at(-1)!.hi - runs[0]!.lo + 1 : 0;
     compareLuts += m > 1 ? Math.ceil((m - 1) / (lutInputs - 1)) : 0;
     compareBits += m;
   }
   const n = segmentCount(channel);
-  const indexWidth = Math.max(1, Math.ceil(Math.log2(n)));
-  let treeMuxes = 0;
-  const bitOf = (lo: number, hi: number, b: number): number | undefined => {
-    const first = (lo >> b) & 1;
-    for (let i = lo + 1; i < hi; i++) if (((i >> b) & 1) !== first) return undefined;
-    return first;
-  };
-  const visit = (lo: number, hi: number): void => {
-    if (hi - lo <= 1) return;
-    const mid = lo + Math.ceil((hi - lo) / 2);
-    for (let b = 0; b < indexWidth; b++) {
-      if (bitOf(lo, mid, b) === undefined || bitOf(mid, hi, b) === undefined) treeMuxes++;
-    }
-    visit(lo, mid);
-    visit(mid, hi);
-  };
-  visit(0, n);
-  return { comparators: n - 1, compareLuts, compareBits, treeMuxes };
-}
-
-/**
- * The coefficient ROM as logic. Yosys turns the ROM's case statement into a multiplexer
- * tree over the index with constant leaves, which ABC then minimizes; what is left is, per
- * output bit (a column of the ROM over its entries), a function of the index bits. The
- * features count the columns' shared binary decision diagram (index MSB first): the
- * distinct non-trivial functions of the low L index bits (a LUT each; columns share them,
- * and a smooth coefficient's high bits are constant there) and the decision nodes above
- * (multiplexers). A tree select's index has n entries, padded to a power of two with the
- * last segment's word (the case statement's default); an index select's has one per cell.
- */
-function romFeatures(
-  channel: PwlChannel,
-  tap: Tap | undefined,
-  lutInputs: number,
-): Pick<Features, "romLeaves" | "romNodes"> {
-  const entries = romEntries(channel);
-  if (segmentCount(channel) === 1) return { romLeaves: 0, romNodes: 0 };
-  const k = Math.max(1, Math.ceil(Math.log2(entries)));
-  const select = channel.select;
-  const segmentOfEntry = (entry: number): number => {
-    const e = Math.min(entry, entries - 1);
-    return select.kind === "index"
-      ? segmentOf(channel.breakpoints, channel.first + e * 2 ** select.shift)
-      : e;
-  };
-  const segmentAt = Array.from({ length: 2 ** k }, (_, entry) => segmentOfEntry(entry));
-  const columns: { values: readonly number[]; width: number }[] = [
-    slopeColumn(channel),
-    { values: channel.intercepts, width: width(channel.interceptFormat) },
-    ...(tap ? [{ values: tap.values, width: width(tap.format) }] : []),
-  ];
-  const low = Math.min(k, lutInputs);
-  const leaves = new Set<string>();
-  // Decision nodes, shared: a node is (level, low child, high child) over ids of subfunctions.
-  const nodes = new Map<string, number>();
-  let romNodes = 0;
-  for (const column of columns) {
-    for (let bit = 0; bit < column.width; bit++) {
-      const bits = segmentAt.map((s) => Math.floor(column.values[s]! / 2 ** bit) & 1);
-      for (let start = 0; start < bits.length; start += 2 ** low) {
-        const slice = bits.slice(start, start + 2 ** low);
-        if (!isTrivial(slice, low)) leaves.add(slice.join(""));
-      }
-      // Reduce the column level by level; ids 0 and 1 are the constants.
-      let ids = bits;
-      for (let level = 0; level < k; level++) {
-        const next: number[] = [];
-        for (let i = 0; i < ids.length; i += 2) {
-          const lo = ids[i]!;
-          const hi = ids[i + 1]!;
-          if (lo === hi) {
-            next.push(lo);
-            continue;
-          }
-          const key = `${level},${lo},${hi}`;
-          let id = nodes.get(key);
-          if (id === undefined) {
-            id = nodes.size + 2;
-            nodes.set(key, id);
-            if (level >= low) romNodes++;
-          }
-          next.push(id);
-        }
-        ids = next;
-      }
-    }
-  }
-  return { romLeaves: leaves.size, romNodes };
-}
-
-/** A function of the index's low bits that needs no LUT: a constant, an index bit, or its complement. */
-function isTrivial(bits: readonly number[], k: number): boolean {
-  if (bits.every((v) => v === bits[0])) return true;
-  for (let b = 0; b < k; b++) {
-    if (bits.every((v, i) => v === ((i >> b) & 1)) || bits.every((v, i) => v !== ((i >> b) & 1))) return true;
-  }
-  return false;
+  return { comparators: n - 1, compareLuts, compareBits, treeMuxes: words ? 0 : treeIndexMuxes(n) };
 }
 
 /** How Yosys maps a target's multipliers to DSP blocks (techmap mul2dsp.v with synth_ice40 -dsp's and synth_xilinx's parameters). */
@@ -572,12 +485,4 @@ function liveBits(values: readonly number[], bits: number): number {
   return Array.from({ length: bits }, (_, b) => b).filter((b) =>
     values.some((v) => bit(v, b) !== bit(values[0]!, b)),
   ).length;
-}
-
-/** The ROM's slope column as stored: the slopes, or the shift-add digit words (view.ts). */
-function slopeColumn(channel: PwlChannel): { values: readonly number[]; width: number } {
-  const layout = shiftAddLayout(channel);
-  return layout
-    ? { values: layout.words, width: layout.width }
-    : { values: channel.slopes, width: width(channel.slopeFormat) };
 }

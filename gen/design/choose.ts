@@ -302,6 +302,7 @@ class Search {
       specHash: "",
       toolVersion: "",
       foldForm: TARGETS[this.spec.target].foldForm,
+      ...(TARGETS[this.spec.target].treeWords ? { treeWords: true as const } : {}),
       y: channel,
     };
   }

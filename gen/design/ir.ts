@@ -29,6 +29,13 @@ export interface PwlDesign {
    * the form its synthesis maps cheaper (gen/synth/targets.ts).
    */
   readonly foldForm: FoldForm;
+  /**
+   * Whether the RTL may spell a small comparator tree as a word tree, its nodes selecting
+   * the segments' ROM words rather than a segment index that a ROM case statement reads,
+   * where that takes fewer multiplexers (gen/rtl/rom.ts usesWordTree). The same values
+   * either way; the target says whether its synthesis maps it cheaper (gen/synth/targets.ts).
+   */
+  readonly treeWords?: true;
   /** The table that drives port y. */
   readonly y: PwlChannel;
   /** Port dy: a PWL table of its own, or the active y segment's slope. */

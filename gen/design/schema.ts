@@ -122,6 +122,7 @@ export const pwlDesignSchema: z.ZodType<PwlDesign> = z
     specHash: z.string().regex(/^[0-9a-f]{64}$/, "is not a spec hash (64 hex digits)"),
     toolVersion: z.string(),
     foldForm: z.enum(FOLD_FORMS),
+    treeWords: z.literal(true).optional(),
     y: z.object({ ...channelShape, port: z.literal("y") }).strict(),
     dy: z
       .discriminatedUnion("kind", [

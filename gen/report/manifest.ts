@@ -21,6 +21,7 @@ import { canonicalJson, reason } from "../spec/load.js";
 import { specJson } from "../spec/normalize.js";
 import { firstMismatch } from "../../sim/testbench.js";
 import type { SimResult } from "../../sim/types.js";
+import { channelWordTree } from "../rtl/rom.js";
 
 /**
  * manifest.json: the machine-readable description of a generated unit. The names of
@@ -167,11 +168,15 @@ export function manifest(
 }
 
 /** A table's architecture: how it reads x, finds the segment and writes y. */
-function architectureJson(channel: PwlChannel): object {
+function architectureJson(design: PwlDesign, channel: PwlChannel): object {
   const select = channel.select;
   return {
     summary: architectureText(channel),
-    select: select.kind === "tree" ? { kind: "tree" } : select,
+    // wordTree: the Verilog's tree nodes select the ROM words (gen/rtl/rom.ts usesWordTree).
+    select:
+      select.kind === "tree"
+        ? { kind: "tree", ...(channelWordTree(design, channel) ? { wordTree: true } : {}) }
+        : select,
     foldStyle: channel.fold.kind === "none" ? undefined : channel.fold.style,
     droppedInputBits: channel.inputShift,
     droppedOutputBits: channel.outputShift,
@@ -194,7 +199,7 @@ function tableJson(design: PwlDesign, channel: PwlChannel, report: ChannelReport
       productShift: channel.productShift,
       shiftRounding: channel.shiftRounding,
     },
-    architecture: architectureJson(channel),
+    architecture: architectureJson(design, channel),
     choice: report.choice && {
       method: report.choice.method,
       target: report.choice.target,

@@ -21,6 +21,8 @@ import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
 import { counted } from "../text.js";
 import { belowConstant, index, literal, range, resize } from "./verilog.js";
+import { usesWordTree } from "./rom.js";
+import { treeKnownBits, treeNodes } from "../segment/comparator.js";
 
 /**
  * The Verilog view model: every name, width, literal and expression the templates print,
@@ -241,7 +243,13 @@ export function moduleView(design: PwlDesign): ModuleView {
     const folded = foldedInputOf(channel);
     // The low input bits the table drops.
     if (channel.inputShift > 0) unused[i]!.push(`${folded.name}[${channel.inputShift - 1}:0]`);
-    const parts = selectAndRom(channel, folded.name, design.input, channel === design.y ? tap : undefined);
+    const parts = selectAndRom(
+      channel,
+      folded.name,
+      design.input,
+      channel === design.y ? tap : undefined,
+      design.treeWords === true,
+    );
     const operand = operands.get(parts.operand.name) ?? { ...parts.operand };
     operands.set(operand.name, operand);
     return { channel, ...parts, operand };
@@ -530,8 +538,30 @@ function selectAndRom(
   foldedName: string,
   input: FixFormat,
   tap: SlopeTap | undefined,
+  treeWords: boolean,
 ): { selectComment: string; select: SelectWire[]; rom: RomView; operand: Signal } {
   const p = channel.port;
+  const words = usesWordTree(treeWords, channel, tap && { values: tap.values, format: tap.output });
+  const shiftAdd = shiftAddLayout(channel);
+  const columns = [
+    shiftAdd
+      ? { decl: range(shiftAdd.width, false), name: `${p}_slope` }
+      : { decl: range(width(channel.slopeFormat), channel.slopeFormat.signed), name: `${p}_slope` },
+    { decl: range(width(channel.interceptFormat), channel.interceptFormat.signed), name: `${p}_intercept` },
+    ...(tap ? [{ decl: range(width(tap.output), tap.output.signed), name: "dy_value" }] : []),
+  ];
+  const columnWidths = [
+    shiftAdd ? shiftAdd.width : width(channel.slopeFormat),
+    width(channel.interceptFormat),
+    ...(tap ? [width(tap.output)] : []),
+  ];
+  const row = (s: number): string[] => [
+    shiftAdd
+      ? literal(shiftAdd.words[s]!, shiftAdd.width, false)
+      : literal(channel.slopes[s]!, width(channel.slopeFormat), channel.slopeFormat.signed),
+    literal(channel.intercepts[s]!, width(channel.interceptFormat), channel.interceptFormat.signed),
+    ...(tap ? [literal(tap.values[s]!, width(tap.output), tap.output.signed)] : []),
+  ];
   const n = segmentCount(channel);
   const entries = romEntries(channel);
   const indexWidth = Math.max(1, Math.ceil(Math.log2(entries)));
@@ -553,6 +583,7 @@ function selectAndRom(
   }
   let operand: Signal = { name: tableName, decl: range(w, inputType.signed) };
   let selectComment: string;
+  let wordRoot: string | undefined;
   const indexed = channel.select.kind === "index" ? channel.select : undefined;
   if (indexed?.offset) {
     operand = { name: `${p}_offset`, decl: range(indexed.shift, false) };
@@ -591,45 +622,41 @@ function selectAndRom(
       `${p}: ${entries === n ? "uniform segments" : `${counted(n, "segment")} on a grid of ${entries} cells`}, ` +
       `addressed by the top ${counted(k, "bit")} of the table code (no comparators).`;
   } else {
-    const build = (lo: number, hi: number): string => {
-      if (hi - lo === 1) return index(lo, indexWidth);
-      const mid = lo + Math.ceil((hi - lo) / 2);
-      const left = build(lo, mid);
-      const right = build(mid, hi);
-      const name = `${p}_sel_${lo}_${hi - 1}`;
+    // A folded t compares as it is; a signed t as t - min(t), so the constants move up by 2^(w-1).
+    const offset = inputType.signed ? 2 ** (w - 1) : 0;
+    // Each node's wire: the segment index, or (a word tree) the segment's ROM word itself.
+    const wordWidth = columnWidths.reduce((sum, bits) => sum + bits, 0);
+    const leaf = (s: number): string => (words ? `{${row(s).join(", ")}}` : index(s, indexWidth));
+    const wires = new Map<string, string>();
+    for (const node of treeNodes(n)) {
+      const { lo, mid, hi } = node;
+      const name = `${p}_${words ? "word" : "sel"}_${lo}_${hi - 1}`;
+      const part = (a: number, b: number): string => (b - a === 1 ? leaf(a) : wires.get(`${a},${b}`)!);
       const threshold = channel.breakpoints[mid]!;
-      // A folded t compares as it is; a signed t as t - min(t), so the constant moves up by 2^(w-1).
-      const offset = inputType.signed ? 2 ** (w - 1) : 0;
-      const below = belowConstant(tableName, threshold + offset, w, inputType.signed);
+      const known = treeKnownBits(channel.breakpoints, node, w, offset);
+      const below = belowConstant(
+        tableName,
+        (threshold + offset) % 2 ** known,
+        known,
+        inputType.signed && known === w,
+      );
       select.push({
-        decl: range(indexWidth, false),
+        decl: range(words ? wordWidth : indexWidth, false),
         name,
-        expr: `${below} ? ${left} : ${right}`,
+        expr: `${below} ? ${part(lo, mid)} : ${part(mid, hi)}`,
         comment: `${codeName(channel)} < ${threshold} (${toReal(threshold * 2 ** channel.inputShift, input)})`,
       });
-      return name;
-    };
-    const root = build(0, n);
-    select.push({ decl: range(indexWidth, false), name: indexName, expr: root, comment: "" });
+      wires.set(`${lo},${hi}`, name);
+    }
+    const root = wires.get(`0,${n}`)!;
+    if (!words) select.push({ decl: range(indexWidth, false), name: indexName, expr: root, comment: "" });
     const hw = hardwareSummary(input, channel);
-    selectComment = `${p}: segment select, a balanced comparator tree: ${counted(hw.comparators, "comparator")}, depth ${hw.treeDepth}.`;
+    selectComment =
+      `${p}: segment select, a balanced comparator tree: ${counted(hw.comparators, "comparator")}, depth ${hw.treeDepth}` +
+      (words ? "; its nodes select the segments' ROM words (a word tree, no segment index)." : ".");
+    wordRoot = words ? root : undefined;
   }
 
-  const shiftAdd = shiftAddLayout(channel);
-  const columns = [
-    shiftAdd
-      ? { decl: range(shiftAdd.width, false), name: `${p}_slope` }
-      : { decl: range(width(channel.slopeFormat), channel.slopeFormat.signed), name: `${p}_slope` },
-    { decl: range(width(channel.interceptFormat), channel.interceptFormat.signed), name: `${p}_intercept` },
-    ...(tap ? [{ decl: range(width(tap.output), tap.output.signed), name: "dy_value" }] : []),
-  ];
-  const row = (s: number): string[] => [
-    shiftAdd
-      ? literal(shiftAdd.words[s]!, shiftAdd.width, false)
-      : literal(channel.slopes[s]!, width(channel.slopeFormat), channel.slopeFormat.signed),
-    literal(channel.intercepts[s]!, width(channel.interceptFormat), channel.interceptFormat.signed),
-    ...(tap ? [literal(tap.values[s]!, width(tap.output), tap.output.signed)] : []),
-  ];
   const entry = (s: number, label: string, cell?: number): RomCaseView => ({
     label,
     assignments: row(s)
@@ -648,20 +675,29 @@ function selectAndRom(
     select,
     operand,
     rom: {
-      comment: `${p}: coefficient ROM, ${formats} (${entries} ${entries === 1 ? "entry" : "entries"}).`,
+      comment: `${p}: coefficient ROM, ${formats} (${entries} ${entries === 1 ? "entry" : "entries"}${wordRoot ? ", the leaves of the word tree above" : ""}).`,
       index: indexName,
       columns,
       constants:
         n === 1
           ? row(0).map((value, c) => ({ decl: columns[c]!.decl, name: columns[c]!.name, expr: value }))
-          : false,
+          : wordRoot
+            ? columns.map((column, c) => {
+                const lo = columnWidths.slice(c + 1).reduce((sum, bits) => sum + bits, 0);
+                return {
+                  decl: column.decl,
+                  name: column.name,
+                  expr: `${wordRoot}[${lo + columnWidths[c]! - 1}:${lo}]`,
+                };
+              })
+            : false,
       cases:
-        n === 1
+        n === 1 || wordRoot
           ? []
           : Array.from({ length: entries - 1 }, (_, cell) =>
               entry(cellSegment(cell), index(cell, indexWidth), cell),
             ),
-      last: n === 1 ? false : entry(cellSegment(entries - 1), "default", entries - 1),
+      last: n === 1 || wordRoot ? false : entry(cellSegment(entries - 1), "default", entries - 1),
     },
   };
 }

@@ -82,3 +82,45 @@ export function comparatorCost(value: number, width: number, signed: boolean): n
   if (signed && topTwo === 2) terms++; // the inverted top bit stands alone
   return width - lowest + terms / 4;
 }
+
+/** A node of the balanced comparator tree over segments lo..hi-1: it compares with breakpoint mid. */
+export interface TreeNode {
+  readonly lo: number;
+  readonly mid: number;
+  readonly hi: number;
+}
+
+/** The nodes of the balanced comparator tree over n segments, as the views build it (left subtree first). */
+export function treeNodes(n: number): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  const visit = (lo: number, hi: number): void => {
+    if (hi - lo <= 1) return;
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    visit(lo, mid);
+    visit(mid, hi);
+    nodes.push({ lo, mid, hi });
+  };
+  visit(0, n);
+  return nodes;
+}
+
+/**
+ * The low bits of a `width`-bit key that a tree node's comparison reads. The node decides
+ * only for keys in its segments' range [breakpoints[lo], breakpoints[hi]) (the path to it
+ * has ruled out the others; the first and last ranges reach the key's ends), and there the
+ * key's bits above the range's common prefix are that prefix, which the node's constant
+ * shares, so they never decide the comparison. `offset` maps breakpoints to keys (2^(w-1)
+ * for a signed key compared as x - min(x)).
+ */
+export function treeKnownBits(
+  breakpoints: readonly number[],
+  node: TreeNode,
+  width: number,
+  offset: number,
+): number {
+  const first = node.lo === 0 ? 0 : breakpoints[node.lo]! + offset;
+  const last = node.hi === breakpoints.length ? 2 ** width - 1 : breakpoints[node.hi]! + offset - 1;
+  let known = 0;
+  while (known < width && Math.floor(first / 2 ** known) !== Math.floor(last / 2 ** known)) known++;
+  return known;
+}

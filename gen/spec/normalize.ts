@@ -39,15 +39,18 @@ export function specHash(spec: DesignSpec): string {
     b && (b.kind === "ulp" ? b.value * ulp(format ?? spec.out) : b.value);
   const byCost = choosesByCost(spec.method);
   const form = TARGETS[spec.target].foldForm;
+  const words = TARGETS[spec.target].treeWords;
   return canonicalHash({
     ...specJson(spec),
     maxError: real(spec.maxError, spec.out),
     dmaxError: real(spec.dmaxError, spec.dout),
     exactZero: spec.exactZero || undefined,
     // The target shapes the methods that choose by cost; the others only through how the
-    // RTL writes a fold's arithmetic (the target's foldForm, hashed when not the default's).
+    // RTL writes a fold's arithmetic and a small tree (the target's foldForm and treeWords,
+    // hashed when not the default's).
     target: byCost ? spec.target : undefined,
     foldForm: byCost || form === DEFAULT_FOLD_FORM ? undefined : form,
+    treeWords: byCost || words === TARGETS[DEFAULT_TARGET].treeWords ? undefined : words,
     selectBy: spec.selectBy === "estimate" ? undefined : spec.selectBy,
   });
 }

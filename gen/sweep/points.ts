@@ -38,13 +38,15 @@ function sweepLists(options: SweepOptions): [string, readonly string[]][] {
 /**
  * The targets a method's points are built for: every target for the methods that choose by
  * cost; for the others, whose units differ by target only in how the RTL writes a fold's
- * arithmetic (the target's foldForm), the first target of each form.
+ * arithmetic and a small tree (the target's foldForm and treeWords), the first target of
+ * each form.
  */
 export function pointTargets(method: string, targets: readonly string[]): string[] {
   if (choosesByCost(method)) return [...targets];
   const forms = new Set<string>();
   return targets.filter((target) => {
-    const form = TARGETS[target as TargetName].foldForm;
+    const { foldForm, treeWords } = TARGETS[target as TargetName];
+    const form = `${foldForm}${treeWords ? " words" : ""}`;
     if (forms.has(form)) return false;
     forms.add(form);
     return true;

@@ -63,6 +63,13 @@ export interface Target {
    * folded sigmoid and tanh units: 11 567 LUTs against 11 398).
    */
   readonly foldForm: FoldForm;
+  /**
+   * Whether units for this target may spell a small comparator tree as a word tree
+   * (PwlDesign.treeWords, gen/rtl/rom.ts): on 4-input LUTs it maps smaller where the rule
+   * picks it; on xc7's 6-input LUTs the index ROM is a LUT per bit and word trees measured
+   * dearer (gelu 2^-8, s4.12: 46 LUTs against 37).
+   */
+  readonly treeWords: boolean;
   /** Cell types by class, as regular expressions over Yosys's cell type names. */
   readonly cells: Readonly<Record<CellClass, RegExp>>;
   /** Which cells each count is, for reports (`LUTs = SB_LUT4`). */
@@ -92,6 +99,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     dsp: true,
     searchesRampFold: true,
     foldForm: "carry",
+    treeWords: true,
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, DSPs = SB_MAC16, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "up5k", package: "sg48", name: "iCE40 UP5K" },
@@ -105,6 +113,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     dsp: false,
     searchesRampFold: true,
     foldForm: "carry",
+    treeWords: true,
     cells: ICE40_CELLS,
     counting: "LUTs = SB_LUT4, carry = SB_CARRY, BRAMs = SB_RAM40_4K, FFs = SB_DFF*",
     fmax: { device: "hx8k", package: "ct256", name: "iCE40 HX8K" },
@@ -118,6 +127,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     dsp: true,
     searchesRampFold: false,
     foldForm: "mux",
+    treeWords: false,
     cells: {
       lut: /^LUT[1-6]$/,
       carry: /^CARRY4$/,
@@ -140,6 +150,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     dsp: false,
     searchesRampFold: true,
     foldForm: "mux",
+    treeWords: true,
     cells: {
       lut: /^\$lut$/,
       carry: NONE,

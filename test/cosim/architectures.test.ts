@@ -443,3 +443,76 @@ describe("both fold forms, in both simulators", () => {
     }
   }
 });
+
+/**
+ * The two ways the RTL spells a small comparator tree (PwlDesign.treeWords, chosen by the
+ * target, gen/rtl/rom.ts): a word tree on 4-input LUTs (the nodes select the ROM words, no
+ * segment index and no case statement), a segment index and a ROM case statement on xc7.
+ * An unfolded and a folded tree, a pipeline cutting after the ROM and one after the
+ * multiplier, a slope tap (a third ROM column), a derivative table of its own, shift-add
+ * slopes, and lsq-greedy's tree.
+ */
+describe("both tree spellings, in both simulators", () => {
+  const specs: [string, DesignSpecInput][] = [
+    ["unfolded", { function: "gelu", in: "s4.8", out: "s4.8", maxError: "2^-6", method: "optimal" }],
+    [
+      "point fold, pipeline 3",
+      { function: "sigmoid", in: "s4.8", out: "u1.12", maxError: "2^-9", method: "optimal", pipeline: 3 },
+    ],
+    [
+      "slope tap",
+      {
+        function: "tanh",
+        in: "s3.9",
+        out: "s1.11",
+        maxError: "2^-7",
+        method: "optimal",
+        derivative: "slope",
+        dout: "s1.10",
+      },
+    ],
+    [
+      "derivative table",
+      {
+        function: "silu",
+        in: "s3.8",
+        out: "s3.8",
+        maxError: "2^-6",
+        method: "optimal",
+        derivative: "pwl",
+        dout: "s2.8",
+        dmaxError: "2^-5",
+      },
+    ],
+    [
+      "lsq-greedy, pipeline 4",
+      { function: "exp", in: "s2.8", out: "u3.8", maxError: "2^-6", method: "lsq-greedy", pipeline: 4 },
+    ],
+  ];
+  const shiftAdd: DesignSpecInput = {
+    function: "gelu",
+    in: "s3.8",
+    out: "s3.8",
+    maxError: "2^-6",
+    method: "optimal",
+    slopeDigits: 2,
+  };
+  const cases: [string, DesignSpecInput, "ice40" | "ice40-hx" | "xc7"][] = [
+    ...specs.flatMap(([name, spec]) => [
+      [name, spec, "ice40"] as [string, DesignSpecInput, "ice40"],
+      [name, spec, "xc7"] as [string, DesignSpecInput, "xc7"],
+    ]),
+    ["shift-add slopes", shiftAdd, "ice40-hx"],
+    ["shift-add slopes", shiftAdd, "xc7"],
+  ];
+  for (const [name, spec, target] of cases) {
+    const words = target !== "xc7";
+    it(`${name}, ${words ? "word tree" : "segment index"} (${target})`, async () => {
+      const generation = await cosimulate({ ...spec, target });
+      expect(generation.design.treeWords === true).toBe(words);
+      const verilog = renderModule(generation.design);
+      expect(/_word_\d+_\d+ = /.test(verilog)).toBe(words);
+      expect(/case \(/.test(verilog)).toBe(!words);
+    });
+  }
+});

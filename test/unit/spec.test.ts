@@ -228,10 +228,12 @@ describe("specHash", () => {
     expect(specHash(spec({ ...BASE, ...change }))).not.toBe(reference);
   });
 
-  it("a classic method's target enters only through its fold form (the RTL differs by it)", () => {
+  it("a classic method's target enters only through its RTL form (fold arithmetic and word trees)", () => {
     const uniform = (target: string): string => specHash(spec({ ...BASE, method: "uniform", target }));
     expect(uniform("ice40-hx")).toBe(uniform("ice40"));
-    expect(uniform("generic")).toBe(uniform("xc7"));
+    // generic: the fold form of xc7, the word trees of ice40.
+    expect(uniform("generic")).not.toBe(uniform("xc7"));
+    expect(uniform("generic")).not.toBe(uniform("ice40"));
     expect(uniform("xc7")).not.toBe(uniform("ice40"));
     const auto = (target: string): string => specHash(spec({ ...BASE, target }));
     expect(auto("ice40-hx")).not.toBe(auto("ice40"));
@@ -347,7 +349,7 @@ describe("sweep points per target", () => {
       }),
     ).points;
 
-  it("auto and optimal: one point per target; the others one per fold form, named by target only then", () => {
+  it("auto and optimal: one point per target; the others one per RTL form, named by target only then", () => {
     const all = points("ice40,ice40-hx,xc7,generic");
     expect(all.map((p) => p.key.split("_")[4])).toEqual([
       "auto-ice40",
@@ -360,8 +362,13 @@ describe("sweep points per target", () => {
       "optimal-generic",
       "uniform-ice40",
       "uniform-xc7",
+      "uniform-generic",
     ]);
-    expect(all.filter((p) => p.spec.method === "uniform").map((p) => p.target)).toEqual(["ice40", "xc7"]);
+    expect(all.filter((p) => p.spec.method === "uniform").map((p) => p.target)).toEqual([
+      "ice40",
+      "xc7",
+      "generic",
+    ]);
     // One fold form among the targets: uniform is one point, its row names no target.
     const ice = points("ice40,ice40-hx").filter((p) => p.spec.method === "uniform");
     expect(ice.map((p) => [p.key.split("_")[4], p.target, p.spec.target])).toEqual([

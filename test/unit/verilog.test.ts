@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { belowConstant } from "../../gen/rtl/verilog.js";
-import { bitRuns } from "../../gen/segment/comparator.js";
+import fc from "fast-check";
+import { bitRuns, treeKnownBits, treeNodes } from "../../gen/segment/comparator.js";
 
 /** Evaluates belowConstant's Verilog text for one key value (its only operators: ~ ~& ~| & |). */
 function evaluate(expr: string, key: number): boolean {
@@ -42,6 +43,44 @@ describe("comparisons against constants as bit logic", () => {
     }
     // Every key bit appears as itself: no wire of the inverted key is needed.
     expect(belowConstant("k", 0b1100, 4, true)).toBe("(k[3] | ~k[2])");
+  });
+
+  it("a tree node reads only the key bits below its range's common prefix, and decides every key in its range", () => {
+    // Breakpoints of a table code of `width` bits (signed: compared as x - min(x)), the
+    // balanced tree over them, and every key that reaches each node.
+    const trees = fc
+      .record({ width: fc.integer({ min: 1, max: 7 }), signed: fc.boolean() })
+      .chain(({ width, signed }) =>
+        fc
+          .uniqueArray(fc.integer({ min: 1, max: 2 ** width - 1 }), { maxLength: 12 })
+          .map((inner) => ({ width, signed, keys: [0, ...inner.sort((a, b) => a - b)] })),
+      );
+    fc.assert(
+      fc.property(trees, ({ width, signed, keys }) => {
+        const offset = signed ? 2 ** (width - 1) : 0;
+        const breakpoints = keys.map((key) => key - offset);
+        for (const node of treeNodes(breakpoints.length)) {
+          const known = treeKnownBits(breakpoints, node, width, offset);
+          const c = keys[node.mid]!;
+          const expr = belowConstant("k", c % 2 ** known, known, signed && known === width);
+          const first = node.lo === 0 ? 0 : keys[node.lo]!;
+          const end = node.hi === keys.length ? 2 ** width : keys[node.hi]!;
+          // The Verilog reads the code's own bits: the key with its top bit inverted when signed.
+          for (let key = first; key < end; key++)
+            expect(evaluate(expr, (key + offset) % 2 ** width), `${key} < ${c}`).toBe(key < c);
+        }
+      }),
+      { seed: 20261206, numRuns: 300 },
+    );
+    // The nodes of 5 segments, children first: [0, 3) splits at 2, [0, 5) at 3.
+    expect(treeNodes(5)).toEqual([
+      { lo: 0, mid: 1, hi: 2 },
+      { lo: 0, mid: 2, hi: 3 },
+      { lo: 3, mid: 4, hi: 5 },
+      { lo: 0, mid: 3, hi: 5 },
+    ]);
+    // Keys 64..127 of 8 bits share the prefix 01: a node there reads 6 bits.
+    expect(treeKnownBits([0, 64, 96, 128], { lo: 1, mid: 2, hi: 3 }, 8, 0)).toBe(6);
   });
 
   it("reads as runs of the constant's bits from its lowest set bit", () => {

@@ -14,28 +14,17 @@ module pwl_sigmoid_s4_8_u1_10 (
   wire x_neg = x[11];
   wire [10:0] x_ones = x[10:0] ^ {11{x_neg}};
 
-  // y: segment select, a balanced comparator tree: 5 comparators, depth 3.
+  // y: segment select, a balanced comparator tree: 5 comparators, depth 3; its nodes select the segments' ROM words (a word tree, no segment index).
   wire [8:0] y_t = x_ones[10:2]; // the table reads the top 9 bits
-  wire [2:0] y_sel_0_1 = (~|y_t[8:6] & ~&y_t[5:4]) ? 3'd0 : 3'd1; // (x^sign >> 2) < 48 (0.75)
-  wire [2:0] y_sel_0_2 = (~|y_t[8:7] & (~y_t[6] | (~y_t[5] & (~&y_t[4:3] | (~y_t[2] & ~y_t[1]))))) ? y_sel_0_1 : 3'd2; // (x^sign >> 2) < 90 (1.40625)
-  wire [2:0] y_sel_3_4 = (~y_t[8] & (~&y_t[7:6] | (~|y_t[5:2] & ~y_t[1]))) ? 3'd3 : 3'd4; // (x^sign >> 2) < 194 (3.03125)
-  wire [2:0] y_sel_3_5 = (~y_t[8] | (~|y_t[7:6] & ~y_t[5])) ? y_sel_3_4 : 3'd5; // (x^sign >> 2) < 288 (4.5)
-  wire [2:0] y_sel_0_5 = (~y_t[8] & (~y_t[7] | (~|y_t[6:4] & ~y_t[3]))) ? y_sel_0_2 : y_sel_3_5; // (x^sign >> 2) < 136 (2.125)
-  wire [2:0] y_segment = y_sel_0_5;
+  wire [18:0] y_word_0_1 = (~y_t[6] & ~&y_t[5:4]) ? {7'h7b, 12'h80d} : {7'h61, 12'h8a8}; // (x^sign >> 2) < 48 (0.75)
+  wire [18:0] y_word_0_2 = (~y_t[7] & (~y_t[6] | (~y_t[5] & (~&y_t[4:3] | (~y_t[2] & ~y_t[1]))))) ? y_word_0_1 : {7'h40, 12'ha1b}; // (x^sign >> 2) < 90 (1.40625)
+  wire [18:0] y_word_3_4 = (~y_t[8] & (~&y_t[7:6] | (~|y_t[5:2] & ~y_t[1]))) ? {7'h22, 12'hc19} : {7'h0c, 12'he2f}; // (x^sign >> 2) < 194 (3.03125)
+  wire [18:0] y_word_3_5 = (~y_t[8] | (~|y_t[7:6] & ~y_t[5])) ? y_word_3_4 : {7'h01, 12'hfbb}; // (x^sign >> 2) < 288 (4.5)
+  wire [18:0] y_word_0_5 = (~y_t[8] & (~y_t[7] | (~|y_t[6:4] & ~y_t[3]))) ? y_word_0_2 : y_word_3_5; // (x^sign >> 2) < 136 (2.125)
 
-  // y: coefficient ROM, slope u-2.9, intercept u0.12 (6 entries).
-  reg [6:0] y_slope;
-  reg [11:0] y_intercept;
-  always @* begin
-    case (y_segment)
-      3'd0: begin y_slope = 7'h7b; y_intercept = 12'h80d; end // segment 0: (x^sign >> 2) >= 0 (0)
-      3'd1: begin y_slope = 7'h61; y_intercept = 12'h8a8; end // segment 1: (x^sign >> 2) >= 48 (0.75)
-      3'd2: begin y_slope = 7'h40; y_intercept = 12'ha1b; end // segment 2: (x^sign >> 2) >= 90 (1.40625)
-      3'd3: begin y_slope = 7'h22; y_intercept = 12'hc19; end // segment 3: (x^sign >> 2) >= 136 (2.125)
-      3'd4: begin y_slope = 7'h0c; y_intercept = 12'he2f; end // segment 4: (x^sign >> 2) >= 194 (3.03125)
-      default: begin y_slope = 7'h01; y_intercept = 12'hfbb; end // segment 5: (x^sign >> 2) >= 288 (4.5)
-    endcase
-  end
+  // y: coefficient ROM, slope u-2.9, intercept u0.12 (6 entries, the leaves of the word tree above).
+  wire [6:0] y_slope = y_word_0_5[18:12];
+  wire [11:0] y_intercept = y_word_0_5[11:0];
 
   // Multipliers: signed operands (unsigned ones gain a zero sign bit).
   wire signed [17:0] y_product = $signed({1'b0, y_t}) * $signed({1'b0, y_slope});

@@ -24,27 +24,16 @@ module pwl_tanh_s3_7_s1_9 (
   wire x_neg = x_q0[9];
   wire [9:0] x_mag = (x_q0 - {9'b0, x_neg}) ^ {10{x_neg}};
 
-  // y: segment select, a balanced comparator tree: 5 comparators, depth 3.
-  wire [2:0] y_sel_0_1 = (~|x_mag[9:6] & (~&x_mag[5:3] | (~|x_mag[2:1] & ~x_mag[0]))) ? 3'd0 : 3'd1; // |x| < 57 (0.4453125)
-  wire [2:0] y_sel_0_2 = (~|x_mag[9:7] & (~&x_mag[6:5] | (~|x_mag[4:3] & ~&x_mag[2:1]))) ? y_sel_0_1 : 3'd2; // |x| < 102 (0.796875)
-  wire [2:0] y_sel_3_4 = (~|x_mag[9:8] & (~&x_mag[7:6] | (~|x_mag[5:4] & (~x_mag[3] | (~x_mag[2] & ~&x_mag[1:0]))))) ? 3'd3 : 3'd4; // |x| < 203 (1.5859375)
-  wire [2:0] y_sel_3_5 = (~x_mag[9] & (~x_mag[8] | (~|x_mag[7:6] & (~x_mag[5] | (~|x_mag[4:1] & ~x_mag[0]))))) ? y_sel_3_4 : 3'd5; // |x| < 289 (2.2578125)
-  wire [2:0] y_sel_0_5 = (~|x_mag[9:8] & (~x_mag[7] | (~|x_mag[6:5] & (~x_mag[4] | (~x_mag[3] & ~&x_mag[2:0]))))) ? y_sel_0_2 : y_sel_3_5; // |x| < 151 (1.1796875)
-  wire [2:0] y_segment = y_sel_0_5;
+  // y: segment select, a balanced comparator tree: 5 comparators, depth 3; its nodes select the segments' ROM words (a word tree, no segment index).
+  wire [12:0] y_word_0_1 = (~x_mag[6] & (~&x_mag[5:3] | (~|x_mag[2:1] & ~x_mag[0]))) ? {6'h3d, 7'h00} : {6'h2d, 7'h0e}; // |x| < 57 (0.4453125)
+  wire [12:0] y_word_0_2 = (~x_mag[7] & (~&x_mag[6:5] | (~|x_mag[4:3] & ~&x_mag[2:1]))) ? y_word_0_1 : {6'h1c, 7'h29}; // |x| < 102 (0.796875)
+  wire [12:0] y_word_3_4 = (~x_mag[8] & (~&x_mag[7:6] | (~|x_mag[5:4] & (~x_mag[3] | (~x_mag[2] & ~&x_mag[1:0]))))) ? {6'h0f, 7'h47} : {6'h06, 7'h63}; // |x| < 203 (1.5859375)
+  wire [12:0] y_word_3_5 = (~x_mag[9] & (~x_mag[8] | (~|x_mag[7:6] & (~x_mag[5] | (~|x_mag[4:1] & ~x_mag[0]))))) ? y_word_3_4 : {6'h01, 7'h79}; // |x| < 289 (2.2578125)
+  wire [12:0] y_word_0_5 = (~|x_mag[9:8] & (~x_mag[7] | (~|x_mag[6:5] & (~x_mag[4] | (~x_mag[3] & ~&x_mag[2:0]))))) ? y_word_0_2 : y_word_3_5; // |x| < 151 (1.1796875)
 
-  // y: coefficient ROM, slope u0.6, intercept u0.7 (6 entries).
-  reg [5:0] y_slope;
-  reg [6:0] y_intercept;
-  always @* begin
-    case (y_segment)
-      3'd0: begin y_slope = 6'h3d; y_intercept = 7'h00; end // segment 0: |x| >= 0 (0)
-      3'd1: begin y_slope = 6'h2d; y_intercept = 7'h0e; end // segment 1: |x| >= 57 (0.4453125)
-      3'd2: begin y_slope = 6'h1c; y_intercept = 7'h29; end // segment 2: |x| >= 102 (0.796875)
-      3'd3: begin y_slope = 6'h0f; y_intercept = 7'h47; end // segment 3: |x| >= 151 (1.1796875)
-      3'd4: begin y_slope = 6'h06; y_intercept = 7'h63; end // segment 4: |x| >= 203 (1.5859375)
-      default: begin y_slope = 6'h01; y_intercept = 7'h79; end // segment 5: |x| >= 289 (2.2578125)
-    endcase
-  end
+  // y: coefficient ROM, slope u0.6, intercept u0.7 (6 entries, the leaves of the word tree above).
+  wire [5:0] y_slope = y_word_0_5[12:7];
+  wire [6:0] y_intercept = y_word_0_5[6:0];
 
   // Pipeline stage 2: registers after segment select and the coefficient ROMs.
   reg [9:0] x_mag_q1;
