@@ -95,11 +95,13 @@ export const WORD_TREE_MAX_SEGMENTS = 16;
  * Whether the Verilog view spells a comparator tree as a word tree rather than a segment
  * index and a ROM case statement, on targets that allow it (PwlDesign.treeWords): when the
  * word tree's multiplexers are no more than the index tree's multiplexers and the ROM's
- * LUTs (its leaves: each a LUT4 of the index). Both spell the same function; which one
- * Yosys maps smaller was read off the README sweep's optimal units on iCE40 (the rule picks
- * the smaller at each of the 16; 9 of 12 small trees are a word tree, up to 5 LUT4 fewer)
- * and checked on the calibration corpus. On 6-input LUTs the index ROM is a LUT per bit,
- * and word trees measured dearer.
+ * LUTs (its leaves: each a LUT4 of the index). Both spell the same function. The rule was
+ * read off the README sweep's optimal units on iCE40 UP5K, both ways with Yosys: of the 10
+ * trees of up to 16 segments it takes the word tree at 8 and is the smaller (or equal)
+ * spelling at each of the 10 (646 LUT4 in all, against 665 as index trees and 663 as word
+ * trees; gelu at 2^-8: 54 against 59); the 6 larger trees measured dearer as word trees at
+ * every one (silu at 2^-12: 538 against 478), hence WORD_TREE_MAX_SEGMENTS. On xc7's 6-input
+ * LUTs the index ROM is a LUT per bit and word trees measured dearer (PwlDesign.treeWords).
  */
 export function usesWordTree(treeWords: boolean, channel: PwlChannel, tap: Tap | undefined): boolean {
   const n = segmentCount(channel);
