@@ -128,7 +128,7 @@ export const designShape = {
     .enum(TARGET_NAMES)
     .default(DEFAULT_TARGET)
     .describe(
-      "what --method auto minimises, the cost the report estimates, and how the RTL writes a fold's arithmetic (carry chains on iCE40, multiplexers on xc7 and generic): ice40 (UP5K, DSPs), ice40-hx (no DSPs), xc7, generic (4-LUT, no DSPs)",
+      "what --method auto minimises, the cost the report estimates, and how the RTL writes a fold's arithmetic (carry chains on iCE40, multiplexers on xc7 and generic) and a small comparator tree (a word tree, except on xc7): ice40 (UP5K, DSPs), ice40-hx (no DSPs), xc7, generic (4-LUT, no DSPs)",
     ),
   selectBy: z
     .enum(["estimate", "yosys"])
