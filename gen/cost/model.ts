@@ -3,6 +3,7 @@ import { type PwlChannel, type PwlDesign, shiftFieldBits } from "../design/ir.js
 import { TARGETS, type TargetName } from "../synth/targets.js";
 import { COEFFICIENTS, type Coefficients } from "./coefficients.js";
 import { type Features, designFeatures } from "./features.js";
+import { channelWordTree } from "../rtl/rom.js";
 
 /**
  * The cost model: what a unit costs on a target, estimated from its IR alone, without
@@ -39,7 +40,7 @@ export function estimateCost(design: PwlDesign, targetName: TargetName): CostEst
     dsp: features.dsp,
     bram: features.bram,
     ff: features.registerBits,
-    depth: logicDepth(design, features, target.lutInputs),
+    depth: logicDepth(design, features, target.lutInputs, target.treeWords),
     score: lut + SCARCE * (features.dsp + features.bram),
   };
 }
@@ -89,14 +90,21 @@ function carryCells(f: Features, target: TargetName): number {
  * Logic levels of the slowest stage: the fold, the segment select and the ROM, the
  * multiplier, the add, rounding, saturation and unfold, cut where --pipeline registers.
  */
-function logicDepth(design: PwlDesign, features: Features, lutInputs: number): number {
+function logicDepth(design: PwlDesign, features: Features, lutInputs: number, treeWords: boolean): number {
   const tables = [design.y, ...(design.dy?.kind === "pwl" ? [design.dy] : [])];
   let worst = 0;
-  for (const channel of tables) worst = Math.max(worst, channelDepth(design, channel, features, lutInputs));
+  for (const channel of tables)
+    worst = Math.max(worst, channelDepth(design, channel, features, lutInputs, treeWords));
   return worst;
 }
 
-function channelDepth(design: PwlDesign, channel: PwlChannel, features: Features, lutInputs: number): number {
+function channelDepth(
+  design: PwlDesign,
+  channel: PwlChannel,
+  features: Features,
+  lutInputs: number,
+  treeWords: boolean,
+): number {
   const log = (bits: number): number => (bits <= 1 ? 0 : Math.ceil(Math.log(bits) / Math.log(lutInputs)));
   const chain = (bits: number): number => Math.ceil(bits / 4);
   const inputWidth = width(design.input);
@@ -108,7 +116,8 @@ function channelDepth(design: PwlDesign, channel: PwlChannel, features: Features
     channel.select.kind === "tree"
       ? Math.ceil(Math.log2(Math.max(2, channel.breakpoints.length))) * (1 + log(inputWidth))
       : 0;
-  const rom = log(k) + 1;
+  // A word tree's nodes select the words themselves: no ROM lookup after the tree.
+  const rom = channelWordTree(design, channel, treeWords) ? 0 : log(k) + 1;
   const soft = features.softFullAdders > 0;
   const multiply = channel.shiftAdd
     ? shiftFieldBits(channel.shiftAdd) + channel.shiftAdd.digits * chain(channel.accumulatorWidth)

@@ -32,7 +32,7 @@ export interface PwlDesign {
   /**
    * Whether the RTL may spell a small comparator tree as a word tree, its nodes selecting
    * the segments' ROM words rather than a segment index that a ROM case statement reads,
-   * where that takes fewer multiplexers (gen/rtl/rom.ts usesWordTree). The same values
+   * where that takes no more multiplexers (gen/rtl/rom.ts usesWordTree). The same values
    * either way; the target says whether its synthesis maps it cheaper (gen/synth/targets.ts).
    */
   readonly treeWords?: true;

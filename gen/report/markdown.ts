@@ -282,7 +282,7 @@ function tableSummary(
     row(
       "segment select",
       channel.select.kind === "tree"
-        ? `${counted(hw.comparators, "comparator")} against constants, tree depth ${hw.treeDepth}${channelWordTree(design, channel) ? "; the nodes select the ROM words (a word tree)" : ""}`
+        ? `${counted(hw.comparators, "comparator")} against constants, tree depth ${hw.treeDepth}${channelWordTree(design, channel) ? "; in the Verilog its nodes select the ROM words (a word tree)" : ""}`
         : `top ${counted(channel.select.indexBits, "bit")} of the table code${channel.select.offset ? `; the slope multiplies the low ${channel.select.shift} bits (the offset in the cell${channel.select.offsetSaturates ? `, all ones for \\|x\\| = 2^${width(design.input) - 1}, past the last cell` : ""})` : ""}`,
     ),
     shiftAdd

@@ -110,14 +110,17 @@ export function usesWordTree(treeWords: boolean, channel: PwlChannel, tap: Tap |
   return words.muxes <= treeIndexMuxes(n) + romLogic(channel, tap, 4).romLeaves;
 }
 
-/** Whether the design's Verilog spells this channel's tree as a word tree (y's ROM holds a --derivative slope tap). */
-export function channelWordTree(design: PwlDesign, channel: PwlChannel): boolean {
+/**
+ * Whether the design's Verilog spells this channel's tree as a word tree (y's ROM holds a
+ * --derivative slope tap), or would with a target's `treeWords`.
+ */
+export function channelWordTree(
+  design: PwlDesign,
+  channel: PwlChannel,
+  treeWords = design.treeWords === true,
+): boolean {
   const tap = channel === design.y && design.dy?.kind === "slope" ? design.dy : undefined;
-  return usesWordTree(
-    design.treeWords === true,
-    channel,
-    tap ? { values: tap.values, format: tap.output } : undefined,
-  );
+  return usesWordTree(treeWords, channel, tap ? { values: tap.values, format: tap.output } : undefined);
 }
 
 /**

@@ -21,7 +21,7 @@ import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
 import { counted } from "../text.js";
 import { belowConstant, index, literal, range, resize } from "./verilog.js";
-import { usesWordTree } from "./rom.js";
+import { channelWordTree } from "./rom.js";
 import { treeKnownBits, treeNodes } from "../segment/comparator.js";
 
 /**
@@ -85,7 +85,7 @@ export interface FoldView {
 
 export interface ChannelView {
   readonly selectComment: string;
-  /** Wires that compute the segment index (tree nodes, or the top-bit slice), last = the index. */
+  /** Wires that compute the segment index (tree nodes, or the top-bit slice), last = the index; or a word tree's nodes, last = the root word. */
   readonly select: readonly SelectWire[];
   readonly rom: RomView;
   /** Shift-add slopes: what the wires below compute. */
@@ -100,7 +100,7 @@ export interface RomView {
   readonly index: string;
   /** The ROM's columns: slope, intercept, and dy for a slope tap. */
   readonly columns: readonly { readonly decl: string; readonly name: string }[];
-  /** A single segment: the columns are constants. */
+  /** A single segment: the columns are constants; a word tree: slices of its root word. */
   readonly constants: readonly Declared[] | false;
   readonly cases: readonly RomCaseView[];
   readonly last: RomCaseView | false;
@@ -248,7 +248,7 @@ export function moduleView(design: PwlDesign): ModuleView {
       folded.name,
       design.input,
       channel === design.y ? tap : undefined,
-      design.treeWords === true,
+      channelWordTree(design, channel),
     );
     const operand = operands.get(parts.operand.name) ?? { ...parts.operand };
     operands.set(operand.name, operand);
@@ -538,10 +538,9 @@ function selectAndRom(
   foldedName: string,
   input: FixFormat,
   tap: SlopeTap | undefined,
-  treeWords: boolean,
+  words: boolean,
 ): { selectComment: string; select: SelectWire[]; rom: RomView; operand: Signal } {
   const p = channel.port;
-  const words = usesWordTree(treeWords, channel, tap && { values: tap.values, format: tap.output });
   const shiftAdd = shiftAddLayout(channel);
   const columns = [
     shiftAdd

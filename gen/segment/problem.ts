@@ -143,6 +143,11 @@ export function choosesByCost(method: string): method is "auto" | "optimal" {
   return method === "auto" || method === "optimal";
 }
 
+/** The methods whose units may have a comparator tree (uniform and grid address by top bits only). */
+export function buildsTrees(method: string): boolean {
+  return method !== "uniform" && method !== "grid";
+}
+
 export type SegmentationOutcome =
   | { readonly ok: true; readonly segments: readonly Segment[]; readonly select: Select }
   /** No pair in the formats reaches the bound at this code index, even alone. */

@@ -1,6 +1,6 @@
 import { type FixFormat, formatName, ulp } from "../fixed/format.js";
 import { type BoundSpec, boundText } from "./bound.js";
-import { choosesByCost } from "../segment/problem.js";
+import { buildsTrees, choosesByCost } from "../segment/problem.js";
 import { DEFAULT_TARGET, TARGETS } from "../synth/targets.js";
 import { canonicalHash } from "./load.js";
 import { type DesignSpec, defaultModuleName } from "./schema.js";
@@ -47,10 +47,11 @@ export function specHash(spec: DesignSpec): string {
     exactZero: spec.exactZero || undefined,
     // The target shapes the methods that choose by cost; the others only through how the
     // RTL writes a fold's arithmetic and a small tree (the target's foldForm and treeWords,
-    // hashed when not the default's).
+    // hashed when not the default's; treeWords only for methods that build trees).
     target: byCost ? spec.target : undefined,
     foldForm: byCost || form === DEFAULT_FOLD_FORM ? undefined : form,
-    treeWords: byCost || words === TARGETS[DEFAULT_TARGET].treeWords ? undefined : words,
+    treeWords:
+      byCost || !buildsTrees(spec.method) || words === TARGETS[DEFAULT_TARGET].treeWords ? undefined : words,
     selectBy: spec.selectBy === "estimate" ? undefined : spec.selectBy,
   });
 }

@@ -2,7 +2,7 @@ import { parseOptions } from "../spec/load.js";
 import { type DesignSpec, type DesignSpecInput, designSchema } from "../spec/schema.js";
 import { UserError } from "../spec/errors.js";
 import { kebab } from "../spec/load.js";
-import { choosesByCost } from "../segment/problem.js";
+import { buildsTrees, choosesByCost } from "../segment/problem.js";
 import { TARGETS, type TargetName } from "../synth/targets.js";
 import { MAX_SWEEP_POINTS, parseShard, type SweepOptions } from "./schema.js";
 
@@ -38,15 +38,15 @@ function sweepLists(options: SweepOptions): [string, readonly string[]][] {
 /**
  * The targets a method's points are built for: every target for the methods that choose by
  * cost; for the others, whose units differ by target only in how the RTL writes a fold's
- * arithmetic and a small tree (the target's foldForm and treeWords), the first target of
- * each form.
+ * arithmetic and (for lsq-greedy, whose units are trees) a small tree (the target's
+ * foldForm and treeWords), the first target of each form.
  */
 export function pointTargets(method: string, targets: readonly string[]): string[] {
   if (choosesByCost(method)) return [...targets];
   const forms = new Set<string>();
   return targets.filter((target) => {
     const { foldForm, treeWords } = TARGETS[target as TargetName];
-    const form = `${foldForm}${treeWords ? " words" : ""}`;
+    const form = `${foldForm}${treeWords && buildsTrees(method) ? " words" : ""}`;
     if (forms.has(form)) return false;
     forms.add(form);
     return true;
@@ -56,7 +56,7 @@ export function pointTargets(method: string, targets: readonly string[]): string
 /**
  * How many points the whole sweep has (every shard), from its lists' lengths alone: more
  * than MAX_SWEEP_POINTS is refused unless --yes, before any point is built. (Methods that
- * do not choose by cost run once per fold form; the limit counts them once per target,
+ * do not choose by cost run once per RTL form; the limit counts them once per target,
  * erring high.)
  */
 export function sweepSize(options: SweepOptions): number {
@@ -85,7 +85,7 @@ export function sweepPoints(options: SweepOptions): { points: SweepPoint[]; tota
       for (const output of options.out) {
         for (const bound of bounds) {
           for (const method of options.method) {
-            // A method that chooses by cost is a point per target; the others one per fold form.
+            // A method that chooses by cost is a point per target; the others one per RTL form.
             const targets = pointTargets(method, options.target);
             for (const target of targets) {
               for (const symmetry of options.symmetry) {

@@ -76,7 +76,7 @@ export const sweepShape = {
   target: listOf(designShape.target, "targets")
     .default([DEFAULT_TARGET])
     .describe(
-      "targets auto and optimal choose their architecture for (one point each); the other methods run once per fold form the targets write (ice40 and ice40-hx one, xc7 and generic the other)",
+      "targets auto and optimal choose their architecture for (one point each); the other methods run once per RTL form the targets write (ice40 and ice40-hx one, xc7 another; generic a third for lsq-greedy, whose trees it writes as word trees, and shares xc7's for uniform and grid)",
     ),
   symmetry: listOf(designShape.symmetry, "settings")
     .default(["auto"])
