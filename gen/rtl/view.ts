@@ -21,7 +21,7 @@ import { showReal } from "../spec/bound.js";
 import { TOOL_NAME } from "../paths.js";
 import { counted } from "../text.js";
 import { belowConstant, index, literal, range, resize } from "./verilog.js";
-import { channelWordTree } from "./rom.js";
+import { channelWordTree, romColumns } from "./rom.js";
 import { treeKnownBits, treeNodes } from "../segment/comparator.js";
 
 /**
@@ -549,11 +549,9 @@ function selectAndRom(
     { decl: range(width(channel.interceptFormat), channel.interceptFormat.signed), name: `${p}_intercept` },
     ...(tap ? [{ decl: range(width(tap.output), tap.output.signed), name: "dy_value" }] : []),
   ];
-  const columnWidths = [
-    shiftAdd ? shiftAdd.width : width(channel.slopeFormat),
-    width(channel.interceptFormat),
-    ...(tap ? [width(tap.output)] : []),
-  ];
+  const columnWidths = romColumns(channel, tap && { values: tap.values, format: tap.output }).map(
+    (column) => column.width,
+  );
   const row = (s: number): string[] => [
     shiftAdd
       ? literal(shiftAdd.words[s]!, shiftAdd.width, false)
