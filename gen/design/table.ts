@@ -258,7 +258,6 @@ function finishTable(
   const { fixed, labels, output } = request;
   const problem = problemAt(bound);
   if (!problem) throw notSymmetric(request, bound, architecture.foldStyle);
-  const floor = tableFloor(request, architecture);
   const choice = screen
     ? chooseFormats(problem, method.count, fixed, screen.proxyCodes, screenFormats)
     : chooseFormats(problem, method.count, fixed);
@@ -278,7 +277,7 @@ function finishTable(
   }
   if (!choice.ok) {
     const smallest = reachable(request, () =>
-      smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), floor),
+      smallestBoundWithFormats(problemAt, ampleFormats(problem, fixed), tableFloor(request, architecture)),
     );
     const field = fixed.slope ? labels.slope : labels.intercept;
     const value = formatName((fixed.slope ?? fixed.intercept)!);
@@ -368,6 +367,8 @@ export class TableWorkspace {
   private readonly full: TargetResult;
   private readonly problems = new Map<string, FitProblem | undefined>();
   private readonly floors = new Map<number, number>();
+  /** Whether each fold style, input and output shift leaves every table code an output (feasible). */
+  private readonly feasibility = new Map<string, boolean>();
   private readonly references = new Map<string, Float64Array>();
   private readonly kmin = new Map<string, number | undefined>();
 
@@ -433,12 +434,25 @@ export class TableWorkspace {
     if (architecture.inputShift > width(this.request.input) - 2) return false;
     if (architecture.outputShift > width(this.request.output) - 1) return false;
     if (this.floor(architecture.outputShift) > this.bound || !this.full.ok) return false;
-    const mapping: TableMapping = {
-      fold: { ...this.request.fold, style: architecture.foldStyle },
-      shift: architecture.inputShift,
-    };
-    const { input, output, overflow } = this.request;
-    return tableTargets(this.full.targets, input, output, mapping, architecture.outputShift, overflow).ok;
+    const key = `${architecture.foldStyle} ${architecture.inputShift} ${architecture.outputShift}`;
+    let feasible = this.feasibility.get(key);
+    if (feasible === undefined) {
+      const mapping: TableMapping = {
+        fold: { ...this.request.fold, style: architecture.foldStyle },
+        shift: architecture.inputShift,
+      };
+      const { input, output, overflow } = this.request;
+      feasible = tableTargets(
+        this.full.targets,
+        input,
+        output,
+        mapping,
+        architecture.outputShift,
+        overflow,
+      ).ok;
+      this.feasibility.set(key, feasible);
+    }
+    return feasible;
   }
 
   /** Segments with generous formats: the fewest any formats give (Infinity when unreachable). */

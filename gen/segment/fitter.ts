@@ -18,9 +18,11 @@ import { allowedSlopes, lowerBound } from "./digits.js";
  * codes arrive in increasing x) and queried by binary search. G is convex and H concave,
  * so the feasible integer slopes, where H(m) - G(m) >= 0, are an interval.
  *
- * A witness pair that fits every code so far is kept; a new code that the witness also
- * fits costs one multiply-add and two hull pushes. Otherwise the slack H - G, including the
- * new code, is maximised exactly over the integer slopes. With k = 0 any slope of
+ * A witness pair that fits every code so far is kept (the slope of most slack, the
+ * intercept in the middle of its range); a new code that the witness also fits costs one
+ * multiply-add, its hull pushes deferred until the hulls are read. Otherwise the slack
+ * H - G, including the new code, is maximised exactly over the integer slopes (galloping
+ * from the last witness's slope). With k = 0 any slope of
  * non-negative slack has an integer C (G and H are integers), so the test is exact; with
  * k > 0 the feasible slopes are searched for a C that is a multiple of 2^k, so it stays
  * exact.
@@ -61,6 +63,12 @@ export class LineFitter {
   private witnessC = 0;
   /** The slopes allowed (--slope-digits), ascending; undefined: every integer in range. */
   private allowed: Float64Array | undefined;
+  /**
+   * Codes added while the witness fitted them, not yet pushed onto the hulls: most codes
+   * of a long segment never need the hulls, which are built only when read (flush).
+   */
+  private pending = new Float64Array(3 * 64);
+  private pendingCount = 0;
   /** Number of codes in the current segment. */
   size = 0;
 
@@ -78,11 +86,14 @@ export class LineFitter {
         : allowedSlopes(limits.slopeDigits, limits.slopeMin, limits.slopeMax);
     this.witnessM = Math.max(limits.slopeMin, Math.min(0, limits.slopeMax));
     this.witnessC = limits.interceptMin;
+    this.pendingCount = 0;
     this.size = 0;
   }
 
   /** Makes this fitter a copy of `other` (its limits, codes and witness). */
   copyFrom(other: LineFitter): void {
+    other.flush();
+    this.pendingCount = 0;
     this.lower.copyFrom(other.lower);
     this.upper.copyFrom(other.upper);
     this.step = other.step;
@@ -105,16 +116,39 @@ export class LineFitter {
     if (lo > hi) return false;
     const acc = this.witnessM * x + this.witnessC * this.step;
     if (this.size === 0 || acc < lo || acc > hi) {
+      this.flush();
       if (!this.findWitness(x, lo, hi)) return false;
     }
-    if (lo !== -Infinity) this.lower.push(x, lo);
-    if (hi !== Infinity) this.upper.push(x, hi);
+    const at = 3 * this.pendingCount;
+    if (at === this.pending.length) {
+      const grown = new Float64Array(2 * at);
+      grown.set(this.pending);
+      this.pending = grown;
+    }
+    this.pending[at] = x;
+    this.pending[at + 1] = lo;
+    this.pending[at + 2] = hi;
+    this.pendingCount++;
     this.size++;
     return true;
   }
 
+  /** Pushes the pending codes onto the hulls, in the order they were added. */
+  private flush(): void {
+    const pending = this.pending;
+    for (let i = 0; i < 3 * this.pendingCount; i += 3) {
+      const x = pending[i]!;
+      const lo = pending[i + 1]!;
+      const hi = pending[i + 2]!;
+      if (lo !== -Infinity) this.lower.push(x, lo);
+      if (hi !== Infinity) this.upper.push(x, hi);
+    }
+    this.pendingCount = 0;
+  }
+
   /** The integer slopes that work for every code added so far: [mLo, mHi] (a non-empty interval). */
   slopeRange(): [number, number] {
+    this.flush();
     const m = this.witnessM;
     const feasible = (v: number): boolean => this.slack(v, 0, -Infinity, Infinity) >= 0;
     return [this.edge(m, -1, this.slopeMin, feasible), this.edge(m, 1, this.slopeMax, feasible)];
@@ -127,6 +161,7 @@ export class LineFitter {
 
   /** The stored intercepts that work with slope m for every code added so far. */
   interceptRange(m: number): [number, number] {
+    this.flush();
     const low = Math.max(this.lower.maxOffset(m), this.cMinAcc);
     const high = Math.min(this.upper.minOffset(m), this.cMaxAcc);
     return [Math.ceil(low / this.step), Math.floor(high / this.step)];
@@ -166,7 +201,7 @@ export class LineFitter {
    * are exhaustive, and the shorter list is walked.
    */
   private findWitness(x: number, lo: number, hi: number): boolean {
-    const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi));
+    const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi), this.witnessM);
     if (this.slack(best, x, lo, hi) < 0) return false;
     if (this.step === 1 && !this.allowed) return this.tryWitness(best, x, lo, hi);
     const feasible = (m: number): boolean => this.slack(m, x, lo, hi) >= 0;
@@ -175,12 +210,12 @@ export class LineFitter {
     if (this.allowed) return this.allowedWitness(this.allowed, best, mLo, mHi, x, lo, hi);
     const step = this.step;
     const gMin = this.low(
-      this.argMin(mLo, mHi, (m) => this.low(m, x, lo)),
+      this.argMin(mLo, mHi, (m) => this.low(m, x, lo), best),
       x,
       lo,
     );
     const hMax = this.high(
-      this.argMin(mLo, mHi, (m) => -this.high(m, x, hi)),
+      this.argMin(mLo, mHi, (m) => -this.high(m, x, hi), best),
       x,
       hi,
     );
@@ -194,7 +229,7 @@ export class LineFitter {
           if (v < vLo || v > vHi) continue;
           const miss = (m: number): number =>
             Math.max(this.low(m, x, lo) - v * step, v * step - this.high(m, x, hi));
-          const m = this.argMin(mLo, mHi, miss);
+          const m = this.argMin(mLo, mHi, miss, best);
           if (miss(m) <= 0) {
             this.witnessM = m;
             this.witnessC = v;
@@ -236,23 +271,67 @@ export class LineFitter {
     return false;
   }
 
-  /** The smallest integer m in [a, b] minimising a convex function (bisection on its slope). */
-  private argMin(a: number, b: number, f: (m: number) => number): number {
+  /**
+   * The smallest integer m in [a, b] minimising a convex function: the first m where
+   * f(m + 1) >= f(m) (a predicate that, f being convex, stays true once true), or b. Found
+   * by galloping from `hint` (where the answer usually is near: the last witness) to a
+   * bracket, then bisection; the answer is the same from any hint.
+   */
+  private argMin(a: number, b: number, f: (m: number) => number, hint = a): number {
+    const rises = (m: number): boolean => f(m + 1) >= f(m);
+    const h = Math.max(a, Math.min(b, hint));
+    if (h < b && !rises(h)) {
+      // The answer is above h: gallop up to a probe where f rises (or past b).
+      let low = h + 1;
+      let stride = 1;
+      let high = b;
+      for (;;) {
+        const probe = h + 2 * stride;
+        if (probe >= b) break;
+        if (rises(probe)) {
+          high = probe;
+          break;
+        }
+        low = probe + 1;
+        stride *= 2;
+      }
+      a = low;
+      b = high;
+    } else {
+      // The answer is at or below h: gallop down to a probe where f does not rise.
+      let high = h;
+      let low = a;
+      for (let stride = 1; ; stride *= 2) {
+        const probe = h - stride;
+        if (probe < a) break;
+        if (!rises(probe)) {
+          low = probe + 1;
+          break;
+        }
+        high = probe;
+      }
+      a = low;
+      b = high;
+    }
     while (a < b) {
       const mid = a + Math.floor((b - a) / 2);
-      if (f(mid + 1) < f(mid)) a = mid + 1;
+      if (!rises(mid)) a = mid + 1;
       else b = mid;
     }
     return a;
   }
 
+  /**
+   * Whether slope m has an intercept for every code so far and (x, lo, hi); if so, it is
+   * the witness, with the intercept in the middle of those that fit (the most room on both
+   * sides, so the codes to come miss it least often).
+   */
   private tryWitness(m: number, x: number, lo: number, hi: number): boolean {
-    const low = this.low(m, x, lo);
-    const high = this.high(m, x, hi);
-    const c = Math.ceil(low / this.step);
-    if (c * this.step > high) return false;
+    const low = Math.ceil(this.low(m, x, lo) / this.step);
+    const high = Math.floor(this.high(m, x, hi) / this.step);
+    if (low > high) return false;
     this.witnessM = m;
-    this.witnessC = c;
+    this.witnessC = Math.floor((low + high) / 2);
     return true;
   }
 
@@ -269,6 +348,7 @@ export class LineFitter {
    * constrains it exactly as adding every code would, at the cost of a few.
    */
   bindingCodes(): BindingCode[] {
+    this.flush();
     const codes: BindingCode[] = [];
     let l = 0;
     let u = 0;

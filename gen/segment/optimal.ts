@@ -8,6 +8,7 @@ import {
   type SegmentationMethod,
   type SegmentationOutcome,
   operandAt,
+  relaxation,
 } from "./problem.js";
 
 /**
@@ -25,8 +26,18 @@ export const optimalMethod: SegmentationMethod = {
   segment: segmentOptimal,
 };
 
-/** The minimal number of segments, or Infinity when some code is unreachable. Stops once above `limit`. */
+/**
+ * The minimal number of segments, or Infinity when some code is unreachable. Stops once
+ * above `limit` (returning some count above it). With a limit, a large problem is counted
+ * on its relaxation first: the minimal count of a subset of the codes is never more than
+ * the whole's, so a relaxation above the limit settles it.
+ */
 export function countOptimal(problem: FitProblem, formats: DatapathFormats, limit = Infinity): number {
+  const relaxed = limit === Infinity ? undefined : relaxation(problem);
+  if (relaxed) {
+    const lower = countOptimal(relaxed, formats, limit);
+    if (lower > limit) return lower;
+  }
   let count = 0;
   const outcome = greedy(problem, datapathShape(formats), () => {
     count++;

@@ -95,6 +95,24 @@ export function sampleProblem(problem: FitProblem, codes: number): FitProblem {
   };
 }
 
+/** Problems above this many codes are first tried on a relaxation of this size (see relaxation). */
+export const RELAXATION_CODES = 2 ** 10 + 1;
+
+const relaxations = new WeakMap<FitProblem, FitProblem | undefined>();
+
+/**
+ * A sample of a large problem that its exact tests can try first (undefined for a problem
+ * that is small or already a sample). Every constraint of the sample is one of the
+ * problem's (sampleProblem), so a segmentation or a cell that fails on the sample fails
+ * on the problem: a format that cannot work is rejected at a fraction of a full pass, and
+ * what the tests decide is unchanged. Kept per problem object.
+ */
+export function relaxation(problem: FitProblem): FitProblem | undefined {
+  if (problem.stride !== undefined || problem.reference.length <= 4 * RELAXATION_CODES) return undefined;
+  if (!relaxations.has(problem)) relaxations.set(problem, sampleProblem(problem, RELAXATION_CODES));
+  return relaxations.get(problem);
+}
+
 /** One segment: the codes at indices [start, end] (inclusive) and its stored coefficients. */
 export interface Segment {
   readonly start: number;

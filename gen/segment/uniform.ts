@@ -3,7 +3,14 @@ import { lowerBound } from "./digits.js";
 import { LineFitter } from "./fitter.js";
 import { chooseCoefficients } from "./lsq.js";
 import { extendRange, fitRange } from "./optimal.js";
-import type { FitProblem, Segment, SegmentationMethod, SegmentationOutcome, Select } from "./problem.js";
+import {
+  type FitProblem,
+  type Segment,
+  type SegmentationMethod,
+  type SegmentationOutcome,
+  type Select,
+  relaxation,
+} from "./problem.js";
 import type { Targets } from "./targets.js";
 
 /**
@@ -46,8 +53,7 @@ export function indexMethod(layout: "uniform" | "grid", k?: number): Segmentatio
       const chosen = bits(problem, formats, limit);
       if (chosen === undefined) return Infinity;
       if (layout === "uniform") return 2 ** chosen;
-      const outcome = indexSegments(problem, formats, chosen, "grid");
-      return outcome.ok ? outcome.segments.length : Infinity;
+      return gridCount(problem, formats, chosen, limit);
     },
     segment(problem, formats): SegmentationOutcome {
       const chosen = bits(problem, formats, Infinity);
@@ -140,7 +146,14 @@ export function indexSelect(problem: FitProblem, k: number): Select {
   };
 }
 
+/**
+ * Whether every cell of k index bits is feasible. A large problem's cells are tried on its
+ * relaxation first (when it has k bits to split): the relaxation's cells hold a subset of
+ * the same codes, at the same operands, so a cell infeasible there is infeasible here.
+ */
 function feasible(problem: FitProblem, formats: DatapathFormats, k: number): boolean {
+  const relaxed = relaxation(problem);
+  if (relaxed && k <= maxIndexBits(relaxed) && !feasible(relaxed, formats, k)) return false;
   const shape = datapathShape(formats);
   const fitter = new LineFitter();
   const cells = cellProblem(problem, k, fitter, shape);
@@ -226,6 +239,39 @@ export function indexSegments(
     close(start, end);
   }
   return { ok: true, segments, select: indexSelect(cells, k) };
+}
+
+/**
+ * The number of segments indexSegments gives a grid of k bits whose every cell is
+ * feasible, without their coefficients; stops once above `limit` (returning some count
+ * above it). With a limit, a large problem is counted on its relaxation first (a subset of
+ * the codes never needs more runs of whole cells).
+ */
+function gridCount(problem: FitProblem, formats: DatapathFormats, k: number, limit: number): number {
+  const relaxed = limit === Infinity ? undefined : relaxation(problem);
+  if (relaxed && k <= maxIndexBits(relaxed)) {
+    const lower = gridCount(relaxed, formats, k, limit);
+    if (lower > limit) return lower;
+  }
+  const shape = datapathShape(formats);
+  const fitter = new LineFitter();
+  const cells = cellProblem(problem, k, fitter, shape);
+  if (cells === undefined) return Infinity;
+  const ranges = uniformRanges(problem, k);
+  // With local offsets every cell is a segment of its own.
+  if (cells.offsetBits !== undefined) {
+    return ranges.every(([start, end]) => fitRange(fitter, cells, shape, start, end))
+      ? ranges.length
+      : Infinity;
+  }
+  let count = 1;
+  fitter.reset(shape);
+  for (const [start, end] of ranges) {
+    if (extendRange(fitter, cells, shape, start, end)) continue;
+    if (++count > limit) return count;
+    if (!fitRange(fitter, cells, shape, start, end)) return Infinity;
+  }
+  return count;
 }
 
 /**
