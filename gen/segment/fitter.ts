@@ -18,11 +18,10 @@ import { allowedSlopes, lowerBound } from "./digits.js";
  * codes arrive in increasing x) and queried by binary search. G is convex and H concave,
  * so the feasible integer slopes, where H(m) - G(m) >= 0, are an interval.
  *
- * A witness pair that fits every code so far is kept (the slope of most slack, the
- * intercept in the middle of its range); a new code that the witness also fits costs one
+ * A witness pair that fits every code so far is kept (the slope of most slack, with k = 0
+ * the intercept in the middle of its range); a new code that the witness also fits costs one
  * multiply-add, its hull pushes deferred until the hulls are read. Otherwise the slack
- * H - G, including the new code, is maximised exactly over the integer slopes (galloping
- * from the last witness's slope). With k = 0 any slope of
+ * H - G, including the new code, is maximised exactly over the integer slopes. With k = 0 any slope of
  * non-negative slack has an integer C (G and H are integers), so the test is exact; with
  * k > 0 the feasible slopes are searched for a C that is a multiple of 2^k, so it stays
  * exact.
@@ -201,7 +200,7 @@ export class LineFitter {
    * are exhaustive, and the shorter list is walked.
    */
   private findWitness(x: number, lo: number, hi: number): boolean {
-    const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi), this.witnessM);
+    const best = this.argMin(this.slopeMin, this.slopeMax, (m) => -this.slack(m, x, lo, hi));
     if (this.slack(best, x, lo, hi) < 0) return false;
     if (this.step === 1 && !this.allowed) return this.tryWitness(best, x, lo, hi);
     const feasible = (m: number): boolean => this.slack(m, x, lo, hi) >= 0;
@@ -210,12 +209,12 @@ export class LineFitter {
     if (this.allowed) return this.allowedWitness(this.allowed, best, mLo, mHi, x, lo, hi);
     const step = this.step;
     const gMin = this.low(
-      this.argMin(mLo, mHi, (m) => this.low(m, x, lo), best),
+      this.argMin(mLo, mHi, (m) => this.low(m, x, lo)),
       x,
       lo,
     );
     const hMax = this.high(
-      this.argMin(mLo, mHi, (m) => -this.high(m, x, hi), best),
+      this.argMin(mLo, mHi, (m) => -this.high(m, x, hi)),
       x,
       hi,
     );
@@ -229,7 +228,7 @@ export class LineFitter {
           if (v < vLo || v > vHi) continue;
           const miss = (m: number): number =>
             Math.max(this.low(m, x, lo) - v * step, v * step - this.high(m, x, hi));
-          const m = this.argMin(mLo, mHi, miss, best);
+          const m = this.argMin(mLo, mHi, miss);
           if (miss(m) <= 0) {
             this.witnessM = m;
             this.witnessC = v;
@@ -271,51 +270,11 @@ export class LineFitter {
     return false;
   }
 
-  /**
-   * The smallest integer m in [a, b] minimising a convex function: the first m where
-   * f(m + 1) >= f(m) (a predicate that, f being convex, stays true once true), or b. Found
-   * by galloping from `hint` (where the answer usually is near: the last witness) to a
-   * bracket, then bisection; the answer is the same from any hint.
-   */
-  private argMin(a: number, b: number, f: (m: number) => number, hint = a): number {
-    const rises = (m: number): boolean => f(m + 1) >= f(m);
-    const h = Math.max(a, Math.min(b, hint));
-    if (h < b && !rises(h)) {
-      // The answer is above h: gallop up to a probe where f rises (or past b).
-      let low = h + 1;
-      let stride = 1;
-      let high = b;
-      for (;;) {
-        const probe = h + 2 * stride;
-        if (probe >= b) break;
-        if (rises(probe)) {
-          high = probe;
-          break;
-        }
-        low = probe + 1;
-        stride *= 2;
-      }
-      a = low;
-      b = high;
-    } else {
-      // The answer is at or below h: gallop down to a probe where f does not rise.
-      let high = h;
-      let low = a;
-      for (let stride = 1; ; stride *= 2) {
-        const probe = h - stride;
-        if (probe < a) break;
-        if (!rises(probe)) {
-          low = probe + 1;
-          break;
-        }
-        high = probe;
-      }
-      a = low;
-      b = high;
-    }
+  /** The smallest integer m in [a, b] minimising a convex function (bisection on its slope). */
+  private argMin(a: number, b: number, f: (m: number) => number): number {
     while (a < b) {
       const mid = a + Math.floor((b - a) / 2);
-      if (!rises(mid)) a = mid + 1;
+      if (f(mid + 1) < f(mid)) a = mid + 1;
       else b = mid;
     }
     return a;
@@ -323,15 +282,17 @@ export class LineFitter {
 
   /**
    * Whether slope m has an intercept for every code so far and (x, lo, hi); if so, it is
-   * the witness, with the intercept in the middle of those that fit (the most room on both
-   * sides, so the codes to come miss it least often).
+   * the witness. With k = 0 its intercept is the middle of those that fit (the most room
+   * on both sides, so the codes to come miss it least often). With k > 0 it is the lowest:
+   * least squares (lsq.ts) may fall back to the witness's slope there, and which slope
+   * that is depends on where the codes missed, so it stays as it always was.
    */
   private tryWitness(m: number, x: number, lo: number, hi: number): boolean {
     const low = Math.ceil(this.low(m, x, lo) / this.step);
     const high = Math.floor(this.high(m, x, hi) / this.step);
     if (low > high) return false;
     this.witnessM = m;
-    this.witnessC = Math.floor((low + high) / 2);
+    this.witnessC = this.step === 1 ? Math.floor((low + high) / 2) : low;
     return true;
   }
 

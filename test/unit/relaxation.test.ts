@@ -2,9 +2,15 @@ import { describe, expect, it } from "vitest";
 import { sigmoid } from "../../gen/functions/sigmoid.js";
 import { AccBounds, type DatapathFormats, datapathShape } from "../../gen/segment/datapath.js";
 import { LineFitter } from "../../gen/segment/fitter.js";
-import { countOptimal } from "../../gen/segment/optimal.js";
+import { countOptimal, segmentOptimal } from "../../gen/segment/optimal.js";
 import { type FitProblem, operandAt, relaxation } from "../../gen/segment/problem.js";
-import { indexMethod, indexSegments, maxIndexBits } from "../../gen/segment/uniform.js";
+import {
+  cellProblem,
+  domainBits,
+  indexMethod,
+  indexSegments,
+  maxIndexBits,
+} from "../../gen/segment/uniform.js";
 import { type ProblemCase, formatsFor, makeProblem } from "../support/problems.js";
 
 /**
@@ -67,6 +73,24 @@ describe("the relaxation of a large problem", () => {
         if (!c.offsets) expect(xr(i)).toBe(x(i * stride));
       }
       expect(relaxation(relaxed)).toBeUndefined();
+      if (!c.offsets) return;
+      // With local offsets the cells' operands: the same at the same codes, for every k the
+      // relaxation can split (the code past the last cell, if any, aside: its operand
+      // depends on whether that cell wraps or saturates, decided for each on its own).
+      const shape = datapathShape(probes(problem).at(-1)!);
+      const fitter = new LineFitter();
+      let compared = 0;
+      for (let k = 1; k <= maxIndexBits(relaxed); k++) {
+        const cells = cellProblem(problem, k, fitter, shape);
+        const relaxedCells = cellProblem(relaxed, k, fitter, shape);
+        if (!cells || !relaxedCells) continue;
+        const xc = operandAt(cells);
+        const xrc = operandAt(relaxedCells);
+        const top = 2 ** domainBits(relaxed);
+        for (let i = 0; i < top; i++) if (xrc(i) !== xc(i * stride)) throw new Error(`k ${k}, index ${i}`);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(3);
     });
 
     if (!c.offsets) {
@@ -91,7 +115,9 @@ describe("the relaxation of a large problem", () => {
       const relaxed = relaxation(problem)!;
       let rejected = 0;
       for (const formats of probes(problem)) {
-        for (let k = 2; k <= Math.min(8, maxIndexBits(problem)); k++) {
+        // Small ks, and the most the relaxation can split and one more (where it is not tried).
+        const most = maxIndexBits(relaxed);
+        for (const k of [2, 3, 4, 5, 6, most - 1, most, most + 1]) {
           const uniform = indexMethod("uniform", k);
           const grid = indexMethod("grid", k);
           const whole = everyCode(problem);
@@ -116,7 +142,10 @@ describe("the relaxation of a large problem", () => {
 describe("the fitter's witness", () => {
   it("fits every code of the segment so far, with its intercept inside the range", () => {
     const problem = makeProblem({ f: sigmoid, input: "s4.8", output: "u1.10", bound: 2 ** -8 });
+    // k = 0 (the intercept mid-range), then k > 0 (the lowest, or a multiple of 2^k found
+    // by the search over intercepts).
     for (const [slope, intercept] of [
+      ["u-1.12", "s2.20"],
       ["u-1.12", "s2.16"],
       ["s1.12", "u1.6"],
     ] as const) {
@@ -145,5 +174,16 @@ describe("the fitter's witness", () => {
       }
       expect(checked).toBeGreaterThan(100);
     }
+  });
+
+  it("gives least squares' fallback the slope it always did (shift-add slopes, coarse intercept)", () => {
+    // Found in review: least squares falls back on the witness's slope here, and a
+    // mid-range witness intercept with k > 0 made the last segment 464/487.
+    const problem = makeProblem({ f: sigmoid, input: "s4.9", output: "s2.11", bound: 2 ** -7 });
+    const formats = { ...formatsFor(problem, "s2.16", "s3.9"), slopeDigits: 3 };
+    const outcome = segmentOptimal(problem, formats);
+    if (!outcome.ok) throw new Error("infeasible");
+    expect(outcome.segments).toHaveLength(7);
+    expect(outcome.segments.at(-1)).toEqual({ start: 5888, end: 8191, slope: 440, intercept: 488 });
   });
 });
