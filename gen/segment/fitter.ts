@@ -19,12 +19,12 @@ import { allowedSlopes, lowerBound } from "./digits.js";
  * so the feasible integer slopes, where H(m) - G(m) >= 0, are an interval.
  *
  * A witness pair that fits every code so far is kept (the slope of most slack, with k = 0
- * the intercept in the middle of its range); a new code that the witness also fits costs one
- * multiply-add, its hull pushes deferred until the hulls are read. Otherwise the slack
- * H - G, including the new code, is maximised exactly over the integer slopes. With k = 0 any slope of
- * non-negative slack has an integer C (G and H are integers), so the test is exact; with
- * k > 0 the feasible slopes are searched for a C that is a multiple of 2^k, so it stays
- * exact.
+ * the intercept in the middle of its range); a new code that the witness also fits costs
+ * one multiply-add, its hull pushes deferred until the hulls are read. Otherwise the slack
+ * H - G, including the new code, is maximised exactly over the integer slopes. With k = 0
+ * any slope of non-negative slack has an integer C (G and H are integers), so the test is
+ * exact; with k > 0 the feasible slopes are searched for a C that is a multiple of 2^k, so
+ * it stays exact.
  *
  * All arithmetic is on integers below 2^53 (see datapathProblem); hull orientation tests,
  * whose products can exceed that, split their factors (see orient).
@@ -108,8 +108,9 @@ export class LineFitter {
 
   /**
    * Adds the next code (larger x than all before); false, with no change, if infeasible.
-   * Most codes only check the witness line and extend the hulls; when the witness misses
-   * the new code, the feasible slopes are searched exactly (see findWitness).
+   * Most codes only check the witness line and wait to be pushed onto the hulls (flush);
+   * when the witness misses the new code, the feasible slopes are searched exactly (see
+   * findWitness).
    */
   tryAdd(x: number, lo: number, hi: number): boolean {
     if (lo > hi) return false;

@@ -243,11 +243,13 @@ export function indexSegments(
 
 /**
  * The number of segments indexSegments gives a grid of k bits whose every cell is
- * feasible, without their coefficients; stops once above `limit` (returning some count
- * above it). With a limit, a large problem is counted on its relaxation first (a subset of
- * the codes never needs more runs of whole cells).
+ * feasible (as `bits` has checked), without their coefficients: with local offsets every
+ * cell is a segment of its own; else runs of whole cells, grown greedily. Stops once above
+ * `limit` (returning some count above it). With a limit, a large problem is counted on its
+ * relaxation first (a subset of the codes never needs more runs of whole cells).
  */
 function gridCount(problem: FitProblem, formats: DatapathFormats, k: number, limit: number): number {
+  if (problem.offsetBits !== undefined) return 2 ** k;
   const relaxed = limit === Infinity ? undefined : relaxation(problem);
   if (relaxed && k <= maxIndexBits(relaxed)) {
     const lower = gridCount(relaxed, formats, k, limit);
@@ -255,21 +257,12 @@ function gridCount(problem: FitProblem, formats: DatapathFormats, k: number, lim
   }
   const shape = datapathShape(formats);
   const fitter = new LineFitter();
-  const cells = cellProblem(problem, k, fitter, shape);
-  if (cells === undefined) return Infinity;
-  const ranges = uniformRanges(problem, k);
-  // With local offsets every cell is a segment of its own.
-  if (cells.offsetBits !== undefined) {
-    return ranges.every(([start, end]) => fitRange(fitter, cells, shape, start, end))
-      ? ranges.length
-      : Infinity;
-  }
   let count = 1;
   fitter.reset(shape);
-  for (const [start, end] of ranges) {
-    if (extendRange(fitter, cells, shape, start, end)) continue;
+  for (const [start, end] of uniformRanges(problem, k)) {
+    if (extendRange(fitter, problem, shape, start, end)) continue;
     if (++count > limit) return count;
-    if (!fitRange(fitter, cells, shape, start, end)) return Infinity;
+    if (!fitRange(fitter, problem, shape, start, end)) return Infinity;
   }
   return count;
 }
